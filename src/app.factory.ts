@@ -1,0 +1,60 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/exception.filter';
+import { createLogger, PinoNestLogger } from './common/logger';
+import { RequestInterceptor } from './common/request.interceptor';
+import { requestContext } from './common/request-context';
+import { AppConfig } from './config/app-config';
+import { openDatabase } from './database/data-source';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the whole HTTP application: used by `npm start`, the demo and the e2e tests alike. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const logger = createLogger(config.logLevel);
+  const dataSource = await openDatabase(config.database);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, dataSource), {
+    logger: new PinoNestLogger(logger),
+  });
+
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Never the body: it may carry passwords or citizen IDs.
+      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use((req: Request & { id?: unknown }, _res: Response, next: NextFunction) =>
+    requestContext.run({ requestId: String(req.id) }, next),
+  );
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalInterceptors(new RequestInterceptor());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Quỹ Đền ơn đáp nghĩa — ledger API')
+      .setDescription('Double-entry books of the Repaying Gratitude Fund. Amounts are whole đồng, sent as JSON integers or digit strings and always returned as digit strings.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

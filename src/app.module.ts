@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { FundsModule } from './funds/funds.module';
+import { HealthController } from './health.controller';
+import { LedgerModule } from './ledger/ledger.module';
+import { ReportsModule } from './reports/reports.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(dataSource),
+        LedgerModule,
+        FundsModule,
+        AuthModule,
+        ReportsModule,
+        AuditModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Actor } from '../common/actor';
+import { AuthenticatedRequest, CurrentActor, Public, Roles } from '../common/decorators';
+import { AuthService } from './auth.service';
+import { CreateUserDto, LoginDto } from './dto';
+
+@ApiTags('auth')
+@Controller('api')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  login(@Body() dto: LoginDto, @Req() request: Request) {
+    return this.auth.login(dto.username, dto.password, request.ip ?? 'unknown');
+  }
+
+  @ApiBearerAuth()
+  @Post('auth/logout')
+  @HttpCode(204)
+  async logout(@Req() request: AuthenticatedRequest): Promise<void> {
+    await this.auth.logout(request.sessionId as number);
+  }
+
+  @ApiBearerAuth()
+  @Get('auth/me')
+  me(@CurrentActor() actor: Actor) {
+    return { username: actor.username, role: actor.role, funds: actor.fundScope === null ? null : [...actor.fundScope] };
+  }
+
+  @ApiBearerAuth()
+  @Post('users')
+  @Roles('admin')
+  createUser(@Body() dto: CreateUserDto) {
+    return this.auth.createUser(dto);
+  }
+
+  @ApiBearerAuth()
+  @Get('users')
+  @Roles('admin')
+  listUsers() {
+    return this.auth.listUsers();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Named domain errors. The one exception filter (common/exception.filter.ts) maps each family to the
+ * contract's status code; services throw these and never an HTTP exception.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 422;
+  /** One human-readable line per problem. */
+  readonly messages: string[];
+
+  constructor(messages: string | string[]) {
+    const list = Array.isArray(messages) ? messages : [messages];
+    super(list.join('; '));
+    this.name = new.target.name;
+    this.messages = list;
+  }
+}
+
+/** 400: the request is well-formed JSON but breaks a rule of its own shape (unbalanced lines, unknown account). */
+export class InvalidRequestError extends DomainError {
+  readonly status = 400;
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly status = 401;
+}
+
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+}
+
+/** 409: the request conflicts with the state of the books. */
+export class ConflictError extends DomainError {
+  readonly status = 409;
+}
+
+export class PeriodLockedError extends ConflictError {}
+export class AlreadyReversedError extends ConflictError {}
+export class IdempotencyConflictError extends ConflictError {}
+
+/** 422: a business rule refuses the request. */
+export class BusinessRuleError extends DomainError {
+  readonly status = 422;
+}
+
+export class InsufficientFundsError extends BusinessRuleError {}

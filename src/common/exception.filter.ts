@@ -1,0 +1,63 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from './errors';
+import { requestContext } from './request-context';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string[];
+}
+
+function statusName(status: number): string {
+  const name = HttpStatus[status];
+  if (!name) return 'Error';
+  return name
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+function toMessages(raw: unknown, fallback: string): string[] {
+  if (Array.isArray(raw)) return raw.map(String);
+  if (typeof raw === 'string' && raw) return [raw];
+  return [fallback];
+}
+
+/** Maps any error to `{ statusCode, error, message[] }`; never lets a stack trace reach the client. */
+export function errorBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) {
+    return { statusCode: exception.status, error: statusName(exception.status), message: exception.messages };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const raw = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    return { statusCode: status, error: statusName(status), message: toMessages(raw, exception.message) };
+  }
+  // body-parser's errors (malformed JSON, body too large) carry their own status.
+  const parserError = exception as { type?: string; status?: number; message?: string };
+  if (typeof parserError?.type === 'string' && parserError.status && parserError.status < 500) {
+    const message = parserError.type === 'entity.parse.failed' ? 'body must be valid JSON' : String(parserError.message);
+    return { statusCode: parserError.status, error: statusName(parserError.status), message: [message] };
+  }
+  return { statusCode: 500, error: 'Internal Server Error', message: ['internal error; the request wrote nothing'] };
+}
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = errorBody(exception);
+    if (body.statusCode >= 500) {
+      const requestId = requestContext.get()?.requestId;
+      const err = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error({ requestId, err: { name: err.name, message: err.message, stack: err.stack } });
+    }
+    if (response.headersSent) return;
+    response.status(body.statusCode).json(body);
+  }
+}

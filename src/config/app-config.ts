@@ -1,0 +1,77 @@
+import * as path from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+
+/** The validated environment. Built once at start; a bad value stops start-up with a message naming it. */
+export interface AppConfig {
+  port: number;
+  database: DatabaseConfig;
+  /** Password for the first-start `admin`; a random one is generated and logged once when unset. */
+  adminPassword: string | null;
+  logLevel: LogLevel;
+  sessionTtlHours: number;
+  /** Login attempts allowed per username and address in one minute. */
+  loginAttemptsPerMinute: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return Number(raw);
+}
+
+export function parseDatabaseUrl(raw: string, problems: string[]): DatabaseConfig {
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) problems.push('DATABASE_URL sqlite: needs a file path, e.g. sqlite:data/ledger.sqlite');
+    return { type: 'sqlite', path: file === ':memory:' ? file : path.resolve(file) };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    try {
+      return { type: 'postgres', url: new URL(raw).toString() };
+    } catch {
+      problems.push('DATABASE_URL is not a valid postgres:// URL');
+    }
+  } else {
+    problems.push(`DATABASE_URL must start with sqlite: or postgres:// (got "${raw}")`);
+  }
+  return { type: 'sqlite', path: path.resolve('data/ledger.sqlite') };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const port = integer(env, 'PORT', 3000, 0, 65535, problems);
+  const database = parseDatabaseUrl(env.DATABASE_URL || 'sqlite:data/ledger.sqlite', problems);
+
+  const adminPassword = env.ADMIN_PASSWORD || null;
+  if (adminPassword !== null && adminPassword.length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
+
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  const sessionTtlHours = integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 90, problems);
+  const loginAttemptsPerMinute = integer(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { port, database, adminPassword, logLevel, sessionTtlHours, loginAttemptsPerMinute };
+}

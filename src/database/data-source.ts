@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { AuditLogEntry, IdempotencyRecord } from './entities';
+import { Fund } from '../funds/fund.entity';
+import { Session, User } from '../auth/user.entity';
+import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from '../ledger/entities';
+import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
+
+export const ENTITIES = [
+  Fund,
+  User,
+  Session,
+  Book,
+  Account,
+  JournalEntry,
+  JournalLine,
+  AccountBalance,
+  ChainHead,
+  IdempotencyRecord,
+  AuditLogEntry,
+];
+
+export const MIGRATIONS = [InitialSchema1764300000000];
+
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false } as const;
+  if (database.type === 'postgres') {
+    return { ...common, type: 'postgres', url: database.url };
+  }
+  if (database.path !== ':memory:') fs.mkdirSync(path.dirname(database.path), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: database.path,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}
+
+/** Opens the database and applies pending migrations (each in its own transaction). */
+export async function openDatabase(database: DatabaseConfig): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(database));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

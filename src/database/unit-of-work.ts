@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { CLI_ACTOR } from '../common/actor';
+import { IdempotencyConflictError } from '../common/errors';
+import { requestContext } from '../common/request-context';
+import { AuditLogEntry, IdempotencyRecord } from './entities';
+import { WriteLock } from './write-lock';
+
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+
+/** Raised inside a write when its idempotency key was already answered: the stored answer is replayed. */
+export class IdempotentReplay {
+  constructor(
+    readonly statusCode: number,
+    readonly body: unknown,
+  ) {}
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/**
+ * The only way to write: one transaction, behind the write lock, that also records the audit-log row and the
+ * idempotency answer of the request that caused it. Either all of it is committed or none of it.
+ */
+@Injectable()
+export class UnitOfWork {
+  private readonly lock = new WriteLock();
+
+  constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  write<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const context = requestContext.get();
+    return this.lock.run(() =>
+      this.dataSource.transaction(async (tx) => {
+        const idem = context?.idempotency;
+        const actor = context?.actor ?? CLI_ACTOR;
+        if (idem) {
+          const previous = await tx.findOne(IdempotencyRecord, { where: { scope: actor.username, key: idem.key } });
+          if (previous) {
+            if (previous.requestHash !== idem.requestHash) {
+              throw new IdempotencyConflictError(
+                'Idempotency-Key was already used with a different request; use a new key for a new request',
+              );
+            }
+            throw new IdempotentReplay(previous.statusCode, JSON.parse(previous.responseBody));
+          }
+        }
+
+        const result = await fn(tx);
+        // JSON round trip: the stored answer is exactly what the client received.
+        const body: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
+
+        const at = nowIso();
+        await tx.insert(AuditLogEntry, {
+          at,
+          requestId: context?.requestId ?? null,
+          userId: actor.userId,
+          username: actor.username,
+          action: (context?.action ?? 'internal').slice(0, 200),
+          details: JSON.stringify({ request: context?.auditDetails ?? null, result: summarize(body) }),
+        });
+        if (idem) {
+          await tx.insert(IdempotencyRecord, {
+            scope: actor.username,
+            key: idem.key,
+            requestHash: idem.requestHash,
+            statusCode: idem.statusCode,
+            responseBody: JSON.stringify(body),
+            createdAt: at,
+          });
+        }
+        return result;
+      }),
+    );
+  }
+}
+
+/** The identifying fields of a result, for the audit log. */
+function summarize(body: unknown): unknown {
+  if (body === null || typeof body !== 'object') return body;
+  const keys = ['id', 'code', 'number', 'username', 'status', 'lockedThrough', 'receiptNo', 'voucherNo', 'entryId'];
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => keys.includes(key)));
+}

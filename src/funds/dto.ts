@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIsoDate } from '../common/validation';
+import { FUND_LEVELS, type FundLevel } from './fund.entity';
+
+export class CreateFundDto {
+  @ApiProperty({ example: 'LC', description: 'Letters, digits, dot, dash or underscore' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, {
+    message: 'code must be 1 to 32 letters, digits, dots, dashes or underscores',
+  })
+  code: string;
+
+  @ApiProperty({ example: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ enum: FUND_LEVELS })
+  @IsIn(FUND_LEVELS)
+  level: FundLevel;
+
+  @ApiPropertyOptional({ example: 'LC' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  parentCode?: string;
+
+  @ApiPropertyOptional({ example: '2013-01-01' })
+  @IsOptional()
+  @IsIsoDate()
+  validFrom?: string;
+
+  @ApiPropertyOptional({ example: '2025-06-30' })
+  @IsOptional()
+  @IsIsoDate()
+  validTo?: string;
+}

@@ -1,0 +1,42 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+
+export const FUND_LEVELS = ['central', 'province', 'district', 'commune'] as const;
+export type FundLevel = (typeof FUND_LEVELS)[number];
+export type FundStatus = 'active' | 'closed';
+
+@Entity({ name: 'funds' })
+@Index('uq_funds_code', ['code'], { unique: true })
+export class Fund {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 32 })
+  code: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  level: FundLevel;
+
+  @Column({ name: 'parent_id', type: 'integer', nullable: true })
+  parentId: number | null;
+
+  @ManyToOne(() => Fund, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'fk_funds_parent' })
+  parent?: Fund | null;
+
+  /** First day the fund exists (YYYY-MM-DD); null when unknown. */
+  @Column({ name: 'valid_from', type: 'varchar', length: 10, nullable: true })
+  validFrom: string | null;
+
+  /** Last day the fund exists, e.g. 2025-06-30 for the abolished district level. */
+  @Column({ name: 'valid_to', type: 'varchar', length: 10, nullable: true })
+  validTo: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: FundStatus;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt: string;
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../common/decorators';
+import { AddAccountDto, LockDto } from '../ledger/dto';
+import { CreateFundDto } from './dto';
+import { FundBooksService } from './fund-books.service';
+import { FundsService } from './funds.service';
+
+@ApiTags('funds')
+@ApiBearerAuth()
+@Controller('api/funds')
+export class FundsController {
+  constructor(
+    private readonly funds: FundsService,
+    private readonly fundBooks: FundBooksService,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  create(@Body() dto: CreateFundDto) {
+    return this.funds.create(dto);
+  }
+
+  @Get()
+  list(@CurrentActor() actor: Actor) {
+    return this.funds.list(actor);
+  }
+
+  @Get(':code')
+  get(@CurrentActor() actor: Actor, @Param('code') code: string) {
+    return this.funds.get(actor, code);
+  }
+
+  @Get(':code/accounts')
+  accounts(@CurrentActor() actor: Actor, @Param('code') code: string) {
+    return this.fundBooks.accounts(actor, code);
+  }
+
+  @Post(':code/accounts')
+  @Roles('accountant', 'admin')
+  addAccount(@CurrentActor() actor: Actor, @Param('code') code: string, @Body() dto: AddAccountDto) {
+    return this.fundBooks.addAccount(actor, code, dto);
+  }
+
+  @Post(':code/lock')
+  @HttpCode(200)
+  @Roles('approver', 'admin')
+  lock(@CurrentActor() actor: Actor, @Param('code') code: string, @Body() dto: LockDto) {
+    return this.fundBooks.lock(actor, code, dto.through);
+  }
+}

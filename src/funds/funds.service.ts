@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
+import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { BooksService } from '../ledger/books.service';
+import { CreateFundDto } from './dto';
+import { Fund, FundLevel } from './fund.entity';
+
+export interface FundView {
+  code: string;
+  name: string;
+  level: FundLevel;
+  parentCode: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  status: string;
+}
+
+/** central > province > district > commune: a fund sits below a fund of a higher level. */
+const LEVEL_RANK: Record<FundLevel, number> = { central: 4, province: 3, district: 2, commune: 1 };
+
+@Injectable()
+export class FundsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly books: BooksService,
+  ) {}
+
+  /** Creates the fund and opens its books with the default chart of accounts, in one transaction. */
+  create(dto: CreateFundDto): Promise<FundView> {
+    return this.uow.write(async (tx) => {
+      const problems: string[] = [];
+      if (await tx.findOne(Fund, { where: { code: dto.code } })) throw new ConflictError(`fund ${dto.code} already exists`);
+      let parent: Fund | null = null;
+      if (dto.parentCode !== undefined) {
+        parent = await tx.findOne(Fund, { where: { code: dto.parentCode } });
+        if (!parent) problems.push(`parentCode ${dto.parentCode} is not a known fund`);
+        else if (LEVEL_RANK[parent.level] <= LEVEL_RANK[dto.level]) {
+          problems.push(`a ${dto.level} fund cannot sit below the ${parent.level} fund ${parent.code}`);
+        }
+      } else if (dto.level !== 'central' && dto.level !== 'province') {
+        problems.push(`parentCode is required for a ${dto.level} fund`);
+      }
+      if (dto.validFrom && dto.validTo && dto.validTo < dto.validFrom) problems.push('validTo must not be before validFrom');
+      if (problems.length) throw new InvalidRequestError(problems);
+
+      const fund = await tx.save(
+        tx.create(Fund, {
+          code: dto.code,
+          name: dto.name,
+          level: dto.level,
+          parentId: parent?.id ?? null,
+          validFrom: dto.validFrom ?? null,
+          validTo: dto.validTo ?? null,
+          status: 'active',
+          createdAt: nowIso(),
+        }),
+      );
+      await this.books.open(tx, fund.id, fund.code);
+      return this.view(fund, parent?.code ?? null);
+    });
+  }
+
+  async list(actor: Actor): Promise<FundView[]> {
+    const funds = await this.uow.manager.find(Fund, { order: { code: 'ASC' } });
+    const codeOf = new Map(funds.map((f) => [f.id, f.code]));
+    return funds
+      .filter((f) => canSeeFund(actor, f.code))
+      .map((f) => this.view(f, f.parentId === null ? null : (codeOf.get(f.parentId) ?? null)));
+  }
+
+  async get(actor: Actor, code: string): Promise<FundView> {
+    assertFundInScope(actor, code);
+    const fund = await this.byCode(this.uow.manager, code);
+    const parent = fund.parentId === null ? null : await this.uow.manager.findOneBy(Fund, { id: fund.parentId });
+    return this.view(fund, parent?.code ?? null);
+  }
+
+  async byCode(manager: EntityManager, code: string): Promise<Fund> {
+    const fund = await manager.findOne(Fund, { where: { code } });
+    if (!fund) throw new NotFoundError(`fund ${code} does not exist`);
+    return fund;
+  }
+
+  /** The fund and every fund below it, at any depth. */
+  async withDescendants(manager: EntityManager, code: string): Promise<Fund[]> {
+    const all = await manager.find(Fund);
+    const root = all.find((f) => f.code === code);
+    if (!root) throw new NotFoundError(`fund ${code} does not exist`);
+    const result = [root];
+    for (let i = 0; i < result.length; i++) {
+      result.push(...all.filter((f) => f.parentId === result[i].id));
+    }
+    return result;
+  }
+
+  private view(fund: Fund, parentCode: string | null): FundView {
+    return {
+      code: fund.code,
+      name: fund.name,
+      level: fund.level,
+      parentCode,
+      validFrom: fund.validFrom,
+      validTo: fund.validTo,
+      status: fund.status,
+    };
+  }
+}

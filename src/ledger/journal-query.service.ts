@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { NotFoundError } from '../common/errors';
+import { Money } from '../common/money';
+import type { Page } from '../common/pagination';
+import { sql, sumDong } from '../database/sql';
+import { Account, Book, JournalEntry, JournalLine } from './entities';
+import { EntryView } from './ledger.types';
+
+export interface EntryFilter {
+  /** Restrict to these funds; null means every fund. */
+  fundCodes: string[] | null;
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface TrialBalanceRow {
+  account: string;
+  name: string;
+  /** Cumulative debit turnover up to the date. */
+  debit: string;
+  credit: string;
+  /** debit − credit */
+  balance: string;
+}
+
+export interface TrialBalance {
+  rows: TrialBalanceRow[];
+  totalDebit: string;
+  totalCredit: string;
+}
+
+/** Reads the books. Nothing here writes. */
+@Injectable()
+export class JournalQueryService {
+  async get(manager: EntityManager, id: number): Promise<EntryView> {
+    const entry = await manager.findOne(JournalEntry, { where: { id } });
+    if (!entry) throw new NotFoundError(`journal entry ${id} does not exist`);
+    const [view] = await this.views(manager, [entry]);
+    return view;
+  }
+
+  async list(manager: EntityManager, filter: EntryFilter): Promise<Page<EntryView>> {
+    const query = manager.createQueryBuilder(JournalEntry, 'e').innerJoin(Book, 'b', 'b.fund_id = e.fund_id');
+    if (filter.fundCodes !== null) query.andWhere('b.fund_code IN (:...codes)', { codes: filter.fundCodes.length ? filter.fundCodes : [''] });
+    if (filter.from) query.andWhere('e.entry_date >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('e.entry_date <= :to', { to: filter.to });
+    const [entries, total] = await query
+      .orderBy('e.entry_date', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .skip((filter.page - 1) * filter.pageSize)
+      .take(filter.pageSize)
+      .getManyAndCount();
+    return { items: await this.views(manager, entries), total, page: filter.page, pageSize: filter.pageSize };
+  }
+
+  /** Entries with their lines, fund codes and reversal links, in three queries whatever the count. */
+  async views(manager: EntityManager, entries: JournalEntry[]): Promise<EntryView[]> {
+    if (entries.length === 0) return [];
+    const ids = entries.map((e) => e.id);
+    const lines = await manager.find(JournalLine, { where: { entryId: In(ids) }, order: { entryId: 'ASC', lineNo: 'ASC' } });
+    const accounts = await manager.find(Account, { where: { id: In([...new Set(lines.map((l) => l.accountId))]) } });
+    const books = await manager.find(Book, { where: { fundId: In([...new Set(entries.map((e) => e.fundId))]) } });
+    const reversals = await manager.find(JournalEntry, { select: { id: true, reversalOfId: true }, where: { reversalOfId: In(ids) } });
+    const codeOf = new Map(accounts.map((a) => [a.id, a.code]));
+    const fundOf = new Map(books.map((b) => [b.fundId, b.fundCode]));
+    const reversedBy = new Map(reversals.map((r) => [r.reversalOfId as number, r.id]));
+    const linesOf = new Map<number, JournalLine[]>();
+    for (const line of lines) linesOf.set(line.entryId, [...(linesOf.get(line.entryId) ?? []), line]);
+    return entries.map((e) => ({
+      id: e.id,
+      number: e.number,
+      fundCode: fundOf.get(e.fundId) as string,
+      date: e.entryDate,
+      description: e.description,
+      source: e.source,
+      sourceRef: e.sourceRef,
+      postedBy: e.postedBy,
+      postedAt: e.postedAt,
+      hash: e.hash,
+      reversalOf: e.reversalOfId,
+      reversedBy: reversedBy.get(e.id) ?? null,
+      lines: (linesOf.get(e.id) ?? []).map((l) => ({
+        account: codeOf.get(l.accountId) as string,
+        debit: l.debit,
+        credit: l.credit,
+        memo: l.memo,
+      })),
+    }));
+  }
+
+  /**
+   * Cumulative turnover per account code over the given funds up to `asOf`: the stored monthly rows of the
+   * months before, plus the lines of `asOf`'s own month up to that day. Its cost grows with months, not entries.
+   */
+  async trialBalance(manager: EntityManager, fundIds: number[], asOf: string): Promise<TrialBalance> {
+    const monthStart = `${asOf.slice(0, 7)}-01`;
+    const marks = fundIds.map(() => '?').join(', ');
+    const rows = await sql<{ code: string; name: string; debit: string; credit: string }>(
+      manager,
+      `SELECT t.code, MIN(t.name) AS name, ${sumDong('t.debit')} AS debit, ${sumDong('t.credit')} AS credit FROM (
+          SELECT a.code, a.name_vi AS name, b.debit, b.credit
+            FROM account_balances b JOIN accounts a ON a.id = b.account_id
+           WHERE b.fund_id IN (${marks}) AND b.period < ?
+          UNION ALL
+          SELECT a.code, a.name_vi AS name, l.debit, l.credit
+            FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id JOIN accounts a ON a.id = l.account_id
+           WHERE e.fund_id IN (${marks}) AND e.entry_date >= ? AND e.entry_date <= ?
+       ) t GROUP BY t.code ORDER BY t.code`,
+      [...fundIds, asOf.slice(0, 7), ...fundIds, monthStart, asOf],
+    );
+    const result = rows.map((r) => {
+      const debit = Money.fromStored(r.debit);
+      const credit = Money.fromStored(r.credit);
+      return { account: r.code, name: r.name, debit: debit.toString(), credit: credit.toString(), balance: debit.minus(credit).toString() };
+    });
+    return {
+      rows: result,
+      totalDebit: Money.sum(result.map((r) => Money.fromStored(r.debit))).toString(),
+      totalCredit: Money.sum(result.map((r) => Money.fromStored(r.credit))).toString(),
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../common/decorators';
+import { ListEntriesQuery, PostEntryDto, ReverseEntryDto } from './dto';
+import { JournalService } from './journal.service';
+
+@ApiTags('journal')
+@ApiBearerAuth()
+@Controller('api/journal-entries')
+export class JournalController {
+  constructor(private readonly journal: JournalService) {}
+
+  @Post()
+  @Roles('accountant', 'admin')
+  post(@CurrentActor() actor: Actor, @Body() dto: PostEntryDto) {
+    return this.journal.post(actor, dto);
+  }
+
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() query: ListEntriesQuery) {
+    return this.journal.list(actor, query);
+  }
+
+  @Get(':id')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.journal.get(actor, id);
+  }
+
+  @Post(':id/reverse')
+  @Roles('accountant', 'admin')
+  reverse(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ReverseEntryDto) {
+    return this.journal.reverse(actor, id, dto);
+  }
+}

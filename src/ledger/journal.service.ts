@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
+import { Money } from '../common/money';
+import type { Page } from '../common/pagination';
+import { UnitOfWork } from '../database/unit-of-work';
+import { JournalEntry, Book } from './entities';
+import { JournalQueryService } from './journal-query.service';
+import { EntryView } from './ledger.types';
+import { PostingService } from './posting.service';
+import { ListEntriesQuery, PostEntryDto, ReverseEntryDto } from './dto';
+
+/** Manual journal entries: the API's use of the posting path, with the actor's fund scope applied. */
+@Injectable()
+export class JournalService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly posting: PostingService,
+    private readonly query: JournalQueryService,
+  ) {}
+
+  post(actor: Actor, dto: PostEntryDto): Promise<EntryView> {
+    assertFundInScope(actor, dto.fundCode);
+    return this.uow.write((tx) =>
+      this.posting.post(tx, {
+        fundCode: dto.fundCode,
+        date: dto.date,
+        description: dto.description,
+        source: 'manual',
+        postedBy: actor.username,
+        lines: dto.lines.map((line, i) => ({
+          account: line.account,
+          debit: line.debit === undefined ? undefined : Money.parse(line.debit, `lines.${i}.debit`),
+          credit: line.credit === undefined ? undefined : Money.parse(line.credit, `lines.${i}.credit`),
+          memo: line.memo ?? null,
+        })),
+      }),
+    );
+  }
+
+  async get(actor: Actor, id: number): Promise<EntryView> {
+    const entry = await this.query.get(this.uow.manager, id);
+    assertFundInScope(actor, entry.fundCode);
+    return entry;
+  }
+
+  async reverse(actor: Actor, id: number, dto: ReverseEntryDto): Promise<EntryView> {
+    const original = await this.uow.manager.findOne(JournalEntry, { where: { id } });
+    if (original) {
+      const book = await this.uow.manager.findOneByOrFail(Book, { fundId: original.fundId });
+      assertFundInScope(actor, book.fundCode);
+    }
+    return this.uow.write((tx) => this.posting.reverse(tx, id, { date: dto.date, reason: dto.reason, postedBy: actor.username }));
+  }
+
+  list(actor: Actor, q: ListEntriesQuery): Promise<Page<EntryView>> {
+    let fundCodes: string[] | null = actor.fundScope === null ? null : [...actor.fundScope];
+    if (q.fund !== undefined) fundCodes = canSeeFund(actor, q.fund) ? [q.fund] : [];
+    return this.query.list(this.uow.manager, { fundCodes, from: q.from, to: q.to, page: q.page, pageSize: q.pageSize });
+  }
+}

@@ -1,0 +1,268 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import {
+  AlreadyReversedError,
+  InsufficientFundsError,
+  InvalidRequestError,
+  NotFoundError,
+  PeriodLockedError,
+} from '../common/errors';
+import { Money } from '../common/money';
+import { isIsoDate } from '../common/validation';
+import { nowIso } from '../database/unit-of-work';
+import { sql, sumDong } from '../database/sql';
+import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from './entities';
+import { entryHash } from './hash-chain';
+import { EntryView, MAX_LINES_PER_ENTRY, PostingInput } from './ledger.types';
+
+interface CheckedLine {
+  lineNo: number;
+  account: Account;
+  debit: Money;
+  credit: Money;
+  memo: string | null;
+}
+
+/**
+ * The one posting path (DESIGN.md §3–§4). Every write to the books — manual entries, contributions, payouts,
+ * transfers, reversals, closings, imports — calls `post` inside a UnitOfWork transaction, together with the
+ * caller's own rows. It enforces invariants 1–7 before it returns; a thrown error rolls the whole transaction back.
+ */
+@Injectable()
+export class PostingService {
+  async post(tx: EntityManager, input: PostingInput, reversalOfId: number | null = null): Promise<EntryView> {
+    // Lock the chain head first: on PostgreSQL this row lock serializes posters across processes too.
+    await tx.createQueryBuilder().update(ChainHead).set({ entryCount: () => 'entry_count' }).where('id = 1').execute();
+    const head = await tx.findOneOrFail(ChainHead, { where: { id: 1 } });
+
+    const book = await tx.findOne(Book, { where: { fundCode: input.fundCode } });
+    if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
+    this.assertOpen(book, input.date);
+    const lines = await this.checkLines(tx, book, input);
+
+    book.lastEntryNo += 1;
+    await tx.update(Book, { fundId: book.fundId }, { lastEntryNo: book.lastEntryNo });
+
+    const postedAt = nowIso();
+    const sourceRef = input.sourceRef ?? null;
+    const hash = entryHash(head.hash, {
+      fundCode: book.fundCode,
+      number: book.lastEntryNo,
+      date: input.date,
+      description: input.description,
+      source: input.source,
+      sourceRef,
+      reversalOfId,
+      postedBy: input.postedBy,
+      postedAt,
+      lines: lines.map((l) => ({
+        lineNo: l.lineNo,
+        account: l.account.code,
+        debit: l.debit.toString(),
+        credit: l.credit.toString(),
+        memo: l.memo,
+      })),
+    });
+    const inserted = await tx.insert(JournalEntry, {
+      fundId: book.fundId,
+      number: book.lastEntryNo,
+      entryDate: input.date,
+      description: input.description,
+      source: input.source,
+      sourceRef,
+      reversalOfId,
+      postedBy: input.postedBy,
+      postedAt,
+      prevHash: head.hash,
+      hash,
+    });
+    const entryId = (inserted.identifiers[0] as { id: number }).id;
+    await tx.insert(
+      JournalLine,
+      lines.map((l) => ({
+        entryId,
+        lineNo: l.lineNo,
+        accountId: l.account.id,
+        debit: l.debit.toString(),
+        credit: l.credit.toString(),
+        memo: l.memo,
+      })),
+    );
+    await this.addToBalances(tx, book.fundId, input.date, lines);
+    await this.assertNonNegative(tx, book.fundId, input.date, lines);
+    await tx.update(ChainHead, { id: 1 }, { lastEntryId: entryId, hash, entryCount: head.entryCount + 1 });
+
+    return {
+      id: entryId,
+      number: book.lastEntryNo,
+      fundCode: book.fundCode,
+      date: input.date,
+      description: input.description,
+      source: input.source,
+      sourceRef,
+      postedBy: input.postedBy,
+      postedAt,
+      hash,
+      reversalOf: reversalOfId,
+      reversedBy: null,
+      lines: lines.map((l) => ({
+        account: l.account.code,
+        debit: l.debit.toString(),
+        credit: l.credit.toString(),
+        memo: l.memo,
+      })),
+    };
+  }
+
+  /** Posts the mirror image of an entry (sides swapped), linked to it; an entry can be reversed once (invariant 2). */
+  async reverse(
+    tx: EntityManager,
+    entryId: number,
+    params: { date: string; reason: string; postedBy: string },
+  ): Promise<EntryView> {
+    const original = await tx.findOne(JournalEntry, { where: { id: entryId } });
+    if (!original) throw new NotFoundError(`journal entry ${entryId} does not exist`);
+    const existing = await tx.findOne(JournalEntry, { where: { reversalOfId: entryId } });
+    if (existing) {
+      throw new AlreadyReversedError(`journal entry ${entryId} was already reversed by entry ${existing.id}`);
+    }
+    if (params.date < original.entryDate) {
+      throw new InvalidRequestError(`date must not be before the reversed entry's date ${original.entryDate}`);
+    }
+    const book = await tx.findOneOrFail(Book, { where: { fundId: original.fundId } });
+    const lines = await tx.find(JournalLine, { where: { entryId }, order: { lineNo: 'ASC' } });
+    const accounts = await tx.find(Account, { where: { id: In(lines.map((l) => l.accountId)) } });
+    const codeOf = new Map(accounts.map((a) => [a.id, a.code]));
+    return this.post(
+      tx,
+      {
+        fundCode: book.fundCode,
+        date: params.date,
+        description: `Đảo bút toán số ${original.number}: ${params.reason}`.slice(0, 500),
+        source: 'reversal',
+        sourceRef: original.sourceRef,
+        postedBy: params.postedBy,
+        lines: lines.map((l) => ({
+          account: codeOf.get(l.accountId) as string,
+          debit: Money.fromStored(l.credit),
+          credit: Money.fromStored(l.debit),
+          memo: l.memo,
+        })),
+      },
+      entryId,
+    );
+  }
+
+  private assertOpen(book: Book, date: string): void {
+    if (!isIsoDate(date)) throw new InvalidRequestError('date must be a date written YYYY-MM-DD');
+    if (book.lockedThrough !== null && date <= book.lockedThrough) {
+      throw new PeriodLockedError(
+        `fund ${book.fundCode} is locked through ${book.lockedThrough}; post on a later date or ask an admin to reopen the period`,
+      );
+    }
+  }
+
+  /** Invariant 1 and the shape of lines: every problem is reported at once, by line number. */
+  private async checkLines(tx: EntityManager, book: Book, input: PostingInput): Promise<CheckedLine[]> {
+    const problems: string[] = [];
+    if (!input.description.trim()) problems.push('description must not be blank');
+    if (input.lines.length < 2) problems.push('an entry needs at least two lines');
+    if (input.lines.length > MAX_LINES_PER_ENTRY) problems.push(`an entry has at most ${MAX_LINES_PER_ENTRY} lines`);
+
+    const codes = [...new Set(input.lines.map((l) => l.account))];
+    const accounts = codes.length
+      ? await tx.find(Account, { where: { fundId: book.fundId, code: In(codes) } })
+      : [];
+    const byCode = new Map(accounts.map((a) => [a.code, a]));
+
+    const checked: CheckedLine[] = [];
+    input.lines.forEach((line, index) => {
+      const label = `lines.${index}`;
+      const debit = line.debit ?? Money.ZERO;
+      const credit = line.credit ?? Money.ZERO;
+      const account = byCode.get(line.account);
+      if (!account) problems.push(`${label}.account ${line.account} is not an account of fund ${book.fundCode}`);
+      if (debit.isNegative() || credit.isNegative()) problems.push(`${label} amounts must not be negative`);
+      if (debit.isPositive() === credit.isPositive()) {
+        problems.push(`${label} must have either a positive debit or a positive credit, not both and not neither`);
+      }
+      if (account) checked.push({ lineNo: index + 1, account, debit, credit, memo: line.memo ?? null });
+    });
+
+    const debits = Money.sum(input.lines.map((l) => l.debit ?? Money.ZERO));
+    const credits = Money.sum(input.lines.map((l) => l.credit ?? Money.ZERO));
+    if (!debits.equals(credits)) {
+      problems.push(`entry does not balance: debits ${debits.format()} ≠ credits ${credits.format()}`);
+    }
+    if (problems.length > 0) throw new InvalidRequestError(problems);
+    return checked;
+  }
+
+  /** Invariant 4: the monthly turnover rows move in the same transaction as the lines. */
+  private async addToBalances(tx: EntityManager, fundId: number, date: string, lines: CheckedLine[]): Promise<void> {
+    const period = date.slice(0, 7);
+    const perAccount = new Map<number, { debit: Money; credit: Money }>();
+    for (const line of lines) {
+      const sum = perAccount.get(line.account.id) ?? { debit: Money.ZERO, credit: Money.ZERO };
+      perAccount.set(line.account.id, { debit: sum.debit.plus(line.debit), credit: sum.credit.plus(line.credit) });
+    }
+    for (const [accountId, sum] of perAccount) {
+      const row = await tx.findOne(AccountBalance, { where: { accountId, period } });
+      if (row) {
+        await tx.update(
+          AccountBalance,
+          { accountId, period },
+          {
+            debit: Money.fromStored(row.debit).plus(sum.debit).toString(),
+            credit: Money.fromStored(row.credit).plus(sum.credit).toString(),
+          },
+        );
+      } else {
+        await tx.insert(AccountBalance, {
+          accountId,
+          period,
+          fundId,
+          debit: sum.debit.toString(),
+          credit: sum.credit.toString(),
+        });
+      }
+    }
+  }
+
+  /**
+   * Invariant 5: cash and bank never go below zero — not now, and not at the end of any day from the entry's
+   * date on (a back-dated payment must not overdraw a day that later receipts covered).
+   */
+  private async assertNonNegative(tx: EntityManager, fundId: number, date: string, lines: CheckedLine[]): Promise<void> {
+    const decreased = new Map<number, Account>();
+    for (const line of lines) {
+      if (line.account.nonNegative && line.credit.isPositive()) decreased.set(line.account.id, line.account);
+    }
+    for (const account of decreased.values()) {
+      const [total] = await sql<{ debit: string; credit: string }>(
+        tx,
+        `SELECT ${sumDong('debit')} AS debit, ${sumDong('credit')} AS credit FROM account_balances WHERE account_id = ?`,
+        [account.id],
+      );
+      const days = await sql<{ day: string; debit: string; credit: string }>(
+        tx,
+        `SELECT e.entry_date AS day, ${sumDong('l.debit')} AS debit, ${sumDong('l.credit')} AS credit
+           FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
+          WHERE e.fund_id = ? AND e.entry_date >= ? AND l.account_id = ?
+          GROUP BY e.entry_date ORDER BY e.entry_date`,
+        [fundId, date, account.id],
+      );
+      const later = Money.sum(days.map((d) => Money.fromStored(d.debit).minus(Money.fromStored(d.credit))));
+      let running = Money.fromStored(total.debit).minus(Money.fromStored(total.credit)).minus(later);
+      for (const day of days) {
+        running = running.plus(Money.fromStored(day.debit)).minus(Money.fromStored(day.credit));
+        if (running.isNegative()) {
+          throw new InsufficientFundsError(
+            `account ${account.code} (${account.nameVi}) of this fund would be ${running.format()} at the end of ${day.day}; ` +
+              'cash and bank may not go below zero',
+          );
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory';
+import type { AppConfig } from '../../src/config/app-config';
+import { DATA_SOURCE } from '../../src/database/unit-of-work';
+import { createTestDatabase, TestDatabase } from './database';
+
+export const ADMIN_PASSWORD = 'admin-password-1';
+
+export interface TestApp {
+  app: INestApplication;
+  http: TestAgent;
+  db: TestDatabase;
+  dataSource: DataSource;
+  adminToken: string;
+  login(username: string, password: string): Promise<string>;
+  /** Creates a user through the API and returns its token. */
+  newUser(role: 'admin' | 'accountant' | 'approver' | 'auditor', fundCode?: string): Promise<string>;
+  /** Creates a fund through the API. */
+  newFund(code: string, level?: string, parentCode?: string): Promise<void>;
+  /** Row counts of every table: to prove a failed request wrote nothing. */
+  counts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+let userCounter = 0;
+
+export const TABLES = [
+  'funds',
+  'users',
+  'books',
+  'accounts',
+  'journal_entries',
+  'journal_lines',
+  'account_balances',
+  'idempotency_keys',
+  'audit_log',
+];
+
+/** A real application on a real, fresh database (SQLite file, or PostgreSQL when DATABASE_URL says so). */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config: AppConfig = {
+    port: 0,
+    database: db.config,
+    adminPassword: ADMIN_PASSWORD,
+    logLevel: 'silent',
+    sessionTtlHours: 12,
+    loginAttemptsPerMinute: 1000,
+    ...overrides,
+  };
+  const app = await createApp(config);
+  await app.init();
+  const http = request(app.getHttpServer());
+  const dataSource = app.get<DataSource>(DATA_SOURCE);
+
+  const login = async (username: string, password: string) => {
+    const res = await http.post('/api/auth/login').send({ username, password }).expect(200);
+    return (res.body as { token: string }).token;
+  };
+  const adminToken = await login('admin', ADMIN_PASSWORD);
+
+  return {
+    app,
+    http,
+    db,
+    dataSource,
+    adminToken,
+    login,
+    async newUser(role, fundCode) {
+      const username = `${role}${++userCounter}`;
+      const password = `${role}-password-${userCounter}`;
+      await http
+        .post('/api/users')
+        .set('Authorization', `Bearer ${adminToken}`)
+        .send({ username, password, role, ...(fundCode ? { fundCode } : {}) })
+        .expect(201);
+      return login(username, password);
+    },
+    async newFund(code, level = 'province', parentCode) {
+      await http
+        .post('/api/funds')
+        .set('Authorization', `Bearer ${adminToken}`)
+        .send({ code, name: `Quỹ ${code}`, level, ...(parentCode ? { parentCode } : {}) })
+        .expect(201);
+    },
+    async counts() {
+      const result: Record<string, number> = {};
+      for (const table of TABLES) {
+        const [row] = (await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: string | number }[];
+        result[table] = Number(row.n);
+      }
+      return result;
+    },
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
