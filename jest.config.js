@@ -4,7 +4,7 @@ process.env.TZ = 'UTC';
 /** @type {Partial<import('jest').Config>} */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.json' }] },
   testEnvironment: 'node',
 };
 

@@ -35,10 +35,16 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
         return id;
       },
       // Never the body: it may carry passwords or citizen IDs.
-      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+      },
     }),
   );
-  app.use((req: Request & { id?: unknown }, _res: Response, next: NextFunction) =>
+  app.use((req: Request & { id?: string | number }, _res: Response, next: NextFunction) =>
     requestContext.run({ requestId: String(req.id) }, next),
   );
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
@@ -50,7 +56,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     app,
     new DocumentBuilder()
       .setTitle('Quỹ Đền ơn đáp nghĩa — ledger API')
-      .setDescription('Double-entry books of the Repaying Gratitude Fund. Amounts are whole đồng, sent as JSON integers or digit strings and always returned as digit strings.')
+      .setDescription(
+        'Double-entry books of the Repaying Gratitude Fund. Amounts are whole đồng, sent as JSON integers or digit strings and always returned as digit strings.',
+      )
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),

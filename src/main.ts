@@ -7,7 +7,9 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port);
   const where = config.database.type === 'sqlite' ? config.database.path : 'PostgreSQL';
-  console.log(`Quỹ Đền ơn đáp nghĩa ledger listening on http://localhost:${config.port} (database: ${where}; API docs at /api/docs)`);
+  console.log(
+    `Quỹ Đền ơn đáp nghĩa ledger listening on http://localhost:${config.port} (database: ${where}; API docs at /api/docs)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -28,7 +28,11 @@ export class AuthController {
   @ApiBearerAuth()
   @Get('auth/me')
   me(@CurrentActor() actor: Actor) {
-    return { username: actor.username, role: actor.role, funds: actor.fundScope === null ? null : [...actor.fundScope] };
+    return {
+      username: actor.username,
+      role: actor.role,
+      funds: actor.fundScope === null ? null : [...actor.fundScope],
+    };
   }
 
   @ApiBearerAuth()

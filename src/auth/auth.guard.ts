@@ -20,7 +20,10 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new UnauthenticatedError('missing bearer token: send Authorization: Bearer <token> from POST /api/auth/login');
+    if (!match)
+      throw new UnauthenticatedError(
+        'missing bearer token: send Authorization: Bearer <token> from POST /api/auth/login',
+      );
     const { actor, sessionId } = await this.auth.authenticate(match[1]);
     request.actor = actor;
     request.sessionId = sessionId;

@@ -50,9 +50,13 @@ export class AuthService implements OnApplicationBootstrap {
         createdAt: nowIso(),
       });
     });
-    if (this.config.adminPassword) this.logger.log('created the first user "admin" with the password from ADMIN_PASSWORD');
+    if (this.config.adminPassword)
+      this.logger.log('created the first user "admin" with the password from ADMIN_PASSWORD');
     // Printed once, on purpose: nobody could log in otherwise.
-    else this.logger.warn(`created the first user "admin" with the generated password: ${password} (shown only once)`);
+    else
+      this.logger.warn(
+        `created the first user "admin" with the generated password: ${password} (shown only once)`,
+      );
   }
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
@@ -66,23 +70,41 @@ export class AuthService implements OnApplicationBootstrap {
     this.throttle.succeed(throttleKey);
 
     const context = requestContext.get();
-    if (context) context.actor = { userId: user.id, username: user.username, role: user.role, fundScope: null };
+    if (context)
+      context.actor = { userId: user.id, username: user.username, role: user.role, fundScope: null };
     const token = randomBytes(32).toString('base64url');
     const createdAt = nowIso();
     const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3_600_000).toISOString();
-    await this.uow.write((tx) => tx.insert(Session, { userId: user.id, tokenHash: sha256(token), createdAt, expiresAt, revokedAt: null }));
+    await this.uow.write((tx) =>
+      tx.insert(Session, {
+        userId: user.id,
+        tokenHash: sha256(token),
+        createdAt,
+        expiresAt,
+        revokedAt: null,
+      }),
+    );
     const fund = user.fundId === null ? null : await this.uow.manager.findOneBy(Fund, { id: user.fundId });
-    return { token, expiresAt, user: { username: user.username, role: user.role, fundCode: fund?.code ?? null } };
+    return {
+      token,
+      expiresAt,
+      user: { username: user.username, role: user.role, fundCode: fund?.code ?? null },
+    };
   }
 
   async logout(sessionId: number): Promise<void> {
-    await this.uow.write((tx) => tx.update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: nowIso() }));
+    await this.uow.write((tx) =>
+      tx.update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: nowIso() }),
+    );
   }
 
   /** The actor behind a bearer token, or a 401 when the token is unknown, revoked or expired. */
   async authenticate(token: string): Promise<{ actor: Actor; sessionId: number }> {
-    const session = await this.uow.manager.findOne(Session, { where: { tokenHash: sha256(token), revokedAt: IsNull() } });
-    if (!session || session.expiresAt <= nowIso()) throw new UnauthenticatedError('the token is unknown, expired or revoked; log in again');
+    const session = await this.uow.manager.findOne(Session, {
+      where: { tokenHash: sha256(token), revokedAt: IsNull() },
+    });
+    if (!session || session.expiresAt <= nowIso())
+      throw new UnauthenticatedError('the token is unknown, expired or revoked; log in again');
     const user = await this.uow.manager.findOne(User, { where: { id: session.userId, status: 'active' } });
     if (!user) throw new UnauthenticatedError('the user of this token is disabled');
     let fundScope: ReadonlySet<string> | null = null;
@@ -90,12 +112,18 @@ export class AuthService implements OnApplicationBootstrap {
       const fund = await this.uow.manager.findOneByOrFail(Fund, { id: user.fundId });
       fundScope = new Set((await this.funds.withDescendants(this.uow.manager, fund.code)).map((f) => f.code));
     }
-    return { actor: { userId: user.id, username: user.username, role: user.role, fundScope }, sessionId: session.id };
+    return {
+      actor: { userId: user.id, username: user.username, role: user.role, fundScope },
+      sessionId: session.id,
+    };
   }
 
-  createUser(dto: CreateUserDto): Promise<{ id: number; username: string; role: User['role']; fundCode: string | null }> {
+  createUser(
+    dto: CreateUserDto,
+  ): Promise<{ id: number; username: string; role: User['role']; fundCode: string | null }> {
     return this.uow.write(async (tx) => {
-      if (await tx.findOne(User, { where: { username: dto.username } })) throw new ConflictError(`user ${dto.username} already exists`);
+      if (await tx.findOne(User, { where: { username: dto.username } }))
+        throw new ConflictError(`user ${dto.username} already exists`);
       let fundId: number | null = null;
       if (dto.fundCode !== undefined) {
         const fund = await tx.findOne(Fund, { where: { code: dto.fundCode } });
@@ -115,8 +143,19 @@ export class AuthService implements OnApplicationBootstrap {
     });
   }
 
-  async listUsers(): Promise<{ id: number; username: string; role: User['role']; fundCode: string | null; status: string }[]> {
-    const users = await this.uow.manager.find(User, { relations: { fund: true }, order: { username: 'ASC' } });
-    return users.map((u) => ({ id: u.id, username: u.username, role: u.role, fundCode: u.fund?.code ?? null, status: u.status }));
+  async listUsers(): Promise<
+    { id: number; username: string; role: User['role']; fundCode: string | null; status: string }[]
+  > {
+    const users = await this.uow.manager.find(User, {
+      relations: { fund: true },
+      order: { username: 'ASC' },
+    });
+    return users.map((u) => ({
+      id: u.id,
+      username: u.username,
+      role: u.role,
+      fundCode: u.fund?.code ?? null,
+      status: u.status,
+    }));
   }
 }

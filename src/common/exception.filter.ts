@@ -33,16 +33,24 @@ export function errorBody(exception: unknown): ErrorBody {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const raw = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    const raw =
+      typeof response === 'object' && response !== null
+        ? (response as { message?: unknown }).message
+        : response;
     return { statusCode: status, error: statusName(status), message: toMessages(raw, exception.message) };
   }
   // body-parser's errors (malformed JSON, body too large) carry their own status.
   const parserError = exception as { type?: string; status?: number; message?: string };
   if (typeof parserError?.type === 'string' && parserError.status && parserError.status < 500) {
-    const message = parserError.type === 'entity.parse.failed' ? 'body must be valid JSON' : String(parserError.message);
+    const message =
+      parserError.type === 'entity.parse.failed' ? 'body must be valid JSON' : String(parserError.message);
     return { statusCode: parserError.status, error: statusName(parserError.status), message: [message] };
   }
-  return { statusCode: 500, error: 'Internal Server Error', message: ['internal error; the request wrote nothing'] };
+  return {
+    statusCode: 500,
+    error: 'Internal Server Error',
+    message: ['internal error; the request wrote nothing'],
+  };
 }
 
 @Catch()

@@ -12,7 +12,11 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'den-on-ledger' } });
+  return pino({
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: 'den-on-ledger' },
+  });
 }
 
 /** Nest's logger interface on top of pino: one JSON line per message. */

@@ -36,13 +36,16 @@ export class Money {
     if (typeof input === 'number') {
       if (!Number.isFinite(input)) return 'must be a whole number of đồng';
       if (!Number.isSafeInteger(input)) {
-        return Number.isInteger(input) ? 'must not exceed 1000000000000000 đồng' : 'must be a whole number of đồng, without a fraction';
+        return Number.isInteger(input)
+          ? 'must not exceed 1000000000000000 đồng'
+          : 'must be a whole number of đồng, without a fraction';
       }
       if (input < 0) return 'must not be negative';
       if (input > MAX_REQUEST_AMOUNT_NUMBER) return 'must not exceed 1000000000000000 đồng';
       return null;
     }
-    if (typeof input !== 'string') return 'must be a whole number of đồng (a JSON integer or a string of digits)';
+    if (typeof input !== 'string')
+      return 'must be a whole number of đồng (a JSON integer or a string of digits)';
     if (input.trim() === '') return 'must not be blank';
     if (!DIGITS.test(input)) {
       if (/^-/.test(input.trim())) return 'must not be negative';

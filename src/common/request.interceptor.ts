@@ -29,10 +29,13 @@ export class RequestInterceptor implements NestInterceptor {
     const key = request.header('idempotency-key');
     if (key === undefined || request.method !== 'POST') return next.handle();
     if (!KEY_PATTERN.test(key)) {
-      return throwError(() => new InvalidRequestError('Idempotency-Key must be 1 to 200 visible ASCII characters'));
+      return throwError(
+        () => new InvalidRequestError('Idempotency-Key must be 1 to 200 visible ASCII characters'),
+      );
     }
     const statusCode =
-      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? HttpStatus.CREATED;
+      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
+      HttpStatus.CREATED;
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}`)
       .digest('hex');

@@ -4,7 +4,11 @@ import type { EntityManager } from 'typeorm';
  * Runs plain SQL written with `?` placeholders on either driver (PostgreSQL wants $1, $2, …).
  * Reports and checks use it so their queries stay explicit and portable.
  */
-export function sql<T = Record<string, unknown>>(manager: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+export function sql<T = Record<string, unknown>>(
+  manager: EntityManager,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   let query = text;
   if (manager.connection.options.type === 'postgres') {
     let n = 0;

@@ -9,11 +9,13 @@ import { WriteLock } from './write-lock';
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 
 /** Raised inside a write when its idempotency key was already answered: the stored answer is replayed. */
-export class IdempotentReplay {
+export class IdempotentReplay extends Error {
   constructor(
     readonly statusCode: number,
     readonly body: unknown,
-  ) {}
+  ) {
+    super('idempotent replay');
+  }
 }
 
 export function nowIso(): string {
@@ -41,7 +43,9 @@ export class UnitOfWork {
         const idem = context?.idempotency;
         const actor = context?.actor ?? CLI_ACTOR;
         if (idem) {
-          const previous = await tx.findOne(IdempotencyRecord, { where: { scope: actor.username, key: idem.key } });
+          const previous = await tx.findOne(IdempotencyRecord, {
+            where: { scope: actor.username, key: idem.key },
+          });
           if (previous) {
             if (previous.requestHash !== idem.requestHash) {
               throw new IdempotencyConflictError(
@@ -84,6 +88,18 @@ export class UnitOfWork {
 /** The identifying fields of a result, for the audit log. */
 function summarize(body: unknown): unknown {
   if (body === null || typeof body !== 'object') return body;
-  const keys = ['id', 'code', 'number', 'username', 'status', 'lockedThrough', 'receiptNo', 'voucherNo', 'entryId'];
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => keys.includes(key)));
+  const keys = [
+    'id',
+    'code',
+    'number',
+    'username',
+    'status',
+    'lockedThrough',
+    'receiptNo',
+    'voucherNo',
+    'entryId',
+  ];
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).filter(([key]) => keys.includes(key)),
+  );
 }

@@ -20,7 +20,12 @@ export class FundBooksService {
   addAccount(actor: Actor, code: string, dto: AddAccountDto): Promise<AccountView> {
     assertFundInScope(actor, code);
     return this.uow.write((tx) =>
-      this.books.addAccount(tx, code, { code: dto.code, nameVi: dto.name, nameEn: dto.nameEn ?? dto.name, type: dto.type }),
+      this.books.addAccount(tx, code, {
+        code: dto.code,
+        nameVi: dto.name,
+        nameEn: dto.nameEn ?? dto.name,
+        type: dto.type,
+      }),
     );
   }
 

@@ -31,7 +31,8 @@ export class FundsService {
   create(dto: CreateFundDto): Promise<FundView> {
     return this.uow.write(async (tx) => {
       const problems: string[] = [];
-      if (await tx.findOne(Fund, { where: { code: dto.code } })) throw new ConflictError(`fund ${dto.code} already exists`);
+      if (await tx.findOne(Fund, { where: { code: dto.code } }))
+        throw new ConflictError(`fund ${dto.code} already exists`);
       let parent: Fund | null = null;
       if (dto.parentCode !== undefined) {
         parent = await tx.findOne(Fund, { where: { code: dto.parentCode } });
@@ -42,7 +43,8 @@ export class FundsService {
       } else if (dto.level !== 'central' && dto.level !== 'province') {
         problems.push(`parentCode is required for a ${dto.level} fund`);
       }
-      if (dto.validFrom && dto.validTo && dto.validTo < dto.validFrom) problems.push('validTo must not be before validFrom');
+      if (dto.validFrom && dto.validTo && dto.validTo < dto.validFrom)
+        problems.push('validTo must not be before validFrom');
       if (problems.length) throw new InvalidRequestError(problems);
 
       const fund = await tx.save(
@@ -73,7 +75,8 @@ export class FundsService {
   async get(actor: Actor, code: string): Promise<FundView> {
     assertFundInScope(actor, code);
     const fund = await this.byCode(this.uow.manager, code);
-    const parent = fund.parentId === null ? null : await this.uow.manager.findOneBy(Fund, { id: fund.parentId });
+    const parent =
+      fund.parentId === null ? null : await this.uow.manager.findOneBy(Fund, { id: fund.parentId });
     return this.view(fund, parent?.code ?? null);
   }
 

@@ -20,7 +20,12 @@ export interface AccountView {
 /** A fund's books: opening them with the chart of accounts, the lock date, and the account list. */
 @Injectable()
 export class BooksService {
-  async open(tx: EntityManager, fundId: number, fundCode: string, chart: ChartAccount[] = defaultChart()): Promise<void> {
+  async open(
+    tx: EntityManager,
+    fundId: number,
+    fundCode: string,
+    chart: ChartAccount[] = defaultChart(),
+  ): Promise<void> {
     await tx.insert(Book, { fundId, fundCode, lockedThrough: null, lastEntryNo: 0 });
     await tx.insert(
       Account,
@@ -54,13 +59,26 @@ export class BooksService {
       type: account.type,
       nonNegative: account.nonNegative ? 1 : 0,
     });
-    return { code: account.code, name: account.nameVi, nameEn: account.nameEn, type: account.type, debit: '0', credit: '0', balance: '0' };
+    return {
+      code: account.code,
+      name: account.nameVi,
+      nameEn: account.nameEn,
+      type: account.type,
+      debit: '0',
+      credit: '0',
+      balance: '0',
+    };
   }
 
   /**
    * Moves the lock date (invariant 3). Moving it back reopens a closed period: only when `mayReopen` (admins).
    */
-  async lock(tx: EntityManager, fundCode: string, through: string, mayReopen: boolean): Promise<{ code: string; lockedThrough: string }> {
+  async lock(
+    tx: EntityManager,
+    fundCode: string,
+    through: string,
+    mayReopen: boolean,
+  ): Promise<{ code: string; lockedThrough: string }> {
     const book = await this.book(tx, fundCode);
     if (book.lockedThrough !== null && through < book.lockedThrough && !mayReopen) {
       throw new ForbiddenError(
@@ -75,7 +93,14 @@ export class BooksService {
   /** The fund's accounts with their balances, from the stored monthly turnover (invariant 4). */
   async accounts(manager: EntityManager, fundCode: string): Promise<AccountView[]> {
     const book = await this.book(manager, fundCode);
-    const rows = await sql<{ code: string; name_vi: string; name_en: string; type: AccountType; debit: string; credit: string }>(
+    const rows = await sql<{
+      code: string;
+      name_vi: string;
+      name_en: string;
+      type: AccountType;
+      debit: string;
+      credit: string;
+    }>(
       manager,
       `SELECT a.code, a.name_vi, a.name_en, a.type, ${sumDong('b.debit')} AS debit, ${sumDong('b.credit')} AS credit
          FROM accounts a LEFT JOIN account_balances b ON b.account_id = a.id

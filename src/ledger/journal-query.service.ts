@@ -44,7 +44,10 @@ export class JournalQueryService {
 
   async list(manager: EntityManager, filter: EntryFilter): Promise<Page<EntryView>> {
     const query = manager.createQueryBuilder(JournalEntry, 'e').innerJoin(Book, 'b', 'b.fund_id = e.fund_id');
-    if (filter.fundCodes !== null) query.andWhere('b.fund_code IN (:...codes)', { codes: filter.fundCodes.length ? filter.fundCodes : [''] });
+    if (filter.fundCodes !== null)
+      query.andWhere('b.fund_code IN (:...codes)', {
+        codes: filter.fundCodes.length ? filter.fundCodes : [''],
+      });
     if (filter.from) query.andWhere('e.entry_date >= :from', { from: filter.from });
     if (filter.to) query.andWhere('e.entry_date <= :to', { to: filter.to });
     const [entries, total] = await query
@@ -60,10 +63,20 @@ export class JournalQueryService {
   async views(manager: EntityManager, entries: JournalEntry[]): Promise<EntryView[]> {
     if (entries.length === 0) return [];
     const ids = entries.map((e) => e.id);
-    const lines = await manager.find(JournalLine, { where: { entryId: In(ids) }, order: { entryId: 'ASC', lineNo: 'ASC' } });
-    const accounts = await manager.find(Account, { where: { id: In([...new Set(lines.map((l) => l.accountId))]) } });
-    const books = await manager.find(Book, { where: { fundId: In([...new Set(entries.map((e) => e.fundId))]) } });
-    const reversals = await manager.find(JournalEntry, { select: { id: true, reversalOfId: true }, where: { reversalOfId: In(ids) } });
+    const lines = await manager.find(JournalLine, {
+      where: { entryId: In(ids) },
+      order: { entryId: 'ASC', lineNo: 'ASC' },
+    });
+    const accounts = await manager.find(Account, {
+      where: { id: In([...new Set(lines.map((l) => l.accountId))]) },
+    });
+    const books = await manager.find(Book, {
+      where: { fundId: In([...new Set(entries.map((e) => e.fundId))]) },
+    });
+    const reversals = await manager.find(JournalEntry, {
+      select: { id: true, reversalOfId: true },
+      where: { reversalOfId: In(ids) },
+    });
     const codeOf = new Map(accounts.map((a) => [a.id, a.code]));
     const fundOf = new Map(books.map((b) => [b.fundId, b.fundCode]));
     const reversedBy = new Map(reversals.map((r) => [r.reversalOfId as number, r.id]));
@@ -114,7 +127,13 @@ export class JournalQueryService {
     const result = rows.map((r) => {
       const debit = Money.fromStored(r.debit);
       const credit = Money.fromStored(r.credit);
-      return { account: r.code, name: r.name, debit: debit.toString(), credit: credit.toString(), balance: debit.minus(credit).toString() };
+      return {
+        account: r.code,
+        name: r.name,
+        debit: debit.toString(),
+        credit: credit.toString(),
+        balance: debit.minus(credit).toString(),
+      };
     });
     return {
       rows: result,

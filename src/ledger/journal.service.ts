@@ -49,12 +49,20 @@ export class JournalService {
       const book = await this.uow.manager.findOneByOrFail(Book, { fundId: original.fundId });
       assertFundInScope(actor, book.fundCode);
     }
-    return this.uow.write((tx) => this.posting.reverse(tx, id, { date: dto.date, reason: dto.reason, postedBy: actor.username }));
+    return this.uow.write((tx) =>
+      this.posting.reverse(tx, id, { date: dto.date, reason: dto.reason, postedBy: actor.username }),
+    );
   }
 
   list(actor: Actor, q: ListEntriesQuery): Promise<Page<EntryView>> {
     let fundCodes: string[] | null = actor.fundScope === null ? null : [...actor.fundScope];
     if (q.fund !== undefined) fundCodes = canSeeFund(actor, q.fund) ? [q.fund] : [];
-    return this.query.list(this.uow.manager, { fundCodes, from: q.from, to: q.to, page: q.page, pageSize: q.pageSize });
+    return this.query.list(this.uow.manager, {
+      fundCodes,
+      from: q.from,
+      to: q.to,
+      page: q.page,
+      pageSize: q.pageSize,
+    });
   }
 }

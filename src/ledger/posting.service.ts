@@ -32,7 +32,12 @@ interface CheckedLine {
 export class PostingService {
   async post(tx: EntityManager, input: PostingInput, reversalOfId: number | null = null): Promise<EntryView> {
     // Lock the chain head first: on PostgreSQL this row lock serializes posters across processes too.
-    await tx.createQueryBuilder().update(ChainHead).set({ entryCount: () => 'entry_count' }).where('id = 1').execute();
+    await tx
+      .createQueryBuilder()
+      .update(ChainHead)
+      .set({ entryCount: () => 'entry_count' })
+      .where('id = 1')
+      .execute();
     const head = await tx.findOneOrFail(ChainHead, { where: { id: 1 } });
 
     const book = await tx.findOne(Book, { where: { fundCode: input.fundCode } });
@@ -127,7 +132,9 @@ export class PostingService {
       throw new AlreadyReversedError(`journal entry ${entryId} was already reversed by entry ${existing.id}`);
     }
     if (params.date < original.entryDate) {
-      throw new InvalidRequestError(`date must not be before the reversed entry's date ${original.entryDate}`);
+      throw new InvalidRequestError(
+        `date must not be before the reversed entry's date ${original.entryDate}`,
+      );
     }
     const book = await tx.findOneOrFail(Book, { where: { fundId: original.fundId } });
     const lines = await tx.find(JournalLine, { where: { entryId }, order: { lineNo: 'ASC' } });
@@ -167,7 +174,8 @@ export class PostingService {
     const problems: string[] = [];
     if (!input.description.trim()) problems.push('description must not be blank');
     if (input.lines.length < 2) problems.push('an entry needs at least two lines');
-    if (input.lines.length > MAX_LINES_PER_ENTRY) problems.push(`an entry has at most ${MAX_LINES_PER_ENTRY} lines`);
+    if (input.lines.length > MAX_LINES_PER_ENTRY)
+      problems.push(`an entry has at most ${MAX_LINES_PER_ENTRY} lines`);
 
     const codes = [...new Set(input.lines.map((l) => l.account))];
     const accounts = codes.length
@@ -181,10 +189,13 @@ export class PostingService {
       const debit = line.debit ?? Money.ZERO;
       const credit = line.credit ?? Money.ZERO;
       const account = byCode.get(line.account);
-      if (!account) problems.push(`${label}.account ${line.account} is not an account of fund ${book.fundCode}`);
+      if (!account)
+        problems.push(`${label}.account ${line.account} is not an account of fund ${book.fundCode}`);
       if (debit.isNegative() || credit.isNegative()) problems.push(`${label} amounts must not be negative`);
       if (debit.isPositive() === credit.isPositive()) {
-        problems.push(`${label} must have either a positive debit or a positive credit, not both and not neither`);
+        problems.push(
+          `${label} must have either a positive debit or a positive credit, not both and not neither`,
+        );
       }
       if (account) checked.push({ lineNo: index + 1, account, debit, credit, memo: line.memo ?? null });
     });
@@ -199,12 +210,20 @@ export class PostingService {
   }
 
   /** Invariant 4: the monthly turnover rows move in the same transaction as the lines. */
-  private async addToBalances(tx: EntityManager, fundId: number, date: string, lines: CheckedLine[]): Promise<void> {
+  private async addToBalances(
+    tx: EntityManager,
+    fundId: number,
+    date: string,
+    lines: CheckedLine[],
+  ): Promise<void> {
     const period = date.slice(0, 7);
     const perAccount = new Map<number, { debit: Money; credit: Money }>();
     for (const line of lines) {
       const sum = perAccount.get(line.account.id) ?? { debit: Money.ZERO, credit: Money.ZERO };
-      perAccount.set(line.account.id, { debit: sum.debit.plus(line.debit), credit: sum.credit.plus(line.credit) });
+      perAccount.set(line.account.id, {
+        debit: sum.debit.plus(line.debit),
+        credit: sum.credit.plus(line.credit),
+      });
     }
     for (const [accountId, sum] of perAccount) {
       const row = await tx.findOne(AccountBalance, { where: { accountId, period } });
@@ -233,7 +252,12 @@ export class PostingService {
    * Invariant 5: cash and bank never go below zero — not now, and not at the end of any day from the entry's
    * date on (a back-dated payment must not overdraw a day that later receipts covered).
    */
-  private async assertNonNegative(tx: EntityManager, fundId: number, date: string, lines: CheckedLine[]): Promise<void> {
+  private async assertNonNegative(
+    tx: EntityManager,
+    fundId: number,
+    date: string,
+    lines: CheckedLine[],
+  ): Promise<void> {
     const decreased = new Map<number, Account>();
     for (const line of lines) {
       if (line.account.nonNegative && line.credit.isPositive()) decreased.set(line.account.id, line.account);

@@ -21,7 +21,10 @@ const MAX_PROBLEMS = 100;
  */
 @Injectable()
 export class VerifyService {
-  async verify(manager: EntityManager, onProgress?: (checked: number, total: number) => void): Promise<VerifyReport> {
+  async verify(
+    manager: EntityManager,
+    onProgress?: (checked: number, total: number) => void,
+  ): Promise<VerifyReport> {
     const problems: string[] = [];
     const report = (problem: string) => {
       if (problems.length < MAX_PROBLEMS) problems.push(problem);
@@ -38,11 +41,18 @@ export class VerifyService {
     let checked = 0;
 
     for (;;) {
-      const entries = await manager.find(JournalEntry, { where: { id: MoreThan(lastId) }, order: { id: 'ASC' }, take: BATCH });
+      const entries = await manager.find(JournalEntry, {
+        where: { id: MoreThan(lastId) },
+        order: { id: 'ASC' },
+        take: BATCH,
+      });
       if (entries.length === 0) break;
       const lines = await manager
         .createQueryBuilder(JournalLine, 'l')
-        .where('l.entry_id >= :first AND l.entry_id <= :last', { first: entries[0].id, last: entries[entries.length - 1].id })
+        .where('l.entry_id >= :first AND l.entry_id <= :last', {
+          first: entries[0].id,
+          last: entries[entries.length - 1].id,
+        })
         .orderBy('l.entry_id', 'ASC')
         .addOrderBy('l.line_no', 'ASC')
         .getMany();
@@ -52,7 +62,10 @@ export class VerifyService {
       for (const entry of entries) {
         const label = `entry ${entry.id} (fund ${books.get(entry.fundId)?.fundCode ?? entry.fundId} no. ${entry.number})`;
         const own = linesOf.get(entry.id) ?? [];
-        if (entry.prevHash !== prevHash) report(`${label}: hash chain broken — prev_hash does not match the previous entry's hash (an entry was inserted or deleted before it)`);
+        if (entry.prevHash !== prevHash)
+          report(
+            `${label}: hash chain broken — prev_hash does not match the previous entry's hash (an entry was inserted or deleted before it)`,
+          );
         const expected = entryHash(entry.prevHash, {
           fundCode: books.get(entry.fundId)?.fundCode ?? '?',
           number: entry.number,
@@ -63,9 +76,16 @@ export class VerifyService {
           reversalOfId: entry.reversalOfId,
           postedBy: entry.postedBy,
           postedAt: entry.postedAt,
-          lines: own.map((l) => ({ lineNo: l.lineNo, account: accounts.get(l.accountId)?.code ?? '?', debit: l.debit, credit: l.credit, memo: l.memo })),
+          lines: own.map((l) => ({
+            lineNo: l.lineNo,
+            account: accounts.get(l.accountId)?.code ?? '?',
+            debit: l.debit,
+            credit: l.credit,
+            memo: l.memo,
+          })),
         });
-        if (expected !== entry.hash) report(`${label}: content does not match its hash (an amount, account, line or field was changed)`);
+        if (expected !== entry.hash)
+          report(`${label}: content does not match its hash (an amount, account, line or field was changed)`);
 
         let debits = Money.ZERO;
         let credits = Money.ZERO;
@@ -79,10 +99,13 @@ export class VerifyService {
           turnover.set(key, { debit: sum.debit.plus(debit), credit: sum.credit.plus(credit) });
         }
         if (own.length < 2 || !debits.equals(credits)) {
-          report(`${label}: does not balance (${own.length} lines, debits ${debits.format()}, credits ${credits.format()})`);
+          report(
+            `${label}: does not balance (${own.length} lines, debits ${debits.format()}, credits ${credits.format()})`,
+          );
         }
         const expectedNumber = (lastNumber.get(entry.fundId) ?? 0) + 1;
-        if (entry.number !== expectedNumber) report(`${label}: entry numbers of the fund jump from ${expectedNumber - 1} to ${entry.number}`);
+        if (entry.number !== expectedNumber)
+          report(`${label}: entry numbers of the fund jump from ${expectedNumber - 1} to ${entry.number}`);
         lastNumber.set(entry.fundId, entry.number);
 
         prevHash = entry.hash;
@@ -93,11 +116,15 @@ export class VerifyService {
     }
 
     if (head.hash !== prevHash || head.entryCount !== checked || (head.lastEntryId ?? 0) !== lastId) {
-      report(`chain head says ${head.entryCount} entries ending in ${head.hash.slice(0, 12)}…, the journal has ${checked} ending in ${prevHash.slice(0, 12)}… (entries were added or removed at the end)`);
+      report(
+        `chain head says ${head.entryCount} entries ending in ${head.hash.slice(0, 12)}…, the journal has ${checked} ending in ${prevHash.slice(0, 12)}… (entries were added or removed at the end)`,
+      );
     }
     for (const book of books.values()) {
       if (book.lastEntryNo !== (lastNumber.get(book.fundId) ?? 0)) {
-        report(`fund ${book.fundCode}: last entry number is ${lastNumber.get(book.fundId) ?? 0}, the books expect ${book.lastEntryNo}`);
+        report(
+          `fund ${book.fundCode}: last entry number is ${lastNumber.get(book.fundId) ?? 0}, the books expect ${book.lastEntryNo}`,
+        );
       }
     }
 
@@ -106,13 +133,20 @@ export class VerifyService {
       const key = `${row.accountId}|${row.period}`;
       const sum = turnover.get(key) ?? { debit: Money.ZERO, credit: Money.ZERO };
       turnover.delete(key);
-      if (!sum.debit.equals(Money.fromStored(row.debit)) || !sum.credit.equals(Money.fromStored(row.credit))) {
-        report(`stored balance of account ${this.accountLabel(accounts, books, row.accountId)} for ${row.period} is ${row.debit}/${row.credit}, the lines sum to ${sum.debit.toString()}/${sum.credit.toString()}`);
+      if (
+        !sum.debit.equals(Money.fromStored(row.debit)) ||
+        !sum.credit.equals(Money.fromStored(row.credit))
+      ) {
+        report(
+          `stored balance of account ${this.accountLabel(accounts, books, row.accountId)} for ${row.period} is ${row.debit}/${row.credit}, the lines sum to ${sum.debit.toString()}/${sum.credit.toString()}`,
+        );
       }
     }
     for (const [key, sum] of turnover) {
       const [accountId, period] = key.split('|');
-      report(`account ${this.accountLabel(accounts, books, Number(accountId))} has lines in ${period} (${sum.debit.toString()}/${sum.credit.toString()}) but no stored balance`);
+      report(
+        `account ${this.accountLabel(accounts, books, Number(accountId))} has lines in ${period} (${sum.debit.toString()}/${sum.credit.toString()}) but no stored balance`,
+      );
     }
 
     return { ok: problems.length === 0, entriesChecked: checked, chainHead: prevHash, problems };

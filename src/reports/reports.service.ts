@@ -19,7 +19,12 @@ export class ReportsService {
     private readonly journal: JournalQueryService,
   ) {}
 
-  async trialBalance(actor: Actor, fundCode: string, asOf: string, consolidated: boolean): Promise<TrialBalanceReport> {
+  async trialBalance(
+    actor: Actor,
+    fundCode: string,
+    asOf: string,
+    consolidated: boolean,
+  ): Promise<TrialBalanceReport> {
     assertFundInScope(actor, fundCode);
     const funds = consolidated
       ? await this.funds.withDescendants(this.uow.manager, fundCode)

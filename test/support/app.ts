@@ -40,8 +40,12 @@ export const TABLES = [
 ];
 
 /** A real application on a real, fresh database (SQLite file, or PostgreSQL when DATABASE_URL says so). */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  shared?: TestDatabase,
+): Promise<TestApp> {
+  // A second app on a `shared` database leaves dropping it to the first.
+  const db = shared ? { ...shared, drop: () => Promise.resolve() } : await createTestDatabase();
   const config: AppConfig = {
     port: 0,
     database: db.config,
@@ -60,7 +64,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     const res = await http.post('/api/auth/login').send({ username, password }).expect(200);
     return (res.body as { token: string }).token;
   };
-  const adminToken = await login('admin', ADMIN_PASSWORD);
+  const adminToken = await login('admin', overrides.adminPassword ?? ADMIN_PASSWORD);
 
   return {
     app,
@@ -89,7 +93,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     async counts() {
       const result: Record<string, number> = {};
       for (const table of TABLES) {
-        const [row] = (await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: string | number }[];
+        const [row] = await dataSource.query<{ n: string | number }[]>(`SELECT COUNT(*) AS n FROM ${table}`);
         result[table] = Number(row.n);
       }
       return result;

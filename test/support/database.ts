@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DatabaseConfig } from '../../src/config/app-config';
 
-export const POSTGRES_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? (process.env.DATABASE_URL as string) : null;
+export const POSTGRES_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
+  ? (process.env.DATABASE_URL as string)
+  : null;
 
 export interface TestDatabase {
   config: DatabaseConfig;

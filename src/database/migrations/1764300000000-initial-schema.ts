@@ -4,7 +4,13 @@ import type { TableColumnOptions } from 'typeorm/schema-builder/options/TableCol
 // Written with TypeORM's portable Table API, so the same migration builds the schema on SQLite and PostgreSQL.
 // Never edit a committed migration: add a new one.
 
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
+const id: TableColumnOptions = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment',
+};
 const varchar = (name: string, length: number, isNullable = false): TableColumnOptions => ({
   name,
   type: 'varchar',
@@ -21,7 +27,8 @@ const fk = (name: string, column: string, table: string, refColumn = 'id') =>
     referencedColumnNames: [refColumn],
     onDelete: 'RESTRICT',
   });
-const index = (name: string, columnNames: string[], isUnique = false) => new TableIndex({ name, columnNames, isUnique });
+const index = (name: string, columnNames: string[], isUnique = false) =>
+  new TableIndex({ name, columnNames, isUnique });
 
 export class InitialSchema1764300000000 implements MigrationInterface {
   name = 'InitialSchema1764300000000';
@@ -135,8 +142,19 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'journal_lines',
-        columns: [id, int('entry_id'), int('line_no'), int('account_id'), dong('debit'), dong('credit'), varchar('memo', 500, true)],
-        foreignKeys: [fk('fk_lines_entry', 'entry_id', 'journal_entries'), fk('fk_lines_account', 'account_id', 'accounts')],
+        columns: [
+          id,
+          int('entry_id'),
+          int('line_no'),
+          int('account_id'),
+          dong('debit'),
+          dong('credit'),
+          varchar('memo', 500, true),
+        ],
+        foreignKeys: [
+          fk('fk_lines_entry', 'entry_id', 'journal_entries'),
+          fk('fk_lines_account', 'account_id', 'accounts'),
+        ],
         indices: [index('ix_lines_entry', ['entry_id']), index('ix_lines_account', ['account_id'])],
         checks: [
           new TableCheck({
@@ -163,10 +181,17 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'chain_head',
-        columns: [{ name: 'id', type: 'integer', isPrimary: true }, int('last_entry_id', true), varchar('hash', 64), int('entry_count')],
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true },
+          int('last_entry_id', true),
+          varchar('hash', 64),
+          int('entry_count'),
+        ],
       }),
     );
-    await q.query(`INSERT INTO chain_head (id, last_entry_id, hash, entry_count) VALUES (1, NULL, '${'0'.repeat(64)}', 0)`);
+    await q.query(
+      `INSERT INTO chain_head (id, last_entry_id, hash, entry_count) VALUES (1, NULL, '${'0'.repeat(64)}', 0)`,
+    );
     await q.createTable(
       new Table({
         name: 'idempotency_keys',
