@@ -49,7 +49,7 @@ export class AuthService implements OnApplicationBootstrap {
         status: 'active',
         createdAt: nowIso(),
       });
-    });
+    }, 'first start: create user admin');
     if (this.config.adminPassword)
       this.logger.log('created the first user "admin" with the password from ADMIN_PASSWORD');
     // Printed once, on purpose: nobody could log in otherwise.

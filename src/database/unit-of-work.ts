@@ -36,7 +36,8 @@ export class UnitOfWork {
     return this.dataSource.manager;
   }
 
-  write<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+  /** `action` names a write that no request caused (first start, a CLI command) in the audit log. */
+  write<T>(fn: (tx: EntityManager) => Promise<T>, action?: string): Promise<T> {
     const context = requestContext.get();
     return this.lock.run(() =>
       this.dataSource.transaction(async (tx) => {
@@ -66,7 +67,7 @@ export class UnitOfWork {
           requestId: context?.requestId ?? null,
           userId: actor.userId,
           username: actor.username,
-          action: (context?.action ?? 'internal').slice(0, 200),
+          action: (context?.action ?? action ?? 'internal').slice(0, 200),
           details: JSON.stringify({ request: context?.auditDetails ?? null, result: summarize(body) }),
         });
         if (idem) {
