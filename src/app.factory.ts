@@ -5,10 +5,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/exception.filter';
 import { createLogger, PinoNestLogger } from './common/logger';
+import { TEMPLATES_DIR } from './common/paths';
 import { RequestInterceptor } from './common/request.interceptor';
 import { requestContext } from './common/request-context';
 import { AppConfig } from './config/app-config';
@@ -47,6 +49,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use((req: Request & { id?: string | number }, _res: Response, next: NextFunction) =>
     requestContext.run({ requestId: String(req.id) }, next),
   );
+  app.setBaseViewsDir(path.join(TEMPLATES_DIR, 'views'));
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/public' });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new RequestInterceptor());

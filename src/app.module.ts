@@ -4,9 +4,11 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ContributionsModule } from './contributions/contributions.module';
 import { DatabaseModule } from './database/database.module';
 import { FundsModule } from './funds/funds.module';
 import { HealthController } from './health.controller';
+import { ImportsModule } from './imports/imports.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ReportsModule } from './reports/reports.module';
 
@@ -23,6 +25,8 @@ export class AppModule {
         AuthModule,
         ReportsModule,
         AuditModule,
+        ContributionsModule,
+        ImportsModule,
       ],
       controllers: [HealthController],
     };

@@ -2,7 +2,13 @@ import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor';
-import { AuthenticatedRequest, CurrentActor, Public, Roles } from '../common/decorators';
+import {
+  AuthenticatedRequest,
+  CurrentActor,
+  IgnoresIdempotencyKey,
+  Public,
+  Roles,
+} from '../common/decorators';
 import { AuthService } from './auth.service';
 import { CreateUserDto, LoginDto } from './dto';
 
@@ -12,6 +18,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @IgnoresIdempotencyKey()
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() dto: LoginDto, @Req() request: Request) {
@@ -19,6 +26,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @IgnoresIdempotencyKey()
   @Post('auth/logout')
   @HttpCode(204)
   async logout(@Req() request: AuthenticatedRequest): Promise<void> {

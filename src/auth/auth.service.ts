@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { createHash, randomBytes } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { Actor } from '../common/actor';
+import { RateLimiter } from '../common/rate-limiter';
 import { ConflictError, InvalidRequestError, UnauthenticatedError } from '../common/errors';
 import { requestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
@@ -10,7 +11,6 @@ import { nowIso, UnitOfWork } from '../database/unit-of-work';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
 import { CreateUserDto } from './dto';
-import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import { Session, User } from './user.entity';
 
@@ -25,14 +25,14 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');
-  private readonly throttle: LoginThrottle;
+  private readonly throttle: RateLimiter;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly funds: FundsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.throttle = new LoginThrottle(config.loginAttemptsPerMinute);
+    this.throttle = new RateLimiter(config.loginAttemptsPerMinute, 'failed logins');
   }
 
   /** First start: with no users at all, create `admin` (password from ADMIN_PASSWORD, or a random one logged once). */
@@ -64,10 +64,10 @@ export class AuthService implements OnApplicationBootstrap {
     this.throttle.assertAllowed(throttleKey);
     const user = await this.uow.manager.findOne(User, { where: { username, status: 'active' } });
     if (!user || !(await verifyPassword(password, user.passwordHash))) {
-      this.throttle.fail(throttleKey);
+      this.throttle.record(throttleKey);
       throw new UnauthenticatedError('invalid username or password');
     }
-    this.throttle.succeed(throttleKey);
+    this.throttle.reset(throttleKey);
 
     const context = requestContext.get();
     if (context)

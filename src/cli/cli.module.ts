@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { ContributionsModule } from '../contributions/contributions.module';
 import { DatabaseModule } from '../database/database.module';
+import { ImportsModule } from '../imports/imports.module';
 
 /** What the command line needs: the database and the features it drives, without the HTTP faces. */
 @Module({})
@@ -11,7 +13,13 @@ export class CliModule {
   static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(dataSource), AuditModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(dataSource),
+        AuditModule,
+        ContributionsModule,
+        ImportsModule,
+      ],
     };
   }
 }

@@ -1,9 +1,20 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { AuditService } from '../audit/audit.service';
+import { CLI_ACTOR } from '../common/actor';
+import { DomainError, InvalidRequestError } from '../common/errors';
+import { requestContext } from '../common/request-context';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { openDatabase } from '../database/data-source';
+import {
+  ContributionImportService,
+  ImportRejectedError,
+  type ImportReport,
+} from '../imports/contribution-import.service';
 import { CliModule } from './cli.module';
+import { ProgressBar } from './progress';
 
 const HELP = `Quỹ Đền ơn đáp nghĩa ledger — command line
 
@@ -12,11 +23,62 @@ Usage: npm run cli -- <command> [options]
 Commands:
   verify [--json]   Recompute the hash chain and every stored balance; name the first mismatch.
                     Exits 0 when the books are whole, 1 when anything does not match.
+  import contributions <file.csv|file.xlsx> [--partial] [--user <username>] [--json]
+                    Import contributions (header row: fund_code,date,donor_name,donor_kind,amount,method,
+                    then optionally campaign,purpose,donor_address,donor_email,donor_tax_code,reference).
+                    All-or-nothing: one bad row and nothing is written, every bad row is listed by line.
+                    --partial imports the good rows anyway. Importing a file again adds nothing.
+                    --user records the import as that accountant or admin (and keeps to the user's funds).
+                    Exits 0 when every row was imported or already there, 1 when rows (or the file) are bad.
   help              Show this text.
 
 The database is DATABASE_URL (default sqlite:data/ledger.sqlite), as for npm start.`;
 
 type Command = (args: string[]) => Promise<number>;
+
+const IMPORT_USAGE =
+  'usage: npm run cli -- import contributions <file.csv|file.xlsx> [--partial] [--user <username>] [--json]';
+
+interface ImportArgs {
+  file: string;
+  partial: boolean;
+  user: string | null;
+  json: boolean;
+}
+
+function importArgs(args: string[]): ImportArgs | string {
+  const [what, ...rest] = args;
+  if (what !== 'contributions') return `import what? only "contributions" can be imported\n${IMPORT_USAGE}`;
+  const parsed: ImportArgs = { file: '', partial: false, user: null, json: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--partial') parsed.partial = true;
+    else if (arg === '--json') parsed.json = true;
+    else if (arg === '--user' && rest[i + 1] !== undefined) parsed.user = rest[++i];
+    else if (arg.startsWith('--') || parsed.file !== '')
+      return `unexpected argument "${arg}"\n${IMPORT_USAGE}`;
+    else parsed.file = arg;
+  }
+  if (parsed.file === '') return `which file?\n${IMPORT_USAGE}`;
+  if (!existsSync(parsed.file) || !statSync(parsed.file).isFile())
+    return `file ${parsed.file} does not exist`;
+  return parsed;
+}
+
+function printImport(report: ImportReport): void {
+  console.log(
+    `Imported ${report.fileName}${report.partial ? ' (--partial)' : ''}: ${report.rowsTotal} rows, ` +
+      `${report.imported} imported, ${report.skipped} skipped (imported before), ${report.badRowCount} bad. ` +
+      `Import #${report.importId}, file sha256 ${report.fileSha256}.`,
+  );
+  if (report.badRowCount > 0) {
+    console.log('These rows were not imported:');
+    for (const row of report.badRows) console.log(`  line ${row.line}: ${row.errors.join('; ')}`);
+    if (report.badRowCount > report.badRows.length) {
+      console.log(`  … and ${report.badRowCount - report.badRows.length} more`);
+    }
+  }
+}
 
 const commands: Record<string, Command> = {
   async verify(args) {
@@ -44,6 +106,55 @@ const commands: Record<string, Command> = {
         for (const problem of report.problems) console.log(`  - ${problem}`);
       }
       return report.ok ? 0 : 1;
+    } finally {
+      await app.close();
+    }
+  },
+  async import(args) {
+    const parsed = importArgs(args);
+    if (typeof parsed === 'string') {
+      console.error(parsed);
+      return 2;
+    }
+    const config = loadConfig();
+    const dataSource = await openDatabase(config.database);
+    const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, dataSource), {
+      logger: ['error'],
+    });
+    const bar = process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
+    try {
+      const imports = app.get(ContributionImportService);
+      const actor = parsed.user === null ? CLI_ACTOR : await imports.actorNamed(parsed.user);
+      const source = { path: path.resolve(parsed.file), name: path.basename(parsed.file) };
+      const report = await requestContext.run(
+        { requestId: `cli-${process.pid}`, actor, action: 'cli import contributions' },
+        () =>
+          imports.importContributions(actor, source, { partial: parsed.partial, onProgress: bar?.update }),
+      );
+      bar?.done();
+      if (parsed.json) console.log(JSON.stringify({ ok: true, ...report }, null, 2));
+      else printImport(report);
+      return report.badRowCount > 0 ? 1 : 0;
+    } catch (error) {
+      bar?.done();
+      if (error instanceof ImportRejectedError) {
+        const { rowsTotal, badRowCount, badRows } = error;
+        if (parsed.json) console.log(JSON.stringify({ ok: false, rowsTotal, badRowCount, badRows }, null, 2));
+        else
+          console.log(
+            `REJECTED ${path.basename(parsed.file)}:\n${error.messages.map((m) => `  ${m}`).join('\n')}`,
+          );
+        return 1;
+      }
+      if (error instanceof DomainError) {
+        if (parsed.json) console.log(JSON.stringify({ ok: false, problems: error.messages }, null, 2));
+        else
+          console.error(
+            `REJECTED ${path.basename(parsed.file)}:\n${error.messages.map((m) => `  ${m}`).join('\n')}`,
+          );
+        return error instanceof InvalidRequestError ? 1 : 2;
+      }
+      throw error;
     } finally {
       await app.close();
     }

@@ -4,12 +4,19 @@ import type { Actor, Role } from './actor';
 
 export const PUBLIC_KEY = 'auth:public';
 export const ROLES_KEY = 'auth:roles';
+export const NO_IDEMPOTENCY_KEY = 'idempotency:ignored';
 
 /** The route needs no token. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 /** Only these roles may call the route (every authenticated role when absent). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/**
+ * The route ignores `Idempotency-Key`: it creates no business record, and its incidental writes (a session on
+ * login, a revocation on logout) must neither store a replayable answer (a plaintext token) nor be replayed.
+ */
+export const IgnoresIdempotencyKey = () => SetMetadata(NO_IDEMPOTENCY_KEY, true);
 
 export type AuthenticatedRequest = Request & { actor?: Actor; sessionId?: number };
 

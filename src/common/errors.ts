@@ -3,7 +3,7 @@
  * contract's status code; services throw these and never an HTTP exception.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 422;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 502 | 503;
   /** One human-readable line per problem. */
   readonly messages: string[];
 
@@ -47,3 +47,13 @@ export class BusinessRuleError extends DomainError {
 }
 
 export class InsufficientFundsError extends BusinessRuleError {}
+
+/** 502: a service we depend on (the mail server) refused or failed. */
+export class UpstreamError extends DomainError {
+  readonly status = 502;
+}
+
+/** 503: the feature is switched off by configuration (e.g. e-mail without SMTP_URL). */
+export class FeatureDisabledError extends DomainError {
+  readonly status = 503;
+}

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { catchError, Observable, of, throwError } from 'rxjs';
 import { IdempotentReplay } from '../database/unit-of-work';
+import { NO_IDEMPOTENCY_KEY } from './decorators';
 import { InvalidRequestError } from './errors';
 import { canonicalJson, redact } from './redact';
 import { requestContext } from './request-context';
@@ -28,6 +29,7 @@ export class RequestInterceptor implements NestInterceptor {
 
     const key = request.header('idempotency-key');
     if (key === undefined || request.method !== 'POST') return next.handle();
+    if (Reflect.getMetadata(NO_IDEMPOTENCY_KEY, context.getHandler()) === true) return next.handle();
     if (!KEY_PATTERN.test(key)) {
       return throwError(
         () => new InvalidRequestError('Idempotency-Key must be 1 to 200 visible ASCII characters'),

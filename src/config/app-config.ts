@@ -15,6 +15,14 @@ export interface AppConfig {
   sessionTtlHours: number;
   /** Login attempts allowed per username and address in one minute. */
   loginAttemptsPerMinute: number;
+  /** Public verification page requests allowed per address in one minute. */
+  verifyRequestsPerMinute: number;
+  /** The address donors reach this service at: receipt QR codes point to `${publicUrl}/verify/…`. */
+  publicUrl: string;
+  /** smtp://user:pass@host:port or smtps://…; null disables e-mail. */
+  smtpUrl: string | null;
+  /** The From: of receipts sent by e-mail. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -73,7 +81,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const sessionTtlHours = integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 90, problems);
   const loginAttemptsPerMinute = integer(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000, problems);
+  const verifyRequestsPerMinute = integer(env, 'VERIFY_REQUESTS_PER_MINUTE', 60, 1, 100_000, problems);
+
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(publicUrl))
+    problems.push(`PUBLIC_URL must be an http(s):// address (got "${publicUrl}")`);
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl))
+    problems.push('SMTP_URL must start with smtp:// or smtps://');
+  const mailFrom = env.MAIL_FROM || 'Quỹ Đền ơn đáp nghĩa <no-reply@localhost>';
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, database, adminPassword, logLevel, sessionTtlHours, loginAttemptsPerMinute };
+  return {
+    port,
+    database,
+    adminPassword,
+    logLevel,
+    sessionTtlHours,
+    loginAttemptsPerMinute,
+    verifyRequestsPerMinute,
+    publicUrl,
+    smtpUrl,
+    mailFrom,
+  };
 }

@@ -7,6 +7,18 @@ import { Fund } from '../funds/fund.entity';
 import { Session, User } from '../auth/user.entity';
 import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from '../ledger/entities';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
+import { Contributions1764310000000 } from './migrations/1764310000000-contributions';
+import { DocumentSeries } from '../documents/document-series.entity';
+import {
+  BatchMember,
+  Campaign,
+  Contribution,
+  ContributionBatch,
+  Donor,
+  DonorMerge,
+  EmailDelivery,
+  ImportRun,
+} from '../contributions/entities';
 
 export const ENTITIES = [
   Fund,
@@ -20,9 +32,18 @@ export const ENTITIES = [
   ChainHead,
   IdempotencyRecord,
   AuditLogEntry,
+  DocumentSeries,
+  Donor,
+  Campaign,
+  ContributionBatch,
+  BatchMember,
+  Contribution,
+  EmailDelivery,
+  DonorMerge,
+  ImportRun,
 ];
 
-export const MIGRATIONS = [InitialSchema1764300000000];
+export const MIGRATIONS = [InitialSchema1764300000000, Contributions1764310000000];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false } as const;

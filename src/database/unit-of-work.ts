@@ -41,6 +41,8 @@ export class UnitOfWork {
     const context = requestContext.get();
     return this.lock.run(() =>
       this.dataSource.transaction(async (tx) => {
+        // Several processes on one PostgreSQL database: the write lock above is per process, this one is not.
+        if (tx.connection.options.type === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7201)');
         const idem = context?.idempotency;
         const actor = context?.actor ?? CLI_ACTOR;
         if (idem) {
@@ -99,6 +101,7 @@ function summarize(body: unknown): unknown {
     'receiptNo',
     'voucherNo',
     'entryId',
+    'importId',
   ];
   return Object.fromEntries(
     Object.entries(body as Record<string, unknown>).filter(([key]) => keys.includes(key)),

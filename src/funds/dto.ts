@@ -16,6 +16,15 @@ export class CreateFundDto {
   @MaxLength(200)
   name: string;
 
+  @ApiPropertyOptional({
+    example: 'UBND tỉnh Lào Cai',
+    description: 'The unit that keeps the fund, printed on documents',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  unitName?: string;
+
   @ApiProperty({ enum: FUND_LEVELS })
   @IsIn(FUND_LEVELS)
   level: FundLevel;

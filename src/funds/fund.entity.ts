@@ -16,6 +16,10 @@ export class Fund {
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
+  /** The unit that keeps the fund, printed at the top of its documents, e.g. "UBND tỉnh Lào Cai". */
+  @Column({ name: 'unit_name', type: 'varchar', length: 200, nullable: true })
+  unitName: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   level: FundLevel;
 

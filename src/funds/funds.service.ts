@@ -10,6 +10,7 @@ import { Fund, FundLevel } from './fund.entity';
 export interface FundView {
   code: string;
   name: string;
+  unitName: string | null;
   level: FundLevel;
   parentCode: string | null;
   validFrom: string | null;
@@ -51,6 +52,7 @@ export class FundsService {
         tx.create(Fund, {
           code: dto.code,
           name: dto.name,
+          unitName: dto.unitName ?? null,
           level: dto.level,
           parentId: parent?.id ?? null,
           validFrom: dto.validFrom ?? null,
@@ -102,6 +104,7 @@ export class FundsService {
     return {
       code: fund.code,
       name: fund.name,
+      unitName: fund.unitName,
       level: fund.level,
       parentCode,
       validFrom: fund.validFrom,

@@ -10,6 +10,7 @@ import {
   IsString,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
@@ -29,13 +30,14 @@ export class JournalLineDto {
   @MaxLength(16)
   account: string;
 
+  // Absent means the side is not used; null is not an amount (IsOptional would let it through to a 500).
   @ApiPropertyOptional({ ...DONG_SCHEMA, description: 'Whole đồng; give either debit or credit' })
-  @IsOptional()
+  @ValidateIf((_line, value) => value !== undefined)
   @IsDong()
   debit?: string | number;
 
   @ApiPropertyOptional({ ...DONG_SCHEMA, description: 'Whole đồng; give either debit or credit' })
-  @IsOptional()
+  @ValidateIf((_line, value) => value !== undefined)
   @IsDong()
   credit?: string | number;
 

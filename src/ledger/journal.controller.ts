@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ListEntriesQuery, PostEntryDto, ReverseEntryDto } from './dto';
 import { JournalService } from './journal.service';
 
@@ -23,13 +24,17 @@ export class JournalController {
   }
 
   @Get(':id')
-  get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+  get(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe('journal entry')) id: number) {
     return this.journal.get(actor, id);
   }
 
   @Post(':id/reverse')
   @Roles('accountant', 'admin')
-  reverse(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ReverseEntryDto) {
+  reverse(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('journal entry')) id: number,
+    @Body() dto: ReverseEntryDto,
+  ) {
     return this.journal.reverse(actor, id, dto);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
+import { Actor, assertFundInScope } from '../common/actor';
 import { Money } from '../common/money';
 import type { Page } from '../common/pagination';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -56,7 +56,11 @@ export class JournalService {
 
   list(actor: Actor, q: ListEntriesQuery): Promise<Page<EntryView>> {
     let fundCodes: string[] | null = actor.fundScope === null ? null : [...actor.fundScope];
-    if (q.fund !== undefined) fundCodes = canSeeFund(actor, q.fund) ? [q.fund] : [];
+    // Asking for another fund's entries is a 403, as for its accounts and trial balance, not a silent empty list.
+    if (q.fund !== undefined) {
+      assertFundInScope(actor, q.fund);
+      fundCodes = [q.fund];
+    }
     return this.query.list(this.uow.manager, {
       fundCodes,
       from: q.from,

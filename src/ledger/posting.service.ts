@@ -226,15 +226,18 @@ export class PostingService {
       });
     }
     for (const [accountId, sum] of perAccount) {
-      const row = await tx.findOne(AccountBalance, { where: { accountId, period } });
+      const row = await tx.findOne(AccountBalance, {
+        select: { accountId: true },
+        where: { accountId, period },
+      });
       if (row) {
-        await tx.update(
-          AccountBalance,
-          { accountId, period },
-          {
-            debit: Money.fromStored(row.debit).plus(sum.debit).toString(),
-            credit: Money.fromStored(row.credit).plus(sum.credit).toString(),
-          },
+        // Added in SQL: better-sqlite3 hands an INTEGER above 2^53 to JavaScript as a rounded number, so a
+        // read-modify-write through the entity would lose đồng once a monthly turnover passes ~9×10^15.
+        await sql(
+          tx,
+          `UPDATE account_balances SET debit = debit + CAST(? AS BIGINT), credit = credit + CAST(? AS BIGINT)
+            WHERE account_id = ? AND period = ?`,
+          [sum.debit.toString(), sum.credit.toString(), accountId, period],
         );
       } else {
         await tx.insert(AccountBalance, {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, MoreThan } from 'typeorm';
 import { Money } from '../common/money';
-import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from './entities';
+import { sql } from '../database/sql';
+import { Account, Book, ChainHead, JournalEntry, JournalLine } from './entities';
 import { entryHash, GENESIS_HASH } from './hash-chain';
 
 export interface VerifyReport {
@@ -128,8 +129,18 @@ export class VerifyService {
       }
     }
 
-    const stored = await manager.find(AccountBalance);
-    for (const row of stored) {
+    // Read as text: better-sqlite3 would round an INTEGER above 2^53 to the nearest JavaScript number.
+    const stored = await sql<{ account_id: number | string; period: string; debit: string; credit: string }>(
+      manager,
+      'SELECT account_id, period, CAST(debit AS TEXT) AS debit, CAST(credit AS TEXT) AS credit FROM account_balances',
+    );
+    for (const raw of stored) {
+      const row = {
+        accountId: Number(raw.account_id),
+        period: raw.period,
+        debit: raw.debit,
+        credit: raw.credit,
+      };
       const key = `${row.accountId}|${row.period}`;
       const sum = turnover.get(key) ?? { debit: Money.ZERO, credit: Money.ZERO };
       turnover.delete(key);

@@ -1,12 +1,11 @@
 import { bearer, startTestApp, TestApp } from '../support/app';
-import { buildDist, runCli } from '../support/cli';
+import { runCli } from '../support/cli';
 import { DB_LABEL } from '../support/database';
 
 describe(`npm run cli -- verify (${DB_LABEL})`, () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    buildDist();
     t = await startTestApp();
     await t.newFund('LC');
     const accountant = await t.newUser('accountant');

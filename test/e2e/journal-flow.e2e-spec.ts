@@ -38,6 +38,7 @@ describe(`journal flow through the API (${DB_LABEL})`, () => {
       name: 'Quỹ xã Tả Van',
       level: 'commune',
       parentCode: 'LC',
+      unitName: null,
       validFrom: null,
       validTo: null,
       status: 'active',

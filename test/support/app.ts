@@ -53,6 +53,10 @@ export async function startTestApp(
     logLevel: 'silent',
     sessionTtlHours: 12,
     loginAttemptsPerMinute: 1000,
+    verifyRequestsPerMinute: 1000,
+    publicUrl: 'http://ledger.test',
+    smtpUrl: null,
+    mailFrom: 'Quỹ Đền ơn đáp nghĩa <quy@ledger.test>',
     ...overrides,
   };
   const app = await createApp(config);

@@ -1,16 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { DatabaseConfig } from '../../src/config/app-config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** Compiles src/ to dist/ (incremental: quick when nothing changed), as `npm start` and `npm run cli` do. */
-export function buildDist(): void {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-}
 
 export function databaseUrl(config: DatabaseConfig): string {
   return config.type === 'sqlite' ? `sqlite:${config.path}` : config.url;

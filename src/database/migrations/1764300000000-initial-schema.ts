@@ -1,34 +1,8 @@
-import { MigrationInterface, QueryRunner, Table, TableCheck, TableForeignKey, TableIndex } from 'typeorm';
-import type { TableColumnOptions } from 'typeorm/schema-builder/options/TableColumnOptions';
+import { MigrationInterface, QueryRunner, Table, TableCheck } from 'typeorm';
+import { dong, fk, id, index, int, varchar } from './table-helpers';
 
 // Written with TypeORM's portable Table API, so the same migration builds the schema on SQLite and PostgreSQL.
 // Never edit a committed migration: add a new one.
-
-const id: TableColumnOptions = {
-  name: 'id',
-  type: 'integer',
-  isPrimary: true,
-  isGenerated: true,
-  generationStrategy: 'increment',
-};
-const varchar = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable });
-const dong = (name: string): TableColumnOptions => ({ name, type: 'bigint' });
-const fk = (name: string, column: string, table: string, refColumn = 'id') =>
-  new TableForeignKey({
-    name,
-    columnNames: [column],
-    referencedTableName: table,
-    referencedColumnNames: [refColumn],
-    onDelete: 'RESTRICT',
-  });
-const index = (name: string, columnNames: string[], isUnique = false) =>
-  new TableIndex({ name, columnNames, isUnique });
 
 export class InitialSchema1764300000000 implements MigrationInterface {
   name = 'InitialSchema1764300000000';

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../common/decorators';
+import { ContributionsService } from './contributions.service';
+import {
+  CreateContributionDto,
+  EmailReceiptDto,
+  ListContributionsQuery,
+  ReceiptQuery,
+  VoidContributionDto,
+} from './dto';
+import { ReceiptsService } from './receipts.service';
+
+export function pdfFile(res: Response, filename: string, pdf: Buffer): StreamableFile {
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
+  return new StreamableFile(pdf);
+}
+
+@ApiTags('contributions')
+@ApiBearerAuth()
+@Controller('api/contributions')
+export class ContributionsController {
+  constructor(
+    private readonly contributions: ContributionsService,
+    private readonly receipts: ReceiptsService,
+  ) {}
+
+  @Post()
+  @Roles('accountant', 'admin')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateContributionDto) {
+    return this.contributions.create(actor, dto);
+  }
+
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() q: ListContributionsQuery) {
+    return this.contributions.list(actor, q);
+  }
+
+  @Get(':id')
+  get(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe('contribution')) id: number) {
+    return this.contributions.get(actor, id);
+  }
+
+  @Get(':id/receipt.pdf')
+  @ApiProduces('application/pdf')
+  async receipt(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('contribution')) id: number,
+    @Query() q: ReceiptQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { receiptNo, pdf } = await this.receipts.pdf(actor, id, q.copy === 'true');
+    return pdfFile(res, `${receiptNo}.pdf`, pdf);
+  }
+
+  @Post(':id/void')
+  @HttpCode(200)
+  @Roles('accountant', 'admin')
+  void(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('contribution')) id: number,
+    @Body() dto: VoidContributionDto,
+  ) {
+    return this.contributions.void(actor, id, dto);
+  }
+
+  @Post(':id/email')
+  @HttpCode(200)
+  @Roles('accountant', 'admin')
+  email(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('contribution')) id: number,
+    @Body() dto: EmailReceiptDto,
+  ) {
+    return this.receipts.email(actor, id, dto.to);
+  }
+
+  @Get(':id/deliveries')
+  deliveries(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe('contribution')) id: number) {
+    return this.receipts.deliveries(actor, id);
+  }
+}

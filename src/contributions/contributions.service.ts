@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
+import { BusinessRuleError, ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
+import { Money } from '../common/money';
+import type { Page } from '../common/pagination';
+import { todayInVietnam } from '../common/text';
+import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { NumberingService } from '../documents/numbering.service';
+import { Fund } from '../funds/fund.entity';
+import { PostingService } from '../ledger/posting.service';
+import { RECEIPT_ACCOUNT } from './donors.service';
+import { CreateContributionDto, ListContributionsQuery, VoidContributionDto } from './dto';
+import { Campaign, Contribution, ContributionStatus, Donor, PaymentMethod } from './entities';
+
+/** What any way of recording a contribution (API, batch, import) hands to `record`. */
+export interface RecordContribution {
+  fundCode: string;
+  donorId: number;
+  date: string;
+  amount: Money;
+  method: PaymentMethod;
+  purpose?: string | null;
+  campaignCode?: string | null;
+  batchId?: number | null;
+  importKey?: string | null;
+  externalRef?: string | null;
+  createdBy: string;
+}
+
+export interface ContributionView {
+  id: number;
+  receiptNo: string;
+  entryId: number;
+  amount: string;
+  status: ContributionStatus;
+  fundCode: string;
+  date: string;
+  method: PaymentMethod;
+  purpose: string | null;
+  campaign: string | null;
+  batchId: number | null;
+  donor: { id: number; name: string; kind: Donor['kind'] };
+  reversalEntryId: number | null;
+  voidReason: string | null;
+  externalRef: string | null;
+}
+
+@Injectable()
+export class ContributionsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly posting: PostingService,
+    private readonly numbering: NumberingService,
+  ) {}
+
+  create(actor: Actor, dto: CreateContributionDto): Promise<ContributionView> {
+    assertFundInScope(actor, dto.fundCode);
+    return this.uow.write(async (tx) => {
+      const contribution = await this.record(tx, {
+        fundCode: dto.fundCode,
+        donorId: dto.donorId,
+        date: dto.date,
+        amount: Money.parse(dto.amount),
+        method: dto.method,
+        purpose: dto.purpose ?? null,
+        campaignCode: dto.campaign ?? null,
+        createdBy: actor.username,
+      });
+      return this.view(tx, contribution);
+    });
+  }
+
+  /**
+   * Records one contribution inside the caller's transaction: the next gap-free PT number of the fund and year,
+   * the entry through the posting path (debit 111 cash or 112 bank, credit 5111–5114 by the donor's kind), and
+   * the contribution row. Throws before writing anything the caller would have to undo.
+   */
+  async record(tx: EntityManager, input: RecordContribution): Promise<Contribution> {
+    const fund = await tx.findOne(Fund, { where: { code: input.fundCode } });
+    const donor = await tx.findOne(Donor, { where: { id: input.donorId } });
+    const campaign = input.campaignCode
+      ? await tx.findOne(Campaign, { where: { code: input.campaignCode } })
+      : null;
+    const problems: string[] = [];
+    if (!fund) problems.push(`fundCode ${input.fundCode} is not a known fund`);
+    if (!donor) problems.push(`donorId ${input.donorId} is not a known donor`);
+    if (input.campaignCode && !campaign)
+      problems.push(`campaign ${input.campaignCode} is not a known campaign`);
+    if (!input.amount.isPositive()) problems.push('amount must be a positive whole number of đồng');
+    if (problems.length || !fund || !donor) throw new InvalidRequestError(problems);
+    if (donor.mergedIntoId !== null) {
+      throw new BusinessRuleError(
+        `donor ${donor.id} was merged into donor ${donor.mergedIntoId}; record the gift there`,
+      );
+    }
+    if (fund.status !== 'active') throw new BusinessRuleError(`fund ${fund.code} is closed`);
+
+    const receiptNo = await this.numbering.next(tx, fund.id, 'PT', input.date);
+    const purpose = input.purpose ?? null;
+    const entry = await this.posting.post(tx, {
+      fundCode: fund.code,
+      date: input.date,
+      description: `Thu đóng góp của ${donor.name}${purpose ? ` — ${purpose}` : ''}`.slice(0, 500),
+      source: 'contribution',
+      sourceRef: receiptNo,
+      postedBy: input.createdBy,
+      lines: [
+        { account: input.method === 'cash' ? '111' : '112', debit: input.amount },
+        { account: RECEIPT_ACCOUNT[donor.kind], credit: input.amount },
+      ],
+    });
+    return tx.save(
+      tx.create(Contribution, {
+        fundId: fund.id,
+        donorId: donor.id,
+        campaignId: campaign?.id ?? null,
+        batchId: input.batchId ?? null,
+        date: input.date,
+        amount: input.amount.toString(),
+        method: input.method,
+        purpose,
+        receiptNo,
+        entryId: entry.id,
+        status: 'posted',
+        voidEntryId: null,
+        voidReason: null,
+        voidedAt: null,
+        externalRef: input.externalRef ?? null,
+        importKey: input.importKey ?? null,
+        createdBy: input.createdBy,
+        createdAt: nowIso(),
+      }),
+    );
+  }
+
+  async get(actor: Actor, id: number): Promise<ContributionView> {
+    const contribution = await this.byId(this.uow.manager, actor, id);
+    return this.view(this.uow.manager, contribution);
+  }
+
+  /** The contribution, if the actor may see its fund (404 otherwise, as for an unknown id). */
+  async byId(manager: EntityManager, actor: Actor | null, id: number): Promise<Contribution> {
+    const contribution = await manager.findOne(Contribution, { where: { id }, relations: { fund: true } });
+    if (!contribution || (actor && !canSeeFund(actor, contribution.fund?.code ?? ''))) {
+      throw new NotFoundError(`contribution ${id} does not exist`);
+    }
+    return contribution;
+  }
+
+  async list(actor: Actor, q: ListContributionsQuery): Promise<Page<ContributionView>> {
+    const query = this.uow.manager
+      .createQueryBuilder(Contribution, 'c')
+      .innerJoinAndSelect('c.fund', 'f')
+      .leftJoin('c.campaign', 'k');
+    if (q.fund) query.andWhere('f.code = :fund', { fund: q.fund });
+    if (actor.fundScope !== null) query.andWhere('f.code IN (:...scope)', { scope: [...actor.fundScope] });
+    if (q.donorId) query.andWhere('c.donor_id = :donorId', { donorId: q.donorId });
+    if (q.campaign) query.andWhere('k.code = :campaign', { campaign: q.campaign });
+    if (q.from) query.andWhere('c.contribution_date >= :from', { from: q.from });
+    if (q.to) query.andWhere('c.contribution_date <= :to', { to: q.to });
+    const [rows, total] = await query
+      .orderBy('c.contribution_date', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
+    const items = await Promise.all(rows.map((c) => this.view(this.uow.manager, c)));
+    return { items, total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** Voids through a reversal entry; the receipt keeps its number and is marked ĐÃ HỦY. */
+  async void(
+    actor: Actor,
+    id: number,
+    dto: VoidContributionDto,
+  ): Promise<{ id: number; status: 'voided'; reversalEntryId: number; receiptNo: string }> {
+    return this.uow.write(async (tx) => {
+      const contribution = await this.byId(tx, actor, id);
+      if (contribution.status === 'voided')
+        throw new ConflictError(`receipt ${contribution.receiptNo} is already void`);
+      const today = todayInVietnam();
+      const date = dto.date ?? (today > contribution.date ? today : contribution.date);
+      const reversal = await this.posting.reverse(tx, contribution.entryId, {
+        date,
+        reason: `Hủy phiếu thu ${contribution.receiptNo}: ${dto.reason}`,
+        postedBy: actor.username,
+      });
+      await tx.update(
+        Contribution,
+        { id },
+        { status: 'voided', voidEntryId: reversal.id, voidReason: dto.reason, voidedAt: nowIso() },
+      );
+      return {
+        id,
+        status: 'voided' as const,
+        reversalEntryId: reversal.id,
+        receiptNo: contribution.receiptNo,
+      };
+    });
+  }
+
+  async view(manager: EntityManager, c: Contribution): Promise<ContributionView> {
+    const donor = await manager.findOneOrFail(Donor, { where: { id: c.donorId } });
+    const fund = c.fund ?? (await manager.findOneOrFail(Fund, { where: { id: c.fundId } }));
+    const campaign =
+      c.campaignId === null ? null : await manager.findOneOrFail(Campaign, { where: { id: c.campaignId } });
+    return {
+      id: c.id,
+      receiptNo: c.receiptNo,
+      entryId: c.entryId,
+      amount: c.amount,
+      status: c.status,
+      fundCode: fund.code,
+      date: c.date,
+      method: c.method,
+      purpose: c.purpose,
+      campaign: campaign?.code ?? null,
+      batchId: c.batchId,
+      donor: { id: donor.id, name: donor.name, kind: donor.kind },
+      reversalEntryId: c.voidEntryId,
+      voidReason: c.voidReason,
+      externalRef: c.externalRef,
+    };
+  }
+}

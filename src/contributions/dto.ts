@@ -1,0 +1,309 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../common/pagination';
+import { IsDong, IsIsoDate } from '../common/validation';
+import { DONOR_KINDS, PAYMENT_METHODS, type DonorKind, type PaymentMethod } from './entities';
+
+const DONG_SCHEMA = {
+  oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+$' }],
+  example: '5000000',
+};
+export const MAX_BATCH_MEMBERS = 10_000;
+
+export class CreateDonorDto {
+  @ApiProperty({ example: 'Công ty CP Apatit Việt Nam' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  name: string;
+
+  @ApiProperty({ enum: DONOR_KINDS })
+  @IsIn(DONOR_KINDS)
+  kind: DonorKind;
+
+  @ApiPropertyOptional({ example: 'Phường Pom Hán, TP Lào Cai' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  address?: string;
+
+  @ApiPropertyOptional({ example: 'ketoan@apatit.vn' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(200)
+  email?: string;
+
+  @ApiPropertyOptional({
+    example: '5300100123',
+    description: 'Mã số thuế: 10 digits, or 10 + "-" + 3 for a branch',
+  })
+  @IsOptional()
+  @Matches(/^\d{10}(-\d{3})?$/, { message: 'taxCode must be 10 digits, or 10 digits, a dash and 3 digits' })
+  taxCode?: string;
+
+  @ApiPropertyOptional({ example: '010090001234', description: 'CCCD (12 digits) or legacy CMND (9 digits)' })
+  @IsOptional()
+  @Matches(/^(\d{12}|\d{9})$/, { message: 'nationalId must be a 12-digit CCCD or a 9-digit CMND' })
+  nationalId?: string;
+
+  @ApiPropertyOptional({ default: true, description: 'Whether the donor is inside the province' })
+  @IsOptional()
+  @IsBoolean()
+  inProvince?: boolean;
+}
+
+export class SearchDonorsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of the name, with or without diacritics' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: DONOR_KINDS })
+  @IsOptional()
+  @IsIn(DONOR_KINDS)
+  kind?: DonorKind;
+}
+
+export class MergeDonorDto {
+  @ApiProperty({ description: 'The donor that stays' })
+  @IsInt()
+  @Min(1)
+  intoId: number;
+
+  @ApiProperty({ example: 'Trùng tên, cùng mã số thuế' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(400)
+  reason: string;
+}
+
+export class CreateCampaignDto {
+  @ApiProperty({ example: 'T7-2023' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, {
+    message: 'code must be 1 to 32 letters, digits, dots, dashes or underscores',
+  })
+  code: string;
+
+  @ApiProperty({ example: 'Tháng 7 tri ân 2023' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: '2023-06-28' })
+  @IsIsoDate()
+  startsOn: string;
+
+  @ApiProperty({ example: '2023-07-27' })
+  @IsIsoDate()
+  endsOn: string;
+}
+
+export class CreateContributionDto {
+  @ApiProperty({ example: 'LC' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(32)
+  fundCode: string;
+
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  donorId: number;
+
+  @ApiProperty({ example: '2023-07-20' })
+  @IsIsoDate()
+  date: string;
+
+  @ApiProperty(DONG_SCHEMA)
+  @IsDong()
+  amount: string | number;
+
+  @ApiProperty({ enum: PAYMENT_METHODS })
+  @IsIn(PAYMENT_METHODS)
+  method: PaymentMethod;
+
+  @ApiPropertyOptional({ example: 'Xây nhà tình nghĩa', description: 'A purpose the gift is restricted to' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  purpose?: string;
+
+  @ApiPropertyOptional({ example: 'T7-2023', description: 'Campaign code' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  campaign?: string;
+}
+
+export class ListContributionsQuery extends PageQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  fund?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  donorId?: number;
+
+  @ApiPropertyOptional({ description: 'Campaign code' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  campaign?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIsoDate()
+  from?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIsoDate()
+  to?: string;
+}
+
+export class VoidContributionDto {
+  @ApiProperty({ example: 'Ghi sai tên người nộp' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(400)
+  reason: string;
+
+  @ApiPropertyOptional({
+    example: '2023-07-21',
+    description: 'Date of the reversal; today (Vietnam) by default',
+  })
+  @IsOptional()
+  @IsIsoDate()
+  date?: string;
+}
+
+export class ReceiptQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Print as a copy (BẢN SAO)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  copy?: 'true' | 'false';
+}
+
+export class EmailReceiptDto {
+  @ApiPropertyOptional({ description: "Send here instead of the donor's address" })
+  @IsOptional()
+  @IsEmail({}, { message: 'to must be an e-mail address' })
+  @MaxLength(200)
+  to?: string;
+}
+
+export class StatementQuery {
+  @ApiProperty({ example: 'LC' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(32)
+  fund: string;
+
+  @ApiProperty({ example: 2023 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year: number;
+}
+
+export class CreateBatchDto {
+  @ApiProperty({ example: 'LC' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(32)
+  fundCode: string;
+
+  @ApiProperty({ description: 'The agency or unit that hands the list in' })
+  @IsInt()
+  @Min(1)
+  donorId: number;
+
+  @ApiProperty({ example: '2023-07-15' })
+  @IsIsoDate()
+  date: string;
+
+  @ApiProperty({ enum: PAYMENT_METHODS })
+  @IsIn(PAYMENT_METHODS)
+  method: PaymentMethod;
+
+  @ApiProperty({ example: 'Ủng hộ một ngày lương tháng 7/2023' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  description: string;
+
+  @ApiProperty({ example: 120, description: 'How many names the list has' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_BATCH_MEMBERS)
+  expectedCount: number;
+
+  @ApiProperty({ ...DONG_SCHEMA, description: 'The list total' })
+  @IsDong()
+  expectedTotal: string | number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  purpose?: string;
+
+  @ApiPropertyOptional({ description: 'Campaign code' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  campaign?: string;
+}
+
+export class BatchMemberDto {
+  @ApiProperty({ example: 'Trần Thị Bình' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty(DONG_SCHEMA)
+  @IsDong()
+  amount: string | number;
+
+  @ApiPropertyOptional({ example: 'Phòng Kế hoạch' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  note?: string;
+}
+
+export class AddBatchMembersDto {
+  @ApiProperty({ type: [BatchMemberDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => BatchMemberDto)
+  members: BatchMemberDto[];
+}

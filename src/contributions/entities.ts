@@ -1,0 +1,333 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { dongColumn } from '../database/columns';
+import { Fund } from '../funds/fund.entity';
+import { JournalEntry } from '../ledger/entities';
+
+export const DONOR_KINDS = ['agency', 'enterprise', 'organization', 'individual'] as const;
+export type DonorKind = (typeof DONOR_KINDS)[number];
+export const PAYMENT_METHODS = ['cash', 'bank'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export type ContributionStatus = 'posted' | 'voided';
+
+@Entity({ name: 'donors' })
+@Index('ix_donors_name_folded', ['nameFolded'])
+export class Donor {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 300 })
+  name: string;
+
+  /** Lower case without diacritics, for search and duplicate matching. */
+  @Column({ name: 'name_folded', type: 'varchar', length: 300 })
+  nameFolded: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: DonorKind;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  address: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  email: string | null;
+
+  @Column({ name: 'tax_code', type: 'varchar', length: 20, nullable: true })
+  taxCode: string | null;
+
+  /** CCCD (12 digits) or legacy CMND (9); shown masked. */
+  @Column({ name: 'national_id', type: 'varchar', length: 12, nullable: true })
+  nationalId: string | null;
+
+  /** 1 when the donor is inside the province, 0 outside. */
+  @Column({ name: 'in_province', type: 'integer' })
+  inProvince: number;
+
+  /** Set when this record was merged into another; the record stays as the trace. */
+  @Column({ name: 'merged_into_id', type: 'integer', nullable: true })
+  mergedIntoId: number | null;
+
+  @ManyToOne(() => Donor, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'fk_donors_merged_into' })
+  mergedInto?: Donor | null;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt: string;
+}
+
+@Entity({ name: 'campaigns' })
+@Index('uq_campaigns_code', ['code'], { unique: true })
+export class Campaign {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 32 })
+  code: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ name: 'starts_on', type: 'varchar', length: 10 })
+  startsOn: string;
+
+  @Column({ name: 'ends_on', type: 'varchar', length: 10 })
+  endsOn: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt: string;
+}
+
+@Entity({ name: 'contribution_batches' })
+export class ContributionBatch {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'fund_id', type: 'integer' })
+  fundId: number;
+
+  @ManyToOne(() => Fund, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'fund_id', foreignKeyConstraintName: 'fk_batches_fund' })
+  fund?: Fund;
+
+  @Column({ name: 'donor_id', type: 'integer' })
+  donorId: number;
+
+  @ManyToOne(() => Donor, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'donor_id', foreignKeyConstraintName: 'fk_batches_donor' })
+  donor?: Donor;
+
+  @Column({ name: 'campaign_id', type: 'integer', nullable: true })
+  campaignId: number | null;
+
+  @ManyToOne(() => Campaign, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'fk_batches_campaign' })
+  campaign?: Campaign | null;
+
+  @Column({ name: 'batch_date', type: 'varchar', length: 10 })
+  date: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  method: PaymentMethod;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  purpose: string | null;
+
+  @Column({ type: 'varchar', length: 300 })
+  description: string;
+
+  @Column({ name: 'expected_count', type: 'integer' })
+  expectedCount: number;
+
+  @Column({ name: 'expected_total', type: 'bigint', transformer: dongColumn })
+  expectedTotal: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  status: 'open' | 'closed' | 'cancelled';
+
+  @Column({ name: 'created_by', type: 'varchar', length: 64 })
+  createdBy: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt: string;
+}
+
+@Entity({ name: 'batch_members' })
+@Index('uq_batch_members_line', ['batchId', 'lineNo'], { unique: true })
+export class BatchMember {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'batch_id', type: 'integer' })
+  batchId: number;
+
+  @ManyToOne(() => ContributionBatch, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'batch_id', foreignKeyConstraintName: 'fk_batch_members_batch' })
+  batch?: ContributionBatch;
+
+  @Column({ name: 'line_no', type: 'integer' })
+  lineNo: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'bigint', transformer: dongColumn })
+  amount: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  note: string | null;
+}
+
+@Entity({ name: 'contributions' })
+@Index('uq_contributions_receipt', ['fundId', 'receiptNo'], { unique: true })
+@Index('ix_contributions_receipt_no', ['receiptNo'])
+@Index('ix_contributions_donor', ['donorId'])
+@Index('uq_contributions_import_key', ['importKey'], { unique: true })
+export class Contribution {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'fund_id', type: 'integer' })
+  fundId: number;
+
+  @ManyToOne(() => Fund, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'fund_id', foreignKeyConstraintName: 'fk_contributions_fund' })
+  fund?: Fund;
+
+  @Column({ name: 'donor_id', type: 'integer' })
+  donorId: number;
+
+  @ManyToOne(() => Donor, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'donor_id', foreignKeyConstraintName: 'fk_contributions_donor' })
+  donor?: Donor;
+
+  @Column({ name: 'campaign_id', type: 'integer', nullable: true })
+  campaignId: number | null;
+
+  @ManyToOne(() => Campaign, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'fk_contributions_campaign' })
+  campaign?: Campaign | null;
+
+  @Column({ name: 'batch_id', type: 'integer', nullable: true })
+  batchId: number | null;
+
+  @ManyToOne(() => ContributionBatch, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'batch_id', foreignKeyConstraintName: 'fk_contributions_batch' })
+  batch?: ContributionBatch | null;
+
+  @Column({ name: 'contribution_date', type: 'varchar', length: 10 })
+  date: string;
+
+  @Column({ type: 'bigint', transformer: dongColumn })
+  amount: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  method: PaymentMethod;
+
+  /** A restricted purpose the donor named, e.g. "Xây nhà tình nghĩa". */
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  purpose: string | null;
+
+  @Column({ name: 'receipt_no', type: 'varchar', length: 20 })
+  receiptNo: string;
+
+  @Column({ name: 'entry_id', type: 'integer' })
+  entryId: number;
+
+  @ManyToOne(() => JournalEntry, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'entry_id', foreignKeyConstraintName: 'fk_contributions_entry' })
+  entry?: JournalEntry;
+
+  @Column({ type: 'varchar', length: 10 })
+  status: ContributionStatus;
+
+  @Column({ name: 'void_entry_id', type: 'integer', nullable: true })
+  voidEntryId: number | null;
+
+  @ManyToOne(() => JournalEntry, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'void_entry_id', foreignKeyConstraintName: 'fk_contributions_void_entry' })
+  voidEntry?: JournalEntry | null;
+
+  @Column({ name: 'void_reason', type: 'varchar', length: 400, nullable: true })
+  voidReason: string | null;
+
+  @Column({ name: 'voided_at', type: 'varchar', length: 30, nullable: true })
+  voidedAt: string | null;
+
+  /** The original document number of an imported historical contribution. */
+  @Column({ name: 'external_ref', type: 'varchar', length: 100, nullable: true })
+  externalRef: string | null;
+
+  /** Identifies an imported row, so importing the same file again adds nothing. */
+  @Column({ name: 'import_key', type: 'varchar', length: 64, nullable: true })
+  importKey: string | null;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 64 })
+  createdBy: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt: string;
+}
+
+@Entity({ name: 'email_deliveries' })
+@Index('ix_email_deliveries_contribution', ['contributionId'])
+export class EmailDelivery {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'contribution_id', type: 'integer' })
+  contributionId: number;
+
+  @ManyToOne(() => Contribution, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'contribution_id', foreignKeyConstraintName: 'fk_email_deliveries_contribution' })
+  contribution?: Contribution;
+
+  @Column({ type: 'varchar', length: 200 })
+  recipient: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  status: 'sent' | 'failed';
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  error: string | null;
+
+  @Column({ name: 'message_id', type: 'varchar', length: 200, nullable: true })
+  messageId: string | null;
+
+  @Column({ type: 'varchar', length: 30 })
+  at: string;
+}
+
+@Entity({ name: 'donor_merges' })
+export class DonorMerge {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'from_donor_id', type: 'integer' })
+  fromDonorId: number;
+
+  @Column({ name: 'into_donor_id', type: 'integer' })
+  intoDonorId: number;
+
+  @Column({ name: 'contributions_moved', type: 'integer' })
+  contributionsMoved: number;
+
+  @Column({ type: 'varchar', length: 400 })
+  reason: string;
+
+  @Column({ name: 'merged_by', type: 'varchar', length: 64 })
+  mergedBy: string;
+
+  @Column({ type: 'varchar', length: 30 })
+  at: string;
+}
+
+@Entity({ name: 'imports' })
+@Index('ix_imports_sha256', ['fileSha256'])
+export class ImportRun {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** "contributions" (later also "beneficiaries"). */
+  @Column({ type: 'varchar', length: 32 })
+  kind: string;
+
+  @Column({ name: 'file_name', type: 'varchar', length: 300 })
+  fileName: string;
+
+  @Column({ name: 'file_sha256', type: 'varchar', length: 64 })
+  fileSha256: string;
+
+  @Column({ name: 'rows_total', type: 'integer' })
+  rowsTotal: number;
+
+  @Column({ name: 'rows_imported', type: 'integer' })
+  rowsImported: number;
+
+  @Column({ name: 'rows_skipped', type: 'integer' })
+  rowsSkipped: number;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 64 })
+  createdBy: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt: string;
+}

@@ -1,0 +1,243 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor, assertFundInScope } from '../common/actor';
+import { FeatureDisabledError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors';
+import { Money } from '../common/money';
+import { amountInWords } from '../common/number-words';
+import { maskName } from '../common/text';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import type { DocumentMark, FundHeader, VoucherView } from '../documents/document.types';
+import { DocumentsService } from '../documents/documents.service';
+import { MailService, renderMailTemplate } from '../documents/mail.service';
+import { Fund } from '../funds/fund.entity';
+import { FundsService } from '../funds/funds.service';
+import { RECEIPT_ACCOUNT } from './donors.service';
+import { ContributionsService } from './contributions.service';
+import { BatchMember, Campaign, Contribution, Donor, EmailDelivery } from './entities';
+
+/** What the public verification page may show: nothing more. */
+export interface PublicReceipt {
+  receiptNo: string;
+  fund: string;
+  fundName: string;
+  date: string;
+  amount: string;
+  status: Contribution['status'];
+  donor: string;
+}
+
+export interface DeliveryView {
+  id: number;
+  recipient: string;
+  status: 'sent' | 'failed';
+  error: string | null;
+  messageId: string | null;
+  at: string;
+}
+
+export function fundHeader(fund: Fund): FundHeader {
+  return { unitName: fund.unitName ?? fund.name, fundName: fund.name, fundCode: fund.code };
+}
+
+const formatDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+
+/** Receipts as documents: the C40-BB PDF, e-mail delivery, the public verification and donor statements. */
+@Injectable()
+export class ReceiptsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly contributions: ContributionsService,
+    private readonly documents: DocumentsService,
+    private readonly mail: MailService,
+    private readonly funds: FundsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The receipt PDF; the same state always gives the same bytes. A copy is stamped BẢN SAO, a void one ĐÃ HỦY. */
+  async pdf(actor: Actor | null, id: number, copy: boolean): Promise<{ receiptNo: string; pdf: Buffer }> {
+    const contribution = await this.contributions.byId(this.uow.manager, actor, id);
+    const mark: DocumentMark = contribution.status === 'voided' ? 'void' : copy ? 'copy' : 'original';
+    const view = await this.voucherView(this.uow.manager, contribution, mark);
+    return { receiptNo: contribution.receiptNo, pdf: await this.documents.renderVoucher(view) };
+  }
+
+  verifyUrl(receiptNo: string, fundCode: string): string {
+    return `${this.config.publicUrl}/verify/${encodeURIComponent(receiptNo)}?fund=${encodeURIComponent(fundCode)}`;
+  }
+
+  async voucherView(manager: EntityManager, c: Contribution, mark: DocumentMark): Promise<VoucherView> {
+    const fund = await manager.findOneOrFail(Fund, { where: { id: c.fundId } });
+    const donor = await manager.findOneOrFail(Donor, { where: { id: c.donorId } });
+    const campaign =
+      c.campaignId === null ? null : await manager.findOneOrFail(Campaign, { where: { id: c.campaignId } });
+    const annex =
+      c.batchId === null
+        ? []
+        : (await manager.find(BatchMember, { where: { batchId: c.batchId }, order: { lineNo: 'ASC' } })).map(
+            (m) => ({
+              name: m.name,
+              amount: m.amount,
+              note: m.note,
+            }),
+          );
+    const notes = [
+      `Hình thức: ${c.method === 'cash' ? 'Tiền mặt' : 'Chuyển khoản'}`,
+      ...(campaign ? [`Đợt vận động: ${campaign.name}`] : []),
+      ...(c.externalRef ? [`Chứng từ gốc: ${c.externalRef}`] : []),
+    ];
+    return {
+      kind: 'receipt',
+      header: fundHeader(fund),
+      bookNo: c.date.slice(0, 4),
+      number: c.receiptNo,
+      date: c.date,
+      debitAccounts: [c.method === 'cash' ? '111' : '112'],
+      creditAccounts: [RECEIPT_ACCOUNT[donor.kind]],
+      partyName: donor.name,
+      partyAddress: donor.address,
+      reason: c.purpose ? `Đóng góp Quỹ Đền ơn đáp nghĩa — ${c.purpose}` : 'Đóng góp Quỹ Đền ơn đáp nghĩa',
+      amount: c.amount,
+      attachments: annex.length ? `01 bảng kê ${annex.length} người` : null,
+      notes,
+      verifyUrl: this.verifyUrl(c.receiptNo, fund.code),
+      mark,
+      voidNote:
+        c.status === 'voided' && c.voidedAt
+          ? `Hủy ngày ${formatDate(c.voidedAt.slice(0, 10))}: ${c.voidReason ?? ''}`
+          : null,
+      annex,
+      issuedAt: c.createdAt,
+    };
+  }
+
+  /** The public answer for a receipt number, optionally narrowed to one fund (numbers repeat across funds). */
+  async verify(receiptNo: string, fundCode?: string): Promise<PublicReceipt[]> {
+    const query = this.uow.manager
+      .createQueryBuilder(Contribution, 'c')
+      .innerJoinAndSelect('c.fund', 'f')
+      .innerJoinAndSelect('c.donor', 'd')
+      .where('c.receipt_no = :receiptNo', { receiptNo });
+    if (fundCode) query.andWhere('f.code = :fundCode', { fundCode });
+    const rows = await query.orderBy('f.code', 'ASC').take(20).getMany();
+    return rows.map((c) => ({
+      receiptNo: c.receiptNo,
+      fund: c.fund!.code,
+      fundName: c.fund!.name,
+      date: c.date,
+      amount: c.amount,
+      status: c.status,
+      donor: maskName(c.donor!.name),
+    }));
+  }
+
+  /** Sends the receipt PDF to the donor (or `to`) and records the attempt, whatever its outcome. */
+  async email(actor: Actor, id: number, to?: string): Promise<DeliveryView> {
+    const contribution = await this.contributions.byId(this.uow.manager, actor, id);
+    const donor = await this.uow.manager.findOneOrFail(Donor, { where: { id: contribution.donorId } });
+    const recipient = to ?? donor.email;
+    if (!recipient)
+      throw new InvalidRequestError(`donor ${donor.name} has no e-mail address; give one in "to"`);
+
+    let messageId: string | null = null;
+    let error: string | null = null;
+    if (!this.mail.enabled) {
+      error = 'e-mail is disabled: SMTP_URL is not set';
+    } else {
+      const { pdf } = await this.pdf(actor, id, false);
+      const fund = await this.uow.manager.findOneOrFail(Fund, { where: { id: contribution.fundId } });
+      const { subject, text } = renderMailTemplate('receipt.vi', {
+        receiptNo: contribution.receiptNo,
+        fundName: fund.name,
+        donorName: donor.name,
+        amount: Money.fromStored(contribution.amount).format(),
+        amountWords: amountInWords(contribution.amount),
+        date: formatDate(contribution.date),
+        verifyUrl: this.verifyUrl(contribution.receiptNo, fund.code),
+      });
+      try {
+        messageId = await this.mail.send({
+          to: recipient,
+          subject,
+          text,
+          attachments: [
+            { filename: `${contribution.receiptNo}.pdf`, content: pdf, contentType: 'application/pdf' },
+          ],
+        });
+      } catch (e) {
+        error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+      }
+    }
+    const delivery = await this.uow.write((tx) =>
+      tx.save(
+        tx.create(EmailDelivery, {
+          contributionId: id,
+          recipient,
+          status: error === null ? 'sent' : 'failed',
+          error,
+          messageId,
+          at: nowIso(),
+        }),
+      ),
+    );
+    if (!this.mail.enabled) throw new FeatureDisabledError(error as string);
+    if (error !== null) throw new UpstreamError(`the mail server did not accept the receipt: ${error}`);
+    return this.deliveryView(delivery);
+  }
+
+  async deliveries(actor: Actor, id: number): Promise<DeliveryView[]> {
+    await this.contributions.byId(this.uow.manager, actor, id);
+    const rows = await this.uow.manager.find(EmailDelivery, {
+      where: { contributionId: id },
+      order: { id: 'ASC' },
+    });
+    return rows.map((d) => this.deliveryView(d));
+  }
+
+  /** A donor's yearly thank-you letter from one fund, listing every receipt of the year. */
+  async donorStatement(actor: Actor, donorId: number, fundCode: string, year: number): Promise<Buffer> {
+    assertFundInScope(actor, fundCode);
+    const fund = await this.funds.byCode(this.uow.manager, fundCode);
+    const donor = await this.uow.manager.findOne(Donor, { where: { id: donorId } });
+    if (!donor) throw new NotFoundError(`donor ${donorId} does not exist`);
+    const rows = await this.uow.manager
+      .createQueryBuilder(Contribution, 'c')
+      .where('c.donor_id = :donorId AND c.fund_id = :fundId', { donorId, fundId: fund.id })
+      .andWhere('c.contribution_date >= :from AND c.contribution_date <= :to', {
+        from: `${year}-01-01`,
+        to: `${year}-12-31`,
+      })
+      .orderBy('c.contribution_date', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .getMany();
+    const total = Money.sum(rows.filter((c) => c.status === 'posted').map((c) => Money.fromStored(c.amount)));
+    return this.documents.renderDonorStatement({
+      header: fundHeader(fund),
+      year,
+      donorName: donor.name,
+      donorAddress: donor.address,
+      receipts: rows.map((c) => ({
+        number: c.receiptNo,
+        date: c.date,
+        amount: c.amount,
+        purpose: c.purpose,
+        voided: c.status === 'voided',
+      })),
+      total: total.toString(),
+      // The letter's date: the end of that year, so the same year always prints the same letter.
+      issuedAt: `${year}-12-31T00:00:00.000Z`,
+    });
+  }
+
+  private deliveryView(d: EmailDelivery): DeliveryView {
+    return {
+      id: d.id,
+      recipient: d.recipient,
+      status: d.status,
+      error: d.error,
+      messageId: d.messageId,
+      at: d.at,
+    };
+  }
+}

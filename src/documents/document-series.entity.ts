@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** The last number used in one document series: fund × series (PT, PC) × year (invariant 6). */
+@Entity({ name: 'document_series' })
+export class DocumentSeries {
+  @PrimaryColumn({ name: 'fund_id', type: 'integer' })
+  fundId: number;
+
+  @PrimaryColumn({ type: 'varchar', length: 8 })
+  series: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  year: number;
+
+  @Column({ name: 'last_no', type: 'integer' })
+  lastNo: number;
+}

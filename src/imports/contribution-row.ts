@@ -1,0 +1,379 @@
+import { isEmail } from 'class-validator';
+import { createHash } from 'node:crypto';
+import { InvalidRequestError } from '../common/errors';
+import { Money } from '../common/money';
+import { foldVietnamese } from '../common/text';
+import { isIsoDate } from '../common/validation';
+import { DonorKind, PaymentMethod } from '../contributions/entities';
+
+/**
+ * The rows of a contributions import file, whatever the file's format: one header row naming the columns, then
+ * one contribution per row. Everything here is pure (no database); the rules that need the books are in
+ * import-reference.ts.
+ */
+
+export const IMPORT_COLUMNS = [
+  'fund_code',
+  'date',
+  'donor_name',
+  'donor_kind',
+  'amount',
+  'method',
+  'campaign',
+  'purpose',
+  'donor_address',
+  'donor_email',
+  'donor_tax_code',
+  'reference',
+] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+export const REQUIRED_COLUMNS: readonly ImportColumn[] = [
+  'fund_code',
+  'date',
+  'donor_name',
+  'donor_kind',
+  'amount',
+  'method',
+];
+
+/** Vietnamese header names (folded: no diacritics, words joined by "_") for each column; `null` = ignored. */
+export const HEADER_ALIASES: Readonly<Record<string, ImportColumn | null>> = {
+  ma_quy: 'fund_code',
+  ngay: 'date',
+  ngay_nop: 'date',
+  ten_nguoi_nop: 'donor_name',
+  nguoi_nop: 'donor_name',
+  loai: 'donor_kind',
+  loai_nguoi_nop: 'donor_kind',
+  so_tien: 'amount',
+  hinh_thuc: 'method',
+  hinh_thuc_nop: 'method',
+  dot_van_dong: 'campaign',
+  muc_dich: 'purpose',
+  dia_chi: 'donor_address',
+  email: 'donor_email',
+  ma_so_thue: 'donor_tax_code',
+  mst: 'donor_tax_code',
+  so_chung_tu: 'reference',
+  so_phieu: 'reference',
+  // "Số thứ tự", the row counter most Vietnamese spreadsheets start with.
+  stt: null,
+};
+
+const KIND_ALIASES: Readonly<Record<string, DonorKind>> = {
+  agency: 'agency',
+  'co-quan': 'agency',
+  'co-quan-don-vi': 'agency',
+  enterprise: 'enterprise',
+  'doanh-nghiep': 'enterprise',
+  organization: 'organization',
+  'to-chuc': 'organization',
+  individual: 'individual',
+  'ca-nhan': 'individual',
+};
+
+const METHOD_ALIASES: Readonly<Record<string, PaymentMethod>> = {
+  cash: 'cash',
+  'tien-mat': 'cash',
+  bank: 'bank',
+  'chuyen-khoan': 'bank',
+  'ngan-hang': 'bank',
+};
+
+/** Longest text each column may hold, in characters: the database column widths. */
+const MAX_LENGTH: Readonly<Record<ImportColumn, number>> = {
+  fund_code: 32,
+  date: 10,
+  donor_name: 300,
+  donor_kind: 32,
+  amount: 32,
+  method: 32,
+  campaign: 32,
+  purpose: 300,
+  donor_address: 500,
+  donor_email: 200,
+  donor_tax_code: 14,
+  reference: 100,
+};
+
+/** What a spreadsheet cell can hold once read: CSV gives only strings; XLSX also numbers, dates and errors. */
+export type CellValue = string | number | boolean | Date | { error: string } | null;
+
+/** Which cell of a row holds which column (0-based positions). */
+export interface HeaderMap {
+  positions: ReadonlyMap<ImportColumn, number>;
+  /** Number of cells in the header row: a data row with more non-blank cells is malformed. */
+  width: number;
+}
+
+export interface ContributionRow {
+  /** The row's line in the file (the header is line 1). */
+  line: number;
+  fundCode: string;
+  date: string;
+  donorName: string;
+  /** The name without diacritics or case, as donors are matched (`Donor.nameFolded`). */
+  donorNameFolded: string;
+  donorKind: DonorKind;
+  amount: Money;
+  method: PaymentMethod;
+  campaign: string | null;
+  purpose: string | null;
+  donorAddress: string | null;
+  donorEmail: string | null;
+  donorTaxCode: string | null;
+  reference: string | null;
+}
+
+/** The fields a row is checked against the books by, as far as they could be read. */
+export interface RowKeys {
+  fundCode: string | null;
+  date: string | null;
+  campaign: string | null;
+}
+
+/** A good row, or its problems (with what could be read of it, so the books' checks can add theirs). */
+export type RowResult = { ok: true; row: ContributionRow } | { ok: false; errors: string[]; keys: RowKeys };
+
+/** "Mã quỹ", "ma-quy", "MA_QUY (bắt buộc)" → "ma_quy". */
+export function normalizeHeader(text: string): string {
+  return foldVietnamese(text.replace(/\([^)]*\)/g, ' '))
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** Reads the header row; every problem with it is reported at once (400: no row can be read without it). */
+export function readHeader(cells: readonly CellValue[]): HeaderMap {
+  const positions = new Map<ImportColumn, number>();
+  const problems: string[] = [];
+  cells.forEach((cell, index) => {
+    const text =
+      cell === null ? '' : typeof cell === 'string' ? cell : typeof cell === 'number' ? String(cell) : '';
+    const name = normalizeHeader(text);
+    if (name === '') return;
+    const column = (IMPORT_COLUMNS as readonly string[]).includes(name)
+      ? (name as ImportColumn)
+      : HEADER_ALIASES[name];
+    if (column === null) return;
+    if (column === undefined) {
+      problems.push(`line 1: column "${text.trim()}" is not a column of a contributions import`);
+    } else if (positions.has(column)) {
+      problems.push(`line 1: column ${column} appears twice`);
+    } else {
+      positions.set(column, index);
+    }
+  });
+  for (const column of REQUIRED_COLUMNS) {
+    if (!positions.has(column)) problems.push(`line 1: the header has no ${column} column`);
+  }
+  if (problems.length > 0) {
+    problems.push(`the header must name the columns ${IMPORT_COLUMNS.join(',')} (the last six are optional)`);
+    throw new InvalidRequestError(problems);
+  }
+  return { positions, width: cells.length };
+}
+
+/** True when a row has nothing in it (Excel often leaves such rows, or lines of bare commas, at the end). */
+export function isBlankRow(cells: readonly CellValue[]): boolean {
+  return cells.every((cell) => cell === null || (typeof cell === 'string' && cell.trim() === ''));
+}
+
+/** Parses and checks one data row on its own; every problem is reported, not just the first. */
+export function parseContributionRow(
+  line: number,
+  cells: readonly CellValue[],
+  header: HeaderMap,
+): RowResult {
+  const errors: string[] = [];
+  const extra = cells.slice(header.width).filter((cell) => !isBlankRow([cell])).length;
+  if (extra > 0)
+    errors.push(`row has ${header.width + extra} or more cells; the header names only ${header.width}`);
+
+  const cell = (column: ImportColumn): CellValue => {
+    const position = header.positions.get(column);
+    return position === undefined ? null : (cells[position] ?? null);
+  };
+  const text = (column: ImportColumn): string | null => {
+    const result = cellText(cell(column), column);
+    if (typeof result === 'object' && result !== null) {
+      errors.push(result.error);
+      return null;
+    }
+    if (result !== null && [...result].length > MAX_LENGTH[column]) {
+      errors.push(`${column} must be at most ${MAX_LENGTH[column]} characters`);
+      return null;
+    }
+    return result;
+  };
+  const required = (column: ImportColumn): string | null => {
+    const before = errors.length;
+    const value = text(column);
+    if (value === null && errors.length === before) errors.push(`${column} is required`);
+    return value;
+  };
+
+  const fundCode = required('fund_code');
+  const date = parseDate(cell('date'));
+  if (typeof date !== 'string') errors.push(date.error);
+  const donorName = required('donor_name');
+  const kindText = required('donor_kind');
+  const donorKind = kindText === null ? null : KIND_ALIASES[aliasKey(kindText)];
+  if (kindText !== null && !donorKind) {
+    errors.push(
+      `donor_kind "${kindText}" is not one of agency, enterprise, organization, individual ` +
+        '(or cơ quan, doanh nghiệp, tổ chức, cá nhân)',
+    );
+  }
+  const amount = parseAmount(cell('amount'));
+  if (!(amount instanceof Money)) errors.push(amount.error);
+  const methodText = required('method');
+  const method = methodText === null ? null : METHOD_ALIASES[aliasKey(methodText)];
+  if (methodText !== null && !method) {
+    errors.push(`method "${methodText}" is not one of cash, bank (or tiền mặt, chuyển khoản)`);
+  }
+  const campaign = text('campaign');
+  const purpose = text('purpose');
+  const donorAddress = text('donor_address');
+  const donorEmail = text('donor_email');
+  if (donorEmail !== null && !isEmail(donorEmail))
+    errors.push(`donor_email "${donorEmail}" is not an e-mail address`);
+  const donorTaxCode = text('donor_tax_code');
+  if (donorTaxCode !== null && !/^\d{10}(-\d{3})?$/.test(donorTaxCode)) {
+    errors.push(`donor_tax_code "${donorTaxCode}" must be 10 digits, or 10 digits, a dash and 3 digits`);
+  }
+  const reference = text('reference');
+
+  if (
+    errors.length > 0 ||
+    fundCode === null ||
+    typeof date !== 'string' ||
+    donorName === null ||
+    !donorKind ||
+    !(amount instanceof Money) ||
+    !method
+  ) {
+    return { ok: false, errors, keys: { fundCode, date: typeof date === 'string' ? date : null, campaign } };
+  }
+  return {
+    ok: true,
+    row: {
+      line,
+      fundCode,
+      date,
+      donorName,
+      donorNameFolded: foldVietnamese(donorName),
+      donorKind,
+      amount,
+      method,
+      campaign,
+      purpose,
+      donorAddress,
+      donorEmail,
+      donorTaxCode,
+      reference,
+    },
+  };
+}
+
+/** "Cá nhân", "ca_nhan", "CA NHAN" → "ca-nhan". */
+function aliasKey(text: string): string {
+  return foldVietnamese(text).replace(/[\s_]+/g, '-');
+}
+
+/** A cell as trimmed NFC text (null when blank); a spreadsheet error cell is a row error. */
+export function cellText(cell: CellValue, column: string): string | null | { error: string } {
+  if (cell === null) return null;
+  if (typeof cell === 'string') {
+    const trimmed = cell.normalize('NFC').trim();
+    return trimmed === '' ? null : trimmed;
+  }
+  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? null : cell.toISOString().slice(0, 10);
+  return { error: `${column} holds the spreadsheet error ${cell.error}` };
+}
+
+const GROUPED = /^-?\d{1,3}(\.\d{3})+$/;
+
+/**
+ * Whole đồng: digits, optionally grouped by dots the Vietnamese way ("55.500.000"), or an integer number cell.
+ * A fraction is an error, never rounded (VND has no minor unit), and so is anything but a positive amount.
+ */
+export function parseAmount(cell: CellValue): Money | { error: string } {
+  if (cell === null || (typeof cell === 'string' && cell.trim() === ''))
+    return { error: 'amount is required' };
+  if (typeof cell !== 'number' && typeof cell !== 'string')
+    return { error: 'amount must be a number of đồng' };
+  const text = typeof cell === 'string' ? cell.trim() : null;
+  const input = text === null ? cell : GROUPED.test(text) ? text.replace(/\./g, '') : text;
+  const problem = Money.problem(input);
+  if (problem !== null) {
+    if (text !== null && /[.,]/.test(text) && !text.startsWith('-')) {
+      return {
+        error: `amount "${text}" must be whole đồng: digits, optionally grouped by dots (55.500.000), without a fraction`,
+      };
+    }
+    return { error: `amount ${problem}` };
+  }
+  const amount = Money.parse(input);
+  if (!amount.isPositive()) return { error: 'amount must be a positive whole number of đồng' };
+  return amount;
+}
+
+const DAY_MONTH_YEAR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+/** Excel's day serial numbers of 2000-01-01 and 2099-12-31: a number cell in that range is a date. */
+const SERIAL_2000 = 36526;
+const SERIAL_2099 = 73050;
+const MS_PER_DAY = 86_400_000;
+const SERIAL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+/**
+ * `YYYY-MM-DD`, or `DD/MM/YYYY` as Vietnamese write it (also with `.` or `-`), or a spreadsheet date cell (its
+ * UTC calendar day). Always returned as `YYYY-MM-DD`.
+ */
+export function parseDate(cell: CellValue): string | { error: string } {
+  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return { error: 'date is required' };
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return { error: 'date is not a valid date' };
+    return cell.toISOString().slice(0, 10);
+  }
+  if (typeof cell === 'number') {
+    if (Number.isInteger(cell) && cell >= SERIAL_2000 && cell <= SERIAL_2099) {
+      return new Date(SERIAL_EPOCH_MS + cell * MS_PER_DAY).toISOString().slice(0, 10);
+    }
+    return { error: `date ${cell} is a number, not a date; write YYYY-MM-DD or DD/MM/YYYY` };
+  }
+  if (typeof cell !== 'string') return { error: 'date must be a date written YYYY-MM-DD or DD/MM/YYYY' };
+  const text = cell.trim();
+  const dmy = DAY_MONTH_YEAR.exec(text);
+  const iso = dmy ? `${dmy[3]}-${dmy[2].padStart(2, '0')}-${dmy[1].padStart(2, '0')}` : text;
+  if (isIsoDate(iso)) return iso;
+  if (dmy || /^\d{4}-\d{2}-\d{2}$/.test(text)) return { error: `date ${text} is not a real calendar date` };
+  return { error: `date "${text}" must be written YYYY-MM-DD or DD/MM/YYYY` };
+}
+
+/**
+ * SHA-256 of what makes a row the gift it is: fund, date, donor (diacritics-insensitive) and kind, amount,
+ * method and the original document number. Two rows with the same fingerprint are told apart by the order in
+ * which they occur in the file (see `importKey`).
+ */
+export function rowFingerprint(row: ContributionRow): string {
+  const parts = [
+    row.fundCode,
+    row.date,
+    row.donorNameFolded,
+    row.donorKind,
+    row.amount.toString(),
+    row.method,
+    row.reference ?? '',
+  ];
+  return createHash('sha256').update(parts.join('\u001f')).digest('hex');
+}
+
+/**
+ * The contribution's `import_key`: the fingerprint and its occurrence among identical rows of the file (0 for the
+ * first). Two identical rows in one file are two gifts; the same file imported again yields the same keys.
+ */
+export function importKey(fingerprint: string, occurrence: number): string {
+  return createHash('sha256').update(`${fingerprint}#${occurrence}`).digest('hex');
+}

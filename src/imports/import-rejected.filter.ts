@@ -1,0 +1,21 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { errorBody } from '../common/exception.filter';
+import { ImportRejectedError } from './contribution-import.service';
+
+/**
+ * A rejected import answers the contract's error body (`message` holds one "line N: …" string per bad row) plus
+ * the same rows as data, `badRows: [{ line, errors }]`, and the counts, for programs that fix files.
+ */
+@Catch(ImportRejectedError)
+export class ImportRejectedFilter implements ExceptionFilter {
+  catch(error: ImportRejectedError, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    response.status(error.status).json({
+      ...errorBody(error),
+      rowsTotal: error.rowsTotal,
+      badRowCount: error.badRowCount,
+      badRows: error.badRows,
+    });
+  }
+}

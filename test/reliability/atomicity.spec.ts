@@ -1,0 +1,396 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { InsufficientFundsError } from '../../src/common/errors';
+import { Money } from '../../src/common/money';
+import { openDatabase } from '../../src/database/data-source';
+import type { EntryView } from '../../src/ledger/ledger.types';
+import { VerifyService } from '../../src/ledger/verify.service';
+import { bearer, startTestApp, TestApp } from '../support/app';
+import { createTestDatabase, DB_LABEL } from '../support/database';
+import {
+  chainHead,
+  createFund,
+  Ledger,
+  openLedger,
+  post,
+  query,
+  rowCounts,
+  snapshot,
+  tableInvariantProblems,
+} from './harness';
+
+/**
+ * Invariant 8 and the write path under stress: a write happens completely or not at all, concurrent writes
+ * are serialized without gaps, the cash rule holds under concurrency, and a process killed mid-write leaves
+ * books that verify.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe(`a failed UnitOfWork.write leaves nothing behind (${DB_LABEL})`, () => {
+  let ledger: Ledger;
+
+  beforeAll(async () => {
+    ledger = await openLedger();
+    await createFund(ledger, 'AT');
+    // Earlier entries in the same month, so a rollback must also undo an update of an existing balance row.
+    await post(ledger, 'AT', '2024-02-01', [
+      { account: '111', debit: 10_000_000n },
+      { account: '5114', credit: 10_000_000n },
+    ]);
+    await post(ledger, 'AT', '2024-02-02', [
+      { account: '6113', debit: 1_000_000n },
+      { account: '111', credit: 1_000_000n },
+    ]);
+  });
+
+  afterAll(() => ledger.close());
+
+  it('(a) a callback that posts an entry and then throws: no entry, no lines, no balance change, no audit row', async () => {
+    const manager = ledger.dataSource.manager;
+    const before = await snapshot(manager);
+    let posted: EntryView | null = null;
+    await expect(
+      ledger.uow.write(async (tx) => {
+        posted = await ledger.posting.post(tx, {
+          fundCode: 'AT',
+          date: '2024-02-03',
+          description: 'Chi rồi lỗi',
+          source: 'manual',
+          postedBy: 'reliability',
+          lines: [
+            { account: '6111', debit: Money.parse('2500000') },
+            { account: '111', credit: Money.parse('2500000') },
+          ],
+        });
+        throw new Error('boom after posting');
+      }),
+    ).rejects.toThrow('boom after posting');
+    // The entry had been written inside the transaction …
+    expect(posted).not.toBeNull();
+    // … and is gone with everything it touched.
+    expect(await snapshot(manager)).toEqual(before);
+    expect(await tableInvariantProblems(manager)).toEqual([]);
+    expect((await ledger.verifier.verify(manager)).ok).toBe(true);
+
+    // The next posting takes the number the rolled-back one had.
+    const next = await post(ledger, 'AT', '2024-02-03', [
+      { account: '6111', debit: 2_500_000n },
+      { account: '111', credit: 2_500_000n },
+    ]);
+    expect(next.number).toBe(3);
+    expect((await ledger.verifier.verify(manager)).ok).toBe(true);
+  });
+
+  it('(a) two postings in one write, the second refused: the first is rolled back with it', async () => {
+    const manager = ledger.dataSource.manager;
+    const before = await snapshot(manager);
+    await expect(
+      ledger.uow.write(async (tx) => {
+        const input = (amount: string) => ({
+          fundCode: 'AT',
+          date: '2024-02-10',
+          description: 'Chi',
+          source: 'manual' as const,
+          postedBy: 'reliability',
+          lines: [
+            { account: '6113', debit: Money.parse(amount) },
+            { account: '111', credit: Money.parse(amount) },
+          ],
+        });
+        await ledger.posting.post(tx, input('4000000')); // fits: 6.500.000 đ in cash
+        await ledger.posting.post(tx, input('4000000')); // does not
+      }),
+    ).rejects.toBeInstanceOf(InsufficientFundsError);
+    expect(await snapshot(manager)).toEqual(before);
+    expect((await ledger.verifier.verify(manager)).ok).toBe(true);
+  });
+});
+
+describe(`concurrent requests through HTTP (${DB_LABEL})`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(() => t.close());
+
+  const entry = (fundCode: string, date: string, debit: string, credit: string, amount: number | string) => ({
+    fundCode,
+    date,
+    description: 'Bút toán đồng thời',
+    lines: [
+      { account: debit, debit: String(amount) },
+      { account: credit, credit: String(amount) },
+    ],
+  });
+
+  const cashOf = async (fundCode: string) => {
+    const accounts = (
+      await t.http.get(`/api/funds/${fundCode}/accounts`).set(bearer(t.adminToken)).expect(200)
+    ).body as { code: string; balance: string }[];
+    return BigInt(accounts.find((a) => a.code === '111')?.balance ?? 'x');
+  };
+
+  const verifyOk = async () => {
+    const res = await t.http.get('/api/audit/verify').set(bearer(t.adminToken)).expect(200);
+    expect(res.body).toMatchObject({ ok: true, problems: [] });
+    expect(await tableInvariantProblems(t.dataSource.manager)).toEqual([]);
+  };
+
+  it('(b) 50 concurrent postings on one fund all succeed, numbered 1..50 without a gap', async () => {
+    await t.newFund('CB');
+    const before = await rowCounts(t.dataSource.manager);
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        t.http
+          .post('/api/journal-entries')
+          .set(bearer(t.adminToken))
+          .send(entry('CB', `2024-07-${String((i % 28) + 1).padStart(2, '0')}`, '111', '5114', 1_000 + i)),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array.from({ length: 50 }, () => 201));
+    const bodies = responses.map((r) => r.body as EntryView);
+    expect(bodies.map((b) => b.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(50);
+    // Each request got back its own entry.
+    bodies.forEach((b, i) => expect(b.lines[0].debit).toBe(String(1_000 + i)));
+
+    const after = await rowCounts(t.dataSource.manager);
+    expect(after.journal_entries - before.journal_entries).toBe(50);
+    expect(after.audit_log - before.audit_log).toBe(50);
+    expect((await chainHead(t.dataSource.manager)).entryCount).toBe(after.journal_entries);
+    const sum = bodies.reduce((s, b) => s + BigInt(b.lines[0].debit), 0n);
+    expect(await cashOf('CB')).toBe(sum);
+    await verifyOk();
+  });
+
+  it('(b) concurrent retries with one Idempotency-Key write one entry and all get its answer', async () => {
+    await t.newFund('CI');
+    const before = await rowCounts(t.dataSource.manager);
+    const body = entry('CI', '2024-07-01', '111', '5111', 777_000);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.http
+          .post('/api/journal-entries')
+          .set(bearer(t.adminToken))
+          .set('Idempotency-Key', 'concurrent-retry-1')
+          .send(body),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 201));
+    const ids = new Set(responses.map((r) => (r.body as EntryView).id));
+    expect(ids.size).toBe(1);
+    expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(9);
+    const after = await rowCounts(t.dataSource.manager);
+    expect(after.journal_entries - before.journal_entries).toBe(1);
+    expect(after.idempotency_keys - before.idempotency_keys).toBe(1);
+    expect(await cashOf('CI')).toBe(777_000n);
+    await verifyOk();
+  });
+
+  it('(c) concurrent equal payments from cash: exactly as many as fit succeed, the rest get 422', async () => {
+    await t.newFund('CE');
+    await t.http
+      .post('/api/journal-entries')
+      .set(bearer(t.adminToken))
+      .send(entry('CE', '2024-06-01', '111', '5114', 1_000_000))
+      .expect(201);
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        t.http
+          .post('/api/journal-entries')
+          .set(bearer(t.adminToken))
+          .send(entry('CE', '2024-06-10', '6113', '111', 100_000)),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(15);
+    for (const res of responses.filter((r) => r.status === 422)) {
+      expect((res.body as { message: string[] }).message.join(' ')).toMatch(
+        /account 111 .* may not go below zero/,
+      );
+    }
+    const numbers = responses.filter((r) => r.status === 201).map((r) => (r.body as EntryView).number);
+    expect(numbers.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(await cashOf('CE')).toBe(0n);
+    await verifyOk();
+  });
+
+  it('(c) concurrent payments of mixed amounts and dates: every refused one did not fit, cash never below zero', async () => {
+    await t.newFund('CM');
+    const balance = 1_000_000n;
+    await t.http
+      .post('/api/journal-entries')
+      .set(bearer(t.adminToken))
+      .send(entry('CM', '2024-06-05', '111', '5111', balance.toString()))
+      .expect(201);
+    const amounts = [
+      50_000n,
+      730_000n,
+      120_000n,
+      999_999n,
+      1n,
+      260_000n,
+      45_000n,
+      1_000_000n,
+      310_000n,
+      80_000n,
+      15_000n,
+      500_000n,
+      2n,
+      90_000n,
+      220_000n,
+      1_000_001n,
+    ];
+    // Some of them back-dated to before the receipt: no day may end below zero, so those can never fit.
+    const dates = amounts.map((_, i) => (i % 5 === 4 ? '2024-06-04' : '2024-06-05'));
+    const responses = await Promise.all(
+      amounts.map((amount, i) =>
+        t.http
+          .post('/api/journal-entries')
+          .set(bearer(t.adminToken))
+          .send(entry('CM', dates[i], '6111', '111', amount.toString())),
+      ),
+    );
+    let paid = 0n;
+    const refused: { amount: bigint; date: string }[] = [];
+    responses.forEach((res, i) => {
+      expect([201, 422]).toContain(res.status);
+      if (res.status === 201) {
+        expect(dates[i]).toBe('2024-06-05');
+        paid += amounts[i];
+      } else {
+        refused.push({ amount: amounts[i], date: dates[i] });
+        expect((res.body as { message: string[] }).message.join(' ')).toMatch(/account 111 /);
+      }
+    });
+    const remaining = balance - paid;
+    expect(remaining >= 0n).toBe(true);
+    expect(await cashOf('CM')).toBe(remaining);
+    // Writes are serialized: each refused payment on the receipt's day was more than was left when its turn
+    // came, hence more than is left now. Back-dated ones had nothing at all to pay from.
+    for (const { amount, date } of refused) {
+      if (date === '2024-06-05')
+        expect({ amount, fitsNow: amount <= remaining }).toEqual({ amount, fitsNow: false });
+    }
+    expect(refused.filter((r) => r.date === '2024-06-04')).toHaveLength(3);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(paid > 0n).toBe(true);
+    await verifyOk();
+  });
+});
+
+/** Transpiles the TypeScript child script into test/.tmp (gitignored), where node finds the project's modules. */
+function childScript(): string {
+  const source = fs.readFileSync(path.join(__dirname, 'fixtures', 'crash-poster.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+  });
+  const dir = path.join(ROOT, 'test', '.tmp');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `crash-poster-${process.pid}.js`);
+  fs.writeFileSync(file, outputText);
+  return file;
+}
+
+/**
+ * Runs the child until it has acknowledged `more` further entries, then SIGKILLs it, most likely in the middle
+ * of its next write. Returns the last entry number it acknowledged.
+ */
+function runAndKill(script: string, config: unknown, fundCode: string, more: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [script, path.join(ROOT, 'dist'), JSON.stringify(config), fundCode],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    let acknowledged = 0;
+    let seen = 0;
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        acknowledged = Number(line);
+        seen += 1;
+      }
+      if (seen >= more && child.exitCode === null && !child.killed) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (chunk: string) => (err += chunk));
+    child.on('error', reject);
+    // 'close', not 'exit': every acknowledgement written before the kill has been read by then.
+    child.on('close', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(acknowledged);
+      else reject(new Error(`child exited with ${code}: ${err}`));
+    });
+  });
+}
+
+describe(`a process killed mid-write (${DB_LABEL})`, () => {
+  it('(d) leaves books that verify, with every acknowledged entry and nothing half-written', async () => {
+    const db = await createTestDatabase();
+    const script = childScript();
+    try {
+      const setup = await openLedger(db);
+      await createFund(setup, 'KX');
+      await setup.close();
+
+      let acknowledged = 0;
+      for (const more of [25, 40, 15]) {
+        const last = await runAndKill(script, db.config, 'KX', more);
+        expect(last).toBeGreaterThanOrEqual(acknowledged + more);
+        acknowledged = last;
+
+        const dataSource = await openDatabase(db.config);
+        try {
+          const manager = dataSource.manager;
+          const report = await new VerifyService().verify(manager);
+          expect(report.problems).toEqual([]);
+          expect(report.ok).toBe(true);
+          const [{ n }] = await query<{ n: number | string }>(
+            manager,
+            'SELECT COUNT(*) AS n FROM journal_entries',
+          );
+          const head = await chainHead(manager);
+          expect(head.entryCount).toBe(Number(n));
+          expect(report.entriesChecked).toBe(Number(n));
+          // Every acknowledged write survived; at most the one in flight committed without its acknowledgement.
+          expect(Number(n)).toBeGreaterThanOrEqual(acknowledged);
+          expect(Number(n)).toBeLessThanOrEqual(acknowledged + 1);
+          const [book] = await query<{ last_entry_no: number | string }>(
+            manager,
+            "SELECT last_entry_no FROM books WHERE fund_code = 'KX'",
+          );
+          expect(Number(book.last_entry_no)).toBe(Number(n));
+          expect(await tableInvariantProblems(manager)).toEqual([]);
+          // One audit row per write (the fund's creation, then one per entry).
+          expect((await rowCounts(manager)).audit_log).toBe(Number(n) + 1);
+          acknowledged = Number(n);
+        } finally {
+          await dataSource.destroy();
+        }
+      }
+    } finally {
+      fs.rmSync(script, { force: true });
+      await db.drop();
+    }
+  }, 120_000);
+});
