@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { BusinessRuleError, InvalidRequestError, NotFoundError } from '../common/errors';
+import { BusinessRuleError, ForbiddenError, InvalidRequestError, NotFoundError } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { maskNationalId } from '../common/redact';
 import { foldVietnamese } from '../common/text';
@@ -90,6 +90,10 @@ export class DonorsService {
    * pointer to the survivor, and a donor_merges row says who did it, when and why.
    */
   merge(actor: Actor, fromId: number, intoId: number, reason: string): Promise<DonorView> {
+    if (actor.fundScope !== null) {
+      // Donors are shared by every fund: a merge moves contributions of funds this user cannot see.
+      throw new ForbiddenError('only a user not limited to one fund may merge donors');
+    }
     return this.uow.write(async (tx) => {
       if (fromId === intoId) throw new InvalidRequestError('intoId must be another donor');
       const from = await this.byId(tx, fromId);

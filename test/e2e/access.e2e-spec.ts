@@ -1,0 +1,743 @@
+import type { Response } from 'supertest';
+import { bearer, startTestApp, TestApp } from '../support/app';
+import { DB_LABEL } from '../support/database';
+import {
+  bankReceipt,
+  createUser,
+  expectError,
+  expectNoStackTrace,
+  Role,
+  ROLES,
+  TestUser,
+} from '../support/http';
+
+/** A fresh, valid request for a route: what a caller allowed to use it would send. */
+interface Call {
+  path: string;
+  body?: object;
+  /** Send this as a raw `text/csv` body instead of `body`. */
+  csv?: string;
+  /** Send a token of a new session of the same user (logout would otherwise end the role's shared session). */
+  freshSession?: boolean;
+}
+
+interface RouteCase {
+  /** Method and path exactly as /api/docs-json lists them. */
+  route: string;
+  /** Who may call it: no token needed, any authenticated user, or only these roles. */
+  who: 'public' | 'everyone' | readonly Role[];
+  /** The status of a successful call. */
+  ok: number;
+  /** When set, any of these statuses counts as success (e.g. 503 where the test app lacks a mail server). */
+  okStatuses?: readonly number[];
+  /** The content type of a successful answer, when it is not JSON (a PDF, an HTML page). */
+  type?: string;
+  call: () => Promise<Call>;
+}
+
+let t: TestApp;
+const users = {} as Record<Role, TestUser>;
+let revokedToken: string;
+let entryId: number;
+let donorId: number;
+let contributionId: number;
+let receiptNo: string;
+let batchId: number;
+let counter = 0;
+/** Each lock moves the lock date of fund L forward, so every allowed role's call is a real, permitted change. */
+let lockYear = 2000;
+
+const postAsAdmin = async (path: string, body: object, status = 201): Promise<Response> =>
+  t.http.post(path).set(bearer(t.adminToken)).send(body).expect(status);
+
+const idOf = (res: Response) => (res.body as { id: number }).id;
+
+/** A contribution of the shared donor to fund P, recorded by admin. */
+const newContribution = async (date = '2023-06-01', amount: number | string = 1_000_000) =>
+  postAsAdmin('/api/contributions', { fundCode: 'P', donorId, date, amount, method: 'bank' });
+
+/** An open batch of the shared donor in fund P, expecting two names totalling 3.000 đ; with them if `filled`. */
+async function newBatch(filled: boolean): Promise<number> {
+  const id = idOf(
+    await postAsAdmin('/api/contribution-batches', {
+      fundCode: 'P',
+      donorId,
+      date: '2023-07-03',
+      method: 'bank',
+      description: 'Ủng hộ một ngày lương',
+      expectedCount: 2,
+      expectedTotal: 3000,
+    }),
+  );
+  if (filled) {
+    const members = [
+      { name: 'Trần Thị Bình', amount: 1000 },
+      { name: 'Lê Văn Cường', amount: '2000' },
+    ];
+    await postAsAdmin(`/api/contribution-batches/${id}/members`, { members }, 200);
+  }
+  return id;
+}
+
+// The whole API surface, one row per route. CONTRACT.md and DESIGN.md §9: admin runs users and funds (and may
+// also post, reverse and lock); accountants record; approvers lock periods; auditors read, verify and read the
+// audit log. Every read is open to every role except the user list and the audit routes.
+const ROUTES: RouteCase[] = [
+  { route: 'GET /api/health', who: 'public', ok: 200, call: () => Promise.resolve({ path: '/api/health' }) },
+  {
+    route: 'POST /api/auth/login',
+    who: 'public',
+    ok: 200,
+    call: () =>
+      Promise.resolve({
+        path: '/api/auth/login',
+        body: { username: users.auditor.username, password: users.auditor.password },
+      }),
+  },
+  {
+    route: 'POST /api/auth/logout',
+    who: 'everyone',
+    ok: 204,
+    call: () => Promise.resolve({ path: '/api/auth/logout', freshSession: true }),
+  },
+  {
+    route: 'GET /api/auth/me',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/auth/me' }),
+  },
+  {
+    route: 'POST /api/users',
+    who: ['admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/users',
+        body: { username: `matrix-user-${++counter}`, password: 'long-enough-password', role: 'auditor' },
+      }),
+  },
+  { route: 'GET /api/users', who: ['admin'], ok: 200, call: () => Promise.resolve({ path: '/api/users' }) },
+  {
+    route: 'POST /api/funds',
+    who: ['admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/funds',
+        body: { code: `M${++counter}`, name: 'Quỹ thử', level: 'province' },
+      }),
+  },
+  { route: 'GET /api/funds', who: 'everyone', ok: 200, call: () => Promise.resolve({ path: '/api/funds' }) },
+  {
+    route: 'GET /api/funds/{code}',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/funds/P' }),
+  },
+  {
+    route: 'GET /api/funds/{code}/accounts',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/funds/P/accounts' }),
+  },
+  {
+    route: 'POST /api/funds/{code}/accounts',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/funds/P/accounts',
+        body: { code: String(51190 + ++counter), name: 'Thu tài trợ khác', type: 'receipts' },
+      }),
+  },
+  {
+    route: 'POST /api/funds/{code}/lock',
+    who: ['approver', 'admin'],
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/funds/L/lock', body: { through: `${++lockYear}-12-31` } }),
+  },
+  {
+    route: 'POST /api/journal-entries',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () => Promise.resolve({ path: '/api/journal-entries', body: bankReceipt('P', '2023-03-01', 1000) }),
+  },
+  {
+    route: 'GET /api/journal-entries',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/journal-entries?fund=P&from=2023-01-01&to=2023-12-31' }),
+  },
+  {
+    route: 'GET /api/journal-entries/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: `/api/journal-entries/${entryId}` }),
+  },
+  {
+    route: 'POST /api/journal-entries/{id}/reverse',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    // A new entry each time, so that a refusal can only be the role's, never "already reversed".
+    call: async () => {
+      const posted = await postAsAdmin('/api/journal-entries', bankReceipt('P', '2023-04-01', 700));
+      const id = (posted.body as { id: number }).id;
+      return { path: `/api/journal-entries/${id}/reverse`, body: { date: '2023-04-02', reason: 'Ghi nhầm' } };
+    },
+  },
+  {
+    route: 'GET /api/reports/trial-balance',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/reports/trial-balance?fund=P&asOf=2023-12-31' }),
+  },
+  {
+    route: 'GET /api/audit/verify',
+    who: ['auditor', 'admin'],
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/audit/verify' }),
+  },
+  {
+    route: 'GET /api/audit/log',
+    who: ['auditor', 'admin'],
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/audit/log' }),
+  },
+  {
+    route: 'POST /api/donors',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({ path: '/api/donors', body: { name: `Người góp ${++counter}`, kind: 'individual' } }),
+  },
+  {
+    route: 'GET /api/donors',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/donors?q=matrix' }),
+  },
+  {
+    route: 'GET /api/donors/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: `/api/donors/${donorId}` }),
+  },
+  {
+    route: 'POST /api/donors/{id}/merge',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // Two new donors of one kind each time: a donor can be merged away only once.
+    call: async () => {
+      const from = idOf(await postAsAdmin('/api/donors', { name: `Trùng ${++counter}`, kind: 'individual' }));
+      const into = idOf(await postAsAdmin('/api/donors', { name: `Gốc ${counter}`, kind: 'individual' }));
+      return { path: `/api/donors/${from}/merge`, body: { intoId: into, reason: 'Trùng tên' } };
+    },
+  },
+  {
+    route: 'GET /api/donors/{id}/statement.pdf',
+    who: 'everyone',
+    ok: 200,
+    type: 'application/pdf',
+    call: () => Promise.resolve({ path: `/api/donors/${donorId}/statement.pdf?fund=P&year=2023` }),
+  },
+  {
+    route: 'POST /api/campaigns',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/campaigns',
+        body: { code: `K${++counter}`, name: 'Tháng 7 tri ân', startsOn: '2023-06-28', endsOn: '2023-07-27' },
+      }),
+  },
+  {
+    route: 'GET /api/campaigns',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/campaigns' }),
+  },
+  {
+    route: 'POST /api/contributions',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/contributions',
+        body: {
+          fundCode: 'P',
+          donorId,
+          date: '2023-07-01',
+          amount: 5000,
+          method: 'cash',
+          campaign: 'T7-2023',
+        },
+      }),
+  },
+  {
+    route: 'GET /api/contributions',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/contributions?fund=P&from=2023-01-01&to=2023-12-31' }),
+  },
+  {
+    route: 'GET /api/contributions/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: `/api/contributions/${contributionId}` }),
+  },
+  {
+    route: 'GET /api/contributions/{id}/receipt.pdf',
+    who: 'everyone',
+    ok: 200,
+    type: 'application/pdf',
+    call: () => Promise.resolve({ path: `/api/contributions/${contributionId}/receipt.pdf` }),
+  },
+  {
+    route: 'POST /api/contributions/{id}/void',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // A new contribution each time: voiding twice is a conflict, never the role's refusal.
+    call: async () => {
+      const id = idOf(await newContribution('2023-06-05', 700));
+      return { path: `/api/contributions/${id}/void`, body: { reason: 'Ghi nhầm', date: '2023-06-06' } };
+    },
+  },
+  {
+    route: 'POST /api/contributions/{id}/email',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // The test app has no SMTP_URL: an allowed role gets past the guard to 503 "e-mail is disabled".
+    okStatuses: [200, 503],
+    call: () =>
+      Promise.resolve({
+        path: `/api/contributions/${contributionId}/email`,
+        body: { to: 'nha-tai-tro@example.com' },
+      }),
+  },
+  {
+    route: 'GET /api/contributions/{id}/deliveries',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: `/api/contributions/${contributionId}/deliveries` }),
+  },
+  {
+    route: 'POST /api/contribution-batches',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/contribution-batches',
+        body: {
+          fundCode: 'P',
+          donorId,
+          date: '2023-07-02',
+          method: 'cash',
+          description: 'Ủng hộ một ngày lương',
+          expectedCount: 3,
+          expectedTotal: '4500',
+        },
+      }),
+  },
+  {
+    route: 'GET /api/contribution-batches/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: `/api/contribution-batches/${batchId}` }),
+  },
+  {
+    route: 'POST /api/contribution-batches/{id}/members',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    call: () =>
+      Promise.resolve({
+        path: `/api/contribution-batches/${batchId}/members`,
+        body: { members: [{ name: `Nguyễn Văn ${++counter}`, amount: 1500, note: 'Phòng Kế hoạch' }] },
+      }),
+  },
+  {
+    route: 'POST /api/contribution-batches/{id}/close',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // A new batch each time, its names matching its controls: a batch closes once.
+    call: async () => ({ path: `/api/contribution-batches/${await newBatch(true)}/close` }),
+  },
+  {
+    route: 'POST /api/contribution-batches/{id}/cancel',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    call: async () => ({ path: `/api/contribution-batches/${await newBatch(false)}/cancel` }),
+  },
+  {
+    route: 'POST /api/imports/contributions',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    // A new donor name each time, so the row's import key is new and the row really is imported.
+    call: () =>
+      Promise.resolve({
+        path: '/api/imports/contributions?fileName=matrix.csv',
+        csv: `fund_code,date,donor_name,donor_kind,amount,method\nP,2023-06-01,Người ${++counter},individual,1000,bank\n`,
+      }),
+  },
+  {
+    route: 'GET /verify/{receiptNo}',
+    who: 'public',
+    ok: 200,
+    type: 'text/html',
+    call: () => Promise.resolve({ path: `/verify/${receiptNo}` }),
+  },
+];
+
+const methodOf = (route: RouteCase) => route.route.split(' ')[0] as 'GET' | 'POST';
+const mayCall = (route: RouteCase, role: Role) =>
+  route.who === 'public' || route.who === 'everyone' || route.who.includes(role);
+const okStatuses = (route: RouteCase) => route.okStatuses ?? [route.ok];
+
+async function send(route: RouteCase, call: Call, authorization?: string): Promise<Response> {
+  // A binary answer (PDF) lands in res.body as a Buffer; res.text is then undefined.
+  const request =
+    methodOf(route) === 'GET'
+      ? t.http.get(call.path).buffer(true)
+      : call.csv !== undefined
+        ? t.http.post(call.path).set('Content-Type', 'text/csv').send(call.csv)
+        : t.http.post(call.path).send(call.body ?? {});
+  return authorization === undefined ? request : request.set('Authorization', authorization);
+}
+
+/** Asserts a successful answer; on failure the message shows the status and body. */
+function expectOk(route: RouteCase, res: Response): void {
+  const shown = typeof res.text === 'string' ? res.text : `<${res.type}>`;
+  const expected = okStatuses(route).includes(res.status) ? res.status : okStatuses(route).join(' or ');
+  expect([res.status, shown]).toEqual([expected, expect.any(String)]);
+  if (route.type !== undefined && res.status === route.ok) expect(res.type).toBe(route.type);
+}
+
+describe(`access control (${DB_LABEL})`, () => {
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.newFund('P', 'province');
+    await t.newFund('P-C1', 'commune', 'P');
+    await t.newFund('P-C2', 'commune', 'P');
+    await t.newFund('Q', 'province');
+    await t.newFund('L', 'province');
+    for (const role of ROLES) users[role] = await createUser(t, role);
+
+    const posted = await postAsAdmin('/api/journal-entries', bankReceipt('P', '2023-02-01', 5000));
+    entryId = (posted.body as { id: number }).id;
+
+    const donor = { name: 'Công ty Matrix', kind: 'enterprise', email: 'ketoan@matrix.example.com' };
+    donorId = idOf(await postAsAdmin('/api/donors', donor));
+    await postAsAdmin('/api/campaigns', {
+      code: 'T7-2023',
+      name: 'Tháng 7 tri ân 2023',
+      startsOn: '2023-06-28',
+      endsOn: '2023-07-27',
+    });
+    const contribution = await newContribution();
+    contributionId = idOf(contribution);
+    receiptNo = (contribution.body as { receiptNo: string }).receiptNo;
+    batchId = await newBatch(true);
+
+    const revoked = await createUser(t, 'auditor');
+    revokedToken = revoked.token;
+    await t.http.post('/api/auth/logout').set(bearer(revokedToken)).expect(204);
+  });
+  afterAll(() => t.close());
+
+  it('has a row for exactly the routes /api/docs-json lists, so a new route without a test fails here', async () => {
+    const docs = await t.http.get('/api/docs-json').expect(200);
+    const paths = (docs.body as { paths: Record<string, Record<string, unknown>> }).paths;
+    const documented = Object.entries(paths)
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    expect(documented.length).toBeGreaterThan(0);
+    expect(ROUTES.map((r) => r.route).sort()).toEqual(documented);
+  });
+
+  it('opens every read to every role except the user list and the audit routes', () => {
+    for (const route of ROUTES.filter((r) => methodOf(r) === 'GET' && r.who !== 'public')) {
+      const restricted = /^GET \/api\/(users|audit\/)/.test(route.route);
+      const actual = route.who === 'everyone' ? 'everyone' : 'some roles';
+      expect(`${route.route}: ${actual}`).toBe(`${route.route}: ${restricted ? 'some roles' : 'everyone'}`);
+    }
+  });
+
+  describe.each(ROUTES)('$route', (route) => {
+    if (route.who === 'public') {
+      it('needs no token, and ignores a bad one', async () => {
+        const call = await route.call();
+        expectOk(route, await send(route, call));
+        expectOk(route, await send(route, call, 'Bearer not-a-real-token'));
+      });
+      return;
+    }
+
+    it.each([
+      ['no Authorization header', undefined],
+      ['an unknown token', 'Bearer 5bXn1B0yUqkz9f7ZQmM2xk3nYpWq0cS8vJt6rLhDeGA'],
+      ['a revoked token', 'revoked'],
+      ['a token without the Bearer scheme', 'raw'],
+      ['an empty bearer', 'Bearer '],
+    ])('answers 401 with %s, and writes nothing', async (_label, authorization) => {
+      const call = await route.call();
+      const header =
+        authorization === 'revoked'
+          ? `Bearer ${revokedToken}`
+          : authorization === 'raw'
+            ? users.admin.token
+            : authorization;
+      const before = await t.counts();
+      const messages = expectError(await send(route, call, header), 401);
+      expect(messages.join(' ')).toMatch(/token/);
+      expect(await t.counts()).toEqual(before);
+    });
+
+    it.each(
+      ROLES.map(
+        (role) =>
+          [
+            role,
+            mayCall(route, role) ? okStatuses(route).join(' or ') : '403',
+            mayCall(route, role),
+          ] as const,
+      ),
+    )('as %s → %s', async (role, _expected, allowed) => {
+      const call = await route.call();
+      let token = users[role].token;
+      if (call.freshSession) token = await t.login(users[role].username, users[role].password);
+      const before = await t.counts();
+      const res = await send(route, call, `Bearer ${token}`);
+      if (allowed) {
+        expectOk(route, res);
+      } else {
+        expectError(res, 403);
+        expect(await t.counts()).toEqual(before);
+      }
+    });
+  });
+
+  describe('a user scoped to one fund', () => {
+    let commune: TestUser;
+    let communeApprover: TestUser;
+    let province: TestUser;
+    let own: number;
+    let other: number;
+
+    beforeAll(async () => {
+      commune = await createUser(t, 'accountant', 'P-C1');
+      communeApprover = await createUser(t, 'approver', 'P-C1');
+      province = await createUser(t, 'auditor', 'P');
+      own = (await postAsAdmin('/api/journal-entries', bankReceipt('P-C1', '2023-05-01', 300))).body
+        .id as number;
+      other = (await postAsAdmin('/api/journal-entries', bankReceipt('P-C2', '2023-05-01', 400))).body
+        .id as number;
+    });
+
+    const get = (user: TestUser, path: string) => t.http.get(path).set(bearer(user.token));
+
+    it('sees only its own fund (and those below it) in GET /api/funds', async () => {
+      const mine = await get(commune, '/api/funds').expect(200);
+      expect((mine.body as { code: string }[]).map((f) => f.code)).toEqual(['P-C1']);
+      const below = await get(province, '/api/funds').expect(200);
+      expect((below.body as { code: string }[]).map((f) => f.code)).toEqual(['P', 'P-C1', 'P-C2']);
+      await get(commune, '/api/funds/P-C1').expect(200);
+      expectError(await get(commune, '/api/funds/P-C2'), 403);
+      expectError(await get(province, '/api/funds/Q'), 403);
+    });
+
+    it("gets 403 on another fund's accounts, its parent's included", async () => {
+      await get(commune, '/api/funds/P-C1/accounts').expect(200);
+      for (const code of ['P-C2', 'P', 'Q'])
+        expectError(await get(commune, `/api/funds/${code}/accounts`), 403);
+      await get(province, '/api/funds/P-C2/accounts').expect(200);
+    });
+
+    it("gets 403 on another fund's entries, and lists only its own", async () => {
+      const mine = await get(commune, `/api/journal-entries/${own}`).expect(200);
+      expect(mine.body).toMatchObject({ id: own, fundCode: 'P-C1' });
+      expectError(await get(commune, `/api/journal-entries/${other}`), 403);
+      expectError(await get(commune, `/api/journal-entries/${entryId}`), 403);
+      expectError(await get(commune, '/api/journal-entries?fund=P-C2'), 403);
+      expectError(await get(commune, '/api/journal-entries?fund=P'), 403);
+
+      const list = await get(commune, '/api/journal-entries').expect(200);
+      const page = list.body as { items: { id: number; fundCode: string }[]; total: number };
+      expect(page.items.map((e) => e.fundCode)).toEqual(['P-C1']);
+      expect(page.total).toBe(1);
+      const filtered = await get(commune, '/api/journal-entries?fund=P-C1').expect(200);
+      expect((filtered.body as { total: number }).total).toBe(1);
+    });
+
+    it("gets 403 on another fund's trial balance, consolidated or not", async () => {
+      await get(commune, '/api/reports/trial-balance?fund=P-C1&asOf=2023-12-31').expect(200);
+      expectError(await get(commune, '/api/reports/trial-balance?fund=P-C2&asOf=2023-12-31'), 403);
+      expectError(
+        await get(commune, '/api/reports/trial-balance?fund=P&asOf=2023-12-31&consolidated=true'),
+        403,
+      );
+      const all = await get(province, '/api/reports/trial-balance?fund=P&asOf=2023-12-31&consolidated=true');
+      expect(all.status).toBe(200);
+      expect((all.body as { funds: string[] }).funds.sort()).toEqual(['P', 'P-C1', 'P-C2']);
+    });
+
+    it("may not write to another fund's books, and writes nothing trying", async () => {
+      const before = await t.counts();
+      const attempts = [
+        t.http
+          .post('/api/journal-entries')
+          .set(bearer(commune.token))
+          .send(bankReceipt('P-C2', '2023-06-01', 1)),
+        t.http.post(`/api/journal-entries/${other}/reverse`).set(bearer(commune.token)).send({
+          date: '2023-06-01',
+          reason: 'x',
+        }),
+        t.http
+          .post('/api/funds/P-C2/accounts')
+          .set(bearer(commune.token))
+          .send({ code: '5119', name: 'Khác', type: 'receipts' }),
+        t.http
+          .post('/api/funds/P-C2/lock')
+          .set(bearer(communeApprover.token))
+          .send({ through: '2023-01-31' }),
+      ];
+      for (const attempt of attempts) expectError(await attempt, 403);
+      expect(await t.counts()).toEqual(before);
+
+      await t.http
+        .post('/api/journal-entries')
+        .set(bearer(commune.token))
+        .send(bankReceipt('P-C1', '2023-06-01', 1))
+        .expect(201);
+    });
+  });
+
+  describe('login and sessions', () => {
+    it('answers { token, user: { username, role } } on good credentials', async () => {
+      const res = await t.http
+        .post('/api/auth/login')
+        .send({ username: users.accountant.username, password: users.accountant.password })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        token: expect.any(String),
+        user: { username: users.accountant.username, role: 'accountant' },
+      });
+      const token = (res.body as { token: string }).token;
+      expect(token.length).toBeGreaterThanOrEqual(32);
+      expect(JSON.stringify(res.body)).not.toContain(users.accountant.password);
+      const me = await t.http.get('/api/auth/me').set(bearer(token)).expect(200);
+      expect(me.body).toMatchObject({ username: users.accountant.username, role: 'accountant' });
+    });
+
+    it.each([
+      ['a wrong password', () => ({ username: users.approver.username, password: 'wrong-password' })],
+      ['an unknown user', () => ({ username: 'nobody-here', password: 'whatever-password' })],
+      [
+        'the password of another user',
+        () => ({ username: users.approver.username, password: users.auditor.password }),
+      ],
+    ])('answers 401 to %s, without saying which part was wrong', async (_label, body) => {
+      const messages = expectError(await t.http.post('/api/auth/login').send(body()), 401);
+      expect(messages).toEqual(['invalid username or password']);
+    });
+
+    it('answers 400 to a login without a password', async () => {
+      expectError(await t.http.post('/api/auth/login').send({ username: 'admin' }), 400);
+    });
+
+    it('ends the session on logout: the token answers 401 after, other sessions live on', async () => {
+      const first = await t.login(users.approver.username, users.approver.password);
+      const second = await t.login(users.approver.username, users.approver.password);
+      await t.http.get('/api/auth/me').set(bearer(first)).expect(200);
+      const out = await t.http.post('/api/auth/logout').set(bearer(first)).expect(204);
+      expect(out.text).toBe('');
+      expectError(await t.http.get('/api/auth/me').set(bearer(first)), 401);
+      expectError(await t.http.get('/api/funds').set(bearer(first)), 401);
+      expectError(await t.http.post('/api/auth/logout').set(bearer(first)), 401);
+      await t.http.get('/api/auth/me').set(bearer(second)).expect(200);
+    });
+  });
+
+  describe('HTTP hygiene', () => {
+    it('sets helmet security headers on every answer', async () => {
+      const answers = [
+        await t.http.get('/api/health'),
+        await t.http.get('/api/funds').set(bearer(users.auditor.token)),
+        await t.http.get('/api/funds'),
+        await t.http.get('/api/no-such-route').set(bearer(users.auditor.token)),
+      ];
+      for (const res of answers) {
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+        expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(res.headers['x-powered-by']).toBeUndefined();
+      }
+    });
+
+    it('gives every answer an X-Request-Id, keeping a well-formed one the client sent', async () => {
+      const a = await t.http.get('/api/health');
+      const b = await t.http.get('/api/funds');
+      expect(a.headers['x-request-id']).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+      expect(b.headers['x-request-id']).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+      expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+
+      const kept = await t.http.get('/api/health').set('X-Request-Id', 'client-trace.42');
+      expect(kept.headers['x-request-id']).toBe('client-trace.42');
+      const replaced = await t.http.get('/api/health').set('X-Request-Id', 'bad id <script>');
+      expect(replaced.headers['x-request-id']).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+      expect(replaced.headers['x-request-id']).not.toContain('script');
+    });
+
+    it('never puts a stack trace or internals in an error body', async () => {
+      const admin = bearer(t.adminToken);
+      const errors: [Response, number][] = [
+        [await t.http.get('/api/funds'), 401],
+        [await t.http.get('/api/users').set(bearer(users.auditor.token)), 403],
+        [await t.http.get('/api/no-such-route').set(admin), 404],
+        [await t.http.get('/api/journal-entries/999999').set(admin), 404],
+        [await t.http.get('/api/journal-entries/99999999999').set(admin), 404],
+        [await t.http.get('/api/journal-entries/abc').set(admin), 400],
+        [await t.http.get('/api/journal-entries?page=100000000000000000000').set(admin), 400],
+        [await t.http.get('/api/funds/NOPE/accounts').set(admin), 404],
+        [
+          await t.http
+            .post('/api/journal-entries')
+            .set(admin)
+            .set('Content-Type', 'application/json')
+            .send('{"fundCode": "P", '),
+          400,
+        ],
+        [await t.http.post('/api/journal-entries').set(admin).send({ lines: 'x' }), 400],
+        [
+          await t.http.post('/api/funds').set(admin).send({ code: 'P', name: 'again', level: 'province' }),
+          409,
+        ],
+      ];
+      for (const [res, status] of errors) {
+        expectError(res, status);
+        expectNoStackTrace(res.text);
+        expect(res.headers['x-request-id']).toBeDefined();
+      }
+    });
+  });
+});
+
+describe(`login throttling (${DB_LABEL})`, () => {
+  let throttled: TestApp;
+  beforeAll(async () => {
+    throttled = await startTestApp({ loginAttemptsPerMinute: 3 });
+  });
+  afterAll(() => throttled.close());
+
+  const login = (username: string, password: string) =>
+    throttled.http.post('/api/auth/login').send({ username, password });
+
+  it('answers 429 after too many failures, even to the right password, and only for that username', async () => {
+    for (let i = 0; i < 3; i++) expectError(await login('admin', `wrong-${i}`), 401);
+    const messages = expectError(await login('admin', 'wrong-again'), 429);
+    expect(messages.join(' ')).toMatch(/too many failed logins/);
+    expectError(await login('admin', 'admin-password-1'), 429);
+
+    // Another username from the same address is not locked out by admin's failures.
+    const other = await createUser(throttled, 'auditor');
+    expect((await login(other.username, other.password)).status).toBe(200);
+  });
+});
