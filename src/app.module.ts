@@ -2,15 +2,18 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BeneficiariesModule } from './beneficiaries/beneficiaries.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ContributionsModule } from './contributions/contributions.module';
 import { DatabaseModule } from './database/database.module';
+import { DisbursementsModule } from './disbursements/disbursements.module';
 import { FundsModule } from './funds/funds.module';
 import { HealthController } from './health.controller';
 import { ImportsModule } from './imports/imports.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ReportsModule } from './reports/reports.module';
+import { TransfersModule } from './transfers/transfers.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +30,9 @@ export class AppModule {
         AuditModule,
         ContributionsModule,
         ImportsModule,
+        BeneficiariesModule,
+        TransfersModule,
+        DisbursementsModule,
       ],
       controllers: [HealthController],
     };

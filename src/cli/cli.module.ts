@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { BeneficiariesModule } from '../beneficiaries/beneficiaries.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { ContributionsModule } from '../contributions/contributions.module';
@@ -19,6 +20,7 @@ export class CliModule {
         AuditModule,
         ContributionsModule,
         ImportsModule,
+        BeneficiariesModule,
       ],
     };
   }

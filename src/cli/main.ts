@@ -3,6 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { AuditService } from '../audit/audit.service';
+import {
+  BeneficiaryImportService,
+  type BeneficiaryImportReport,
+} from '../beneficiaries/beneficiary-import.service';
 import { CLI_ACTOR } from '../common/actor';
 import { DomainError, InvalidRequestError } from '../common/errors';
 import { requestContext } from '../common/request-context';
@@ -30,6 +34,11 @@ Commands:
                     --partial imports the good rows anyway. Importing a file again adds nothing.
                     --user records the import as that accountant or admin (and keeps to the user's funds).
                     Exits 0 when every row was imported or already there, 1 when rows (or the file) are bad.
+  import beneficiaries <file.csv|file.xlsx> [--partial] [--user <username>] [--json]
+                    Import households (header row: full_name,category,commune, then optionally national_id,
+                    birth_year,address,record_no,housing_condition; Vietnamese names such as ho_ten, doi_tuong,
+                    xa, cccd, nam_sinh are accepted). Same rules and exit codes as contributions. Possible
+                    duplicates (same CCCD, or same name, birth year and commune) are imported and listed.
   help              Show this text.
 
 The database is DATABASE_URL (default sqlite:data/ledger.sqlite), as for npm start.`;
@@ -37,9 +46,11 @@ The database is DATABASE_URL (default sqlite:data/ledger.sqlite), as for npm sta
 type Command = (args: string[]) => Promise<number>;
 
 const IMPORT_USAGE =
-  'usage: npm run cli -- import contributions <file.csv|file.xlsx> [--partial] [--user <username>] [--json]';
+  'usage: npm run cli -- import contributions|beneficiaries <file.csv|file.xlsx> [--partial] [--user <username>] [--json]';
+const IMPORT_KINDS = ['contributions', 'beneficiaries'] as const;
 
 interface ImportArgs {
+  kind: (typeof IMPORT_KINDS)[number];
   file: string;
   partial: boolean;
   user: string | null;
@@ -48,8 +59,9 @@ interface ImportArgs {
 
 function importArgs(args: string[]): ImportArgs | string {
   const [what, ...rest] = args;
-  if (what !== 'contributions') return `import what? only "contributions" can be imported\n${IMPORT_USAGE}`;
-  const parsed: ImportArgs = { file: '', partial: false, user: null, json: false };
+  const kind = IMPORT_KINDS.find((k) => k === what);
+  if (!kind) return `import what? "contributions" or "beneficiaries"\n${IMPORT_USAGE}`;
+  const parsed: ImportArgs = { kind, file: '', partial: false, user: null, json: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--partial') parsed.partial = true;
@@ -65,17 +77,30 @@ function importArgs(args: string[]): ImportArgs | string {
   return parsed;
 }
 
-function printImport(report: ImportReport): void {
+function printImport(report: ImportReport | BeneficiaryImportReport): void {
+  const duplicates =
+    'possibleDuplicateCount' in report ? `, ${report.possibleDuplicateCount} possible duplicates` : '';
   console.log(
     `Imported ${report.fileName}${report.partial ? ' (--partial)' : ''}: ${report.rowsTotal} rows, ` +
-      `${report.imported} imported, ${report.skipped} skipped (imported before), ${report.badRowCount} bad. ` +
-      `Import #${report.importId}, file sha256 ${report.fileSha256}.`,
+      `${report.imported} imported, ${report.skipped} skipped (imported before), ${report.badRowCount} bad` +
+      `${duplicates}. Import #${report.importId}, file sha256 ${report.fileSha256}.`,
   );
   if (report.badRowCount > 0) {
     console.log('These rows were not imported:');
     for (const row of report.badRows) console.log(`  line ${row.line}: ${row.errors.join('; ')}`);
     if (report.badRowCount > report.badRows.length) {
       console.log(`  … and ${report.badRowCount - report.badRows.length} more`);
+    }
+  }
+  if ('possibleDuplicates' in report && report.possibleDuplicateCount > 0) {
+    console.log('Possible duplicates (imported; review them with GET /api/beneficiaries/duplicates):');
+    for (const d of report.possibleDuplicates) {
+      console.log(
+        `  line ${d.line}: ${d.reason} as ${d.id !== undefined ? `beneficiary #${d.id}` : `line ${d.otherLine}`}`,
+      );
+    }
+    if (report.possibleDuplicateCount > report.possibleDuplicates.length) {
+      console.log(`  … and ${report.possibleDuplicateCount - report.possibleDuplicates.length} more`);
     }
   }
 }
@@ -123,13 +148,19 @@ const commands: Record<string, Command> = {
     });
     const bar = process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     try {
-      const imports = app.get(ContributionImportService);
-      const actor = parsed.user === null ? CLI_ACTOR : await imports.actorNamed(parsed.user);
+      const importer =
+        parsed.kind === 'beneficiaries'
+          ? app.get(BeneficiaryImportService)
+          : app.get(ContributionImportService);
+      const actor = parsed.user === null ? CLI_ACTOR : await importer.actorNamed(parsed.user);
       const source = { path: path.resolve(parsed.file), name: path.basename(parsed.file) };
+      const options = { partial: parsed.partial, onProgress: bar?.update };
       const report = await requestContext.run(
-        { requestId: `cli-${process.pid}`, actor, action: 'cli import contributions' },
-        () =>
-          imports.importContributions(actor, source, { partial: parsed.partial, onProgress: bar?.update }),
+        { requestId: `cli-${process.pid}`, actor, action: `cli import ${parsed.kind}` },
+        (): Promise<ImportReport | BeneficiaryImportReport> =>
+          importer instanceof BeneficiaryImportService
+            ? importer.importBeneficiaries(actor, source, options)
+            : importer.importContributions(actor, source, options),
       );
       bar?.done();
       if (parsed.json) console.log(JSON.stringify({ ok: true, ...report }, null, 2));

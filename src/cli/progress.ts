@@ -1,11 +1,11 @@
-import type { ImportProgress } from '../imports/contribution-import.service';
+import type { ImportProgress } from '../imports/import-run';
 
 const BAR_WIDTH = 30;
 const REDRAW_EVERY_MS = 100;
 
 /**
  * A one-line progress bar on a terminal (stderr). While validating, the share is of the file's bytes read (the
- * row count is not known yet); while posting, of the rows.
+ * row count is not known yet); while posting or writing, of the rows.
  */
 export class ProgressBar {
   private last: ImportProgress | null = null;
@@ -36,7 +36,7 @@ export class ProgressBar {
   private draw(progress: ImportProgress): void {
     this.lastDrawMs = Date.now();
     const [done, total] =
-      progress.phase === 'posting' && progress.rowsTotal !== null
+      progress.phase !== 'validating' && progress.rowsTotal !== null
         ? [progress.rows, progress.rowsTotal]
         : [progress.bytesRead, progress.bytesTotal];
     const share = total === 0 ? 1 : Math.min(done / total, 1);

@@ -54,6 +54,12 @@ describe('Money', () => {
     expect(Money.parse('10').minus(Money.parse('25')).toString()).toBe('-15');
   });
 
+  it('takes a percentage rounded down to whole đồng', () => {
+    expect(Money.parse('1000000').percent('5').toString()).toBe('50000');
+    expect(Money.parse('999').percent('5').toString()).toBe('49');
+    expect(Money.parse('55500000000').percent('2.5').toString()).toBe('1387500000');
+  });
+
   it('sums, compares and tests sign', () => {
     const total = Money.sum(['1', '2', '3'].map((s) => Money.parse(s)));
     expect(total.toString()).toBe('6');

@@ -79,6 +79,11 @@ export class Money {
     return new Money(this.value.minus(other.value));
   }
 
+  /** This amount × percent / 100, rounded down to whole đồng (e.g. an allowance of "5" percent). */
+  percent(percent: string): Money {
+    return new Money(this.value.times(new Decimal(percent)).dividedBy(100).floor());
+  }
+
   negated(): Money {
     return new Money(this.value.negated());
   }

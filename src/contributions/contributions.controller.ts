@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
+import { pdfFile } from '../common/pdf-response';
 import { ContributionsService } from './contributions.service';
 import {
   CreateContributionDto,
@@ -13,12 +14,6 @@ import {
   VoidContributionDto,
 } from './dto';
 import { ReceiptsService } from './receipts.service';
-
-export function pdfFile(res: Response, filename: string, pdf: Buffer): StreamableFile {
-  res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
-  return new StreamableFile(pdf);
-}
 
 @ApiTags('contributions')
 @ApiBearerAuth()

@@ -8,9 +8,10 @@ import { maskName } from '../common/text';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { nowIso, UnitOfWork } from '../database/unit-of-work';
-import type { DocumentMark, FundHeader, VoucherView } from '../documents/document.types';
+import type { DocumentMark, VoucherView } from '../documents/document.types';
 import { DocumentsService } from '../documents/documents.service';
 import { MailService, renderMailTemplate } from '../documents/mail.service';
+import { fundHeader } from '../funds/fund-header';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
 import { RECEIPT_ACCOUNT } from './donors.service';
@@ -35,10 +36,6 @@ export interface DeliveryView {
   error: string | null;
   messageId: string | null;
   at: string;
-}
-
-export function fundHeader(fund: Fund): FundHeader {
-  return { unitName: fund.unitName ?? fund.name, fundName: fund.name, fundCode: fund.code };
 }
 
 const formatDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;

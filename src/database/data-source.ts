@@ -8,6 +8,10 @@ import { Session, User } from '../auth/user.entity';
 import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from '../ledger/entities';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
 import { Contributions1764310000000 } from './migrations/1764310000000-contributions';
+import { Disbursements1764320000000 } from './migrations/1764320000000-disbursements';
+import { Beneficiary, BeneficiaryMerge } from '../beneficiaries/entities';
+import { Disbursement, DisbursementEvent, HouseProject } from '../disbursements/entities';
+import { Transfer } from '../transfers/transfer.entity';
 import { DocumentSeries } from '../documents/document-series.entity';
 import {
   BatchMember,
@@ -41,9 +45,19 @@ export const ENTITIES = [
   EmailDelivery,
   DonorMerge,
   ImportRun,
+  Beneficiary,
+  BeneficiaryMerge,
+  HouseProject,
+  Disbursement,
+  DisbursementEvent,
+  Transfer,
 ];
 
-export const MIGRATIONS = [InitialSchema1764300000000, Contributions1764310000000];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  Contributions1764310000000,
+  Disbursements1764320000000,
+];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false } as const;

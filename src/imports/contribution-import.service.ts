@@ -1,70 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { EntityManager, In } from 'typeorm';
 import type { Actor } from '../common/actor';
-import {
-  BusinessRuleError,
-  ConflictError,
-  ForbiddenError,
-  InvalidRequestError,
-  NotFoundError,
-} from '../common/errors';
-import { requestContext } from '../common/request-context';
-import { User } from '../auth/user.entity';
+import { ConflictError, InvalidRequestError } from '../common/errors';
 import { ContributionsService } from '../contributions/contributions.service';
 import { DonorsService } from '../contributions/donors.service';
 import { Contribution, Donor, ImportRun } from '../contributions/entities';
 import { nowIso, UnitOfWork } from '../database/unit-of-work';
-import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
 import {
   ContributionRow,
   HeaderMap,
-  importKey,
   parseContributionRow,
   readHeader,
   rowFingerprint,
 } from './contribution-row';
 import { ImportReference } from './import-reference';
-import { detectFormat, ReadMeter, readTable, sha256File, TableFormat } from './table-reader';
+import {
+  BadRow,
+  describeRequest,
+  importActor,
+  ImportOptions,
+  ImportProgress,
+  ImportRejectedError,
+  ImportSource,
+  newScan,
+  Scan,
+} from './import-run';
+import { ImportKeys } from './import-table';
+import { detectFormat, readTable, sha256File, TableFormat } from './table-reader';
+
+// Where they were first written: the command line and the filter import them from here too.
+export { ImportRejectedError, MAX_LISTED_BAD_ROWS } from './import-run';
+export type { BadRow, ImportOptions, ImportProgress, ImportSource } from './import-run';
 
 /** Most data rows one file may have. */
 export const MAX_IMPORT_ROWS = 2_000_000;
-/** Bad rows listed in an answer; all of them are counted. */
-export const MAX_LISTED_BAD_ROWS = 1000;
 /** Rows whose import keys and donors are looked up together. */
 const CHUNK_ROWS = 500;
 const PROGRESS_EVERY_ROWS = 250;
 /** Hops followed through donor merges before giving up (a merge chain is normally one hop long). */
 const MAX_MERGE_HOPS = 20;
-
-/** A file on disk to import; `name` is what the user called it (for the record), not a path to open. */
-export interface ImportSource {
-  path: string;
-  name: string;
-}
-
-export interface ImportProgress {
-  phase: 'validating' | 'posting';
-  /** Data rows validated, or rows posted or skipped. */
-  rows: number;
-  /** Data rows in the file: known once the validating pass is over. */
-  rowsTotal: number | null;
-  bytesRead: number;
-  bytesTotal: number;
-}
-
-export interface ImportOptions {
-  /** Import the good rows and report the bad ones, instead of all-or-nothing. */
-  partial?: boolean;
-  onProgress?: (progress: ImportProgress) => void;
-}
-
-export interface BadRow {
-  line: number;
-  errors: string[];
-}
 
 export interface ImportReport {
   importId: number;
@@ -79,42 +55,6 @@ export interface ImportReport {
   badRowCount: number;
   /** The first MAX_LISTED_BAD_ROWS bad rows. */
   badRows: BadRow[];
-}
-
-/** 422: rows of the file are bad, so (all-or-nothing) nothing was written. Carries every bad row's line. */
-export class ImportRejectedError extends BusinessRuleError {
-  constructor(
-    readonly rowsTotal: number,
-    readonly badRowCount: number,
-    readonly badRows: BadRow[],
-    partial: boolean,
-  ) {
-    const lines = badRows.map((row) => `line ${row.line}: ${row.errors.join('; ')}`);
-    if (badRowCount > badRows.length) lines.push(`… and ${badRowCount - badRows.length} more bad rows`);
-    lines.push(
-      partial
-        ? `no row of the file's ${rowsTotal} can be imported; nothing was written`
-        : `${badRowCount} of ${rowsTotal} rows are bad; nothing was written (fix them, or import with partial=true to import the others)`,
-    );
-    super(lines);
-  }
-}
-
-/** Bad rows as they are found: all counted, the first MAX_LISTED_BAD_ROWS kept. */
-class BadRows {
-  count = 0;
-  readonly listed: BadRow[] = [];
-
-  add(line: number, errors: string[]): void {
-    this.count += 1;
-    if (this.listed.length < MAX_LISTED_BAD_ROWS) this.listed.push({ line, errors });
-  }
-}
-
-interface Scan {
-  rows: number;
-  bad: BadRows;
-  meter: ReadMeter;
 }
 
 /**
@@ -225,19 +165,8 @@ export class ContributionImportService {
   }
 
   /** The actor a command-line import runs as: an active accountant or admin, with the user's fund scope. */
-  async actorNamed(username: string): Promise<Actor> {
-    const user = await this.uow.manager.findOne(User, { where: { username, status: 'active' } });
-    if (!user) throw new NotFoundError(`user ${username} does not exist or is disabled`);
-    if (user.role !== 'accountant' && user.role !== 'admin') {
-      throw new ForbiddenError(`user ${username} is an ${user.role}; only accountants and admins import`);
-    }
-    let fundScope: ReadonlySet<string> | null = null;
-    if (user.fundId !== null) {
-      const fund = await this.uow.manager.findOneByOrFail(Fund, { id: user.fundId });
-      const all = await this.funds.withDescendants(this.uow.manager, fund.code);
-      fundScope = new Set(all.map((f) => f.code));
-    }
-    return { userId: user.id, username: user.username, role: user.role, fundScope };
+  actorNamed(username: string): Promise<Actor> {
+    return importActor(this.uow.manager, this.funds, username);
   }
 
   /** Streams the file's good rows; counts every data row and records the bad ones in `scan`. */
@@ -272,26 +201,6 @@ export class ContributionImportService {
   }
 }
 
-function newScan(): Scan {
-  return { rows: 0, bad: new BadRows(), meter: { bytesRead: 0 } };
-}
-
-/**
- * Names the file in the request's audit row, and makes an Idempotency-Key answer depend on the file's bytes: the
- * request hash the interceptor computed could not see a multipart body, so the same key with another file would
- * otherwise replay the first answer instead of being refused with 409.
- */
-function describeRequest(source: ImportSource, fileSha256: string, partial: boolean): void {
-  const context = requestContext.get();
-  if (!context) return;
-  context.auditDetails = { fileName: source.name, fileSha256, partial };
-  if (context.idempotency) {
-    context.idempotency.requestHash = createHash('sha256')
-      .update(`${context.idempotency.requestHash}\nfile ${fileSha256}\npartial ${partial}`)
-      .digest('hex');
-  }
-}
-
 /** The posting pass's state inside its transaction: the donors met so far and the row-occurrence counters. */
 class Posting {
   imported = 0;
@@ -299,11 +208,10 @@ class Posting {
   /** "kind␟folded name" → donor id. Grows with the distinct donors of the file, not with its rows. */
   private readonly donorIds = new Map<string, number>();
   /**
-   * First 16 bytes of a row fingerprint (base64) → how often it occurred so far. One entry per distinct row
-   * content: the only state that grows with the file's rows, some 50–100 bytes an entry (50–100 MB for a
-   * million distinct rows).
+   * How often each distinct row content occurred so far: the only state that grows with the file's rows, some
+   * 50–100 bytes an entry (50–100 MB for a million distinct rows).
    */
-  private readonly occurrences = new Map<string, number>();
+  private readonly keys = new ImportKeys();
 
   constructor(
     private readonly tx: EntityManager,
@@ -345,11 +253,7 @@ class Posting {
   }
 
   private keyOf(row: ContributionRow): string {
-    const fingerprint = rowFingerprint(row);
-    const short = Buffer.from(fingerprint.slice(0, 32), 'hex').toString('base64');
-    const occurrence = this.occurrences.get(short) ?? 0;
-    this.occurrences.set(short, occurrence + 1);
-    return importKey(fingerprint, occurrence);
+    return this.keys.next(rowFingerprint(row));
   }
 
   /**

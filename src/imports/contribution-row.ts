@@ -1,10 +1,22 @@
 import { isEmail } from 'class-validator';
-import { createHash } from 'node:crypto';
-import { InvalidRequestError } from '../common/errors';
 import { Money } from '../common/money';
 import { foldVietnamese } from '../common/text';
 import { isIsoDate } from '../common/validation';
 import { DonorKind, PaymentMethod } from '../contributions/entities';
+import {
+  aliasKey,
+  CellValue,
+  cellText,
+  ColumnMap,
+  extraCellsProblem,
+  fingerprintOf,
+  HeaderSpec,
+  readHeaderOf,
+} from './import-table';
+
+// The generic parts, where they were first written: other modules and the specs import them from here too.
+export { cellText, importKey, isBlankRow, normalizeHeader } from './import-table';
+export type { CellValue } from './import-table';
 
 /**
  * The rows of a contributions import file, whatever the file's format: one header row naming the columns, then
@@ -97,15 +109,16 @@ const MAX_LENGTH: Readonly<Record<ImportColumn, number>> = {
   reference: 100,
 };
 
-/** What a spreadsheet cell can hold once read: CSV gives only strings; XLSX also numbers, dates and errors. */
-export type CellValue = string | number | boolean | Date | { error: string } | null;
-
 /** Which cell of a row holds which column (0-based positions). */
-export interface HeaderMap {
-  positions: ReadonlyMap<ImportColumn, number>;
-  /** Number of cells in the header row: a data row with more non-blank cells is malformed. */
-  width: number;
-}
+export type HeaderMap = ColumnMap<ImportColumn>;
+
+const HEADER_SPEC: HeaderSpec<ImportColumn> = {
+  what: 'contributions import',
+  columns: IMPORT_COLUMNS,
+  required: REQUIRED_COLUMNS,
+  aliases: HEADER_ALIASES,
+  hint: `the header must name the columns ${IMPORT_COLUMNS.join(',')} (the last six are optional)`,
+};
 
 export interface ContributionRow {
   /** The row's line in the file (the header is line 1). */
@@ -136,47 +149,9 @@ export interface RowKeys {
 /** A good row, or its problems (with what could be read of it, so the books' checks can add theirs). */
 export type RowResult = { ok: true; row: ContributionRow } | { ok: false; errors: string[]; keys: RowKeys };
 
-/** "Mã quỹ", "ma-quy", "MA_QUY (bắt buộc)" → "ma_quy". */
-export function normalizeHeader(text: string): string {
-  return foldVietnamese(text.replace(/\([^)]*\)/g, ' '))
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-}
-
 /** Reads the header row; every problem with it is reported at once (400: no row can be read without it). */
 export function readHeader(cells: readonly CellValue[]): HeaderMap {
-  const positions = new Map<ImportColumn, number>();
-  const problems: string[] = [];
-  cells.forEach((cell, index) => {
-    const text =
-      cell === null ? '' : typeof cell === 'string' ? cell : typeof cell === 'number' ? String(cell) : '';
-    const name = normalizeHeader(text);
-    if (name === '') return;
-    const column = (IMPORT_COLUMNS as readonly string[]).includes(name)
-      ? (name as ImportColumn)
-      : HEADER_ALIASES[name];
-    if (column === null) return;
-    if (column === undefined) {
-      problems.push(`line 1: column "${text.trim()}" is not a column of a contributions import`);
-    } else if (positions.has(column)) {
-      problems.push(`line 1: column ${column} appears twice`);
-    } else {
-      positions.set(column, index);
-    }
-  });
-  for (const column of REQUIRED_COLUMNS) {
-    if (!positions.has(column)) problems.push(`line 1: the header has no ${column} column`);
-  }
-  if (problems.length > 0) {
-    problems.push(`the header must name the columns ${IMPORT_COLUMNS.join(',')} (the last six are optional)`);
-    throw new InvalidRequestError(problems);
-  }
-  return { positions, width: cells.length };
-}
-
-/** True when a row has nothing in it (Excel often leaves such rows, or lines of bare commas, at the end). */
-export function isBlankRow(cells: readonly CellValue[]): boolean {
-  return cells.every((cell) => cell === null || (typeof cell === 'string' && cell.trim() === ''));
+  return readHeaderOf(cells, HEADER_SPEC);
 }
 
 /** Parses and checks one data row on its own; every problem is reported, not just the first. */
@@ -186,9 +161,8 @@ export function parseContributionRow(
   header: HeaderMap,
 ): RowResult {
   const errors: string[] = [];
-  const extra = cells.slice(header.width).filter((cell) => !isBlankRow([cell])).length;
-  if (extra > 0)
-    errors.push(`row has ${header.width + extra} or more cells; the header names only ${header.width}`);
+  const extra = extraCellsProblem(cells, header.width);
+  if (extra !== null) errors.push(extra);
 
   const cell = (column: ImportColumn): CellValue => {
     const position = header.positions.get(column);
@@ -276,23 +250,6 @@ export function parseContributionRow(
   };
 }
 
-/** "Cá nhân", "ca_nhan", "CA NHAN" → "ca-nhan". */
-function aliasKey(text: string): string {
-  return foldVietnamese(text).replace(/[\s_]+/g, '-');
-}
-
-/** A cell as trimmed NFC text (null when blank); a spreadsheet error cell is a row error. */
-export function cellText(cell: CellValue, column: string): string | null | { error: string } {
-  if (cell === null) return null;
-  if (typeof cell === 'string') {
-    const trimmed = cell.normalize('NFC').trim();
-    return trimmed === '' ? null : trimmed;
-  }
-  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? null : cell.toISOString().slice(0, 10);
-  return { error: `${column} holds the spreadsheet error ${cell.error}` };
-}
-
 const GROUPED = /^-?\d{1,3}(\.\d{3})+$/;
 
 /**
@@ -367,13 +324,5 @@ export function rowFingerprint(row: ContributionRow): string {
     row.method,
     row.reference ?? '',
   ];
-  return createHash('sha256').update(parts.join('\u001f')).digest('hex');
-}
-
-/**
- * The contribution's `import_key`: the fingerprint and its occurrence among identical rows of the file (0 for the
- * first). Two identical rows in one file are two gifts; the same file imported again yields the same keys.
- */
-export function importKey(fingerprint: string, occurrence: number): string {
-  return createHash('sha256').update(`${fingerprint}#${occurrence}`).digest('hex');
+  return fingerprintOf(parts);
 }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { errorBody } from '../common/exception.filter';
-import { ImportRejectedError } from './contribution-import.service';
+import { ImportRejectedError } from './import-run';
 
 /**
  * A rejected import answers the contract's error body (`message` holds one "line N: …" string per bad row) plus

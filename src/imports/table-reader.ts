@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InvalidRequestError } from '../common/errors';
-import { CellValue, isBlankRow } from './contribution-row';
+import { CellValue, isBlankRow } from './import-table';
 
 export type TableFormat = 'csv' | 'xlsx';
 

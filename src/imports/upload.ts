@@ -15,7 +15,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { finalize, from, mergeMap, Observable } from 'rxjs';
 import { InvalidRequestError } from '../common/errors';
-import type { ImportSource } from './contribution-import.service';
+import type { ImportSource } from './import-run';
 
 /** Largest file an import takes over HTTP; bigger history goes through the command line. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;

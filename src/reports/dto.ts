@@ -13,7 +13,10 @@ export class TrialBalanceQuery {
   @IsIsoDate()
   asOf: string;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Include every fund below this one' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Include every fund below this one, less the transfers between them',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   consolidated?: 'true' | 'false';

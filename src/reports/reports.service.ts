@@ -3,12 +3,17 @@ import { Actor, assertFundInScope } from '../common/actor';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FundsService } from '../funds/funds.service';
 import { JournalQueryService, TrialBalance } from '../ledger/journal-query.service';
+import { eliminate, EliminatedRow, transferEliminations } from './transfer-eliminations';
 
 export interface TrialBalanceReport extends TrialBalance {
   fund: string;
   asOf: string;
   consolidated: boolean;
   funds: string[];
+  /** Turnover removed per account because it moved between funds of the consolidated group (empty otherwise). */
+  eliminated: EliminatedRow[];
+  /** How many transfers inside the group were removed. */
+  eliminatedTransfers: number;
 }
 
 @Injectable()
@@ -26,14 +31,26 @@ export class ReportsService {
     consolidated: boolean,
   ): Promise<TrialBalanceReport> {
     assertFundInScope(actor, fundCode);
+    const manager = this.uow.manager;
     const funds = consolidated
-      ? await this.funds.withDescendants(this.uow.manager, fundCode)
-      : [await this.funds.byCode(this.uow.manager, fundCode)];
-    const balance = await this.journal.trialBalance(
-      this.uow.manager,
-      funds.map((f) => f.id),
+      ? await this.funds.withDescendants(manager, fundCode)
+      : [await this.funds.byCode(manager, fundCode)];
+    const fundIds = funds.map((f) => f.id);
+    // A fund's own books show its transfers; only a consolidation over several funds removes those between them.
+    // Read before the balance: entries are never deleted, so a transfer committed in between is at worst left
+    // in, never removed from a balance that does not hold it yet.
+    const eliminations = consolidated
+      ? await transferEliminations(manager, fundIds, asOf)
+      : { transfers: 0, rows: [] };
+    const balance = await this.journal.trialBalance(manager, fundIds, asOf);
+    return {
+      fund: fundCode,
       asOf,
-    );
-    return { fund: fundCode, asOf, consolidated, funds: funds.map((f) => f.code), ...balance };
+      consolidated,
+      funds: funds.map((f) => f.code),
+      ...eliminate(balance, eliminations.rows),
+      eliminated: eliminations.rows,
+      eliminatedTransfers: eliminations.transfers,
+    };
   }
 }

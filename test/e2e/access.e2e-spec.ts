@@ -43,6 +43,12 @@ let donorId: number;
 let contributionId: number;
 let receiptNo: string;
 let batchId: number;
+/** An extra accountant who prepares the payout requests others approve, so that no caller is their preparer. */
+let preparer: TestUser;
+let householdId: number;
+/** A paid payout and an open house project of fund P, for the read routes. */
+let paidPayoutId: number;
+let projectId: number;
 let counter = 0;
 /** Each lock moves the lock date of fund L forward, so every allowed role's call is a real, permitted change. */
 let lockYear = 2000;
@@ -55,6 +61,52 @@ const idOf = (res: Response) => (res.body as { id: number }).id;
 /** A contribution of the shared donor to fund P, recorded by admin. */
 const newContribution = async (date = '2023-06-01', amount: number | string = 1_000_000) =>
   postAsAdmin('/api/contributions', { fundCode: 'P', donorId, date, amount, method: 'bank' });
+
+/** A new household for the beneficiary routes. */
+const newHousehold = () => ({
+  fullName: `Nguyễn Văn Hộ ${++counter}`,
+  category: 'war_invalid',
+  commune: 'Tả Van',
+  birthYear: 1950,
+});
+
+/** A hardship payout request of 1.000 đ (far below its cap) to the shared household, from fund P's bank. */
+async function newPayout(token: string, draft = false): Promise<number> {
+  const body = {
+    fundCode: 'P',
+    beneficiaryId: householdId,
+    purpose: 'hardship',
+    amount: 1000,
+    date: '2023-09-01',
+    method: 'bank',
+    description: `Trợ cấp khó khăn ${++counter}`,
+    ...(draft ? { draft: true } : {}),
+  };
+  return idOf(await t.http.post('/api/disbursements').set(bearer(token)).send(body).expect(201));
+}
+
+/** A new payout request taken to `status`: prepared by the extra accountant, then approved and paid by admin. */
+async function payoutIn(status: 'submitted' | 'approved' | 'paid'): Promise<number> {
+  const id = await newPayout(preparer.token);
+  if (status === 'submitted') return id;
+  await postAsAdmin(`/api/disbursements/${id}/approve`, {}, 200);
+  if (status === 'approved') return id;
+  await postAsAdmin(`/api/disbursements/${id}/pay`, { date: '2023-09-02' }, 200);
+  return id;
+}
+
+/** A new repair project of the shared household in fund P, with nothing paid (so nothing left to settle). */
+const newProject = async () =>
+  idOf(
+    await postAsAdmin('/api/house-projects', {
+      fundCode: 'P',
+      beneficiaryId: householdId,
+      kind: 'repair',
+      description: `Sửa nhà tình nghĩa ${++counter}`,
+      budget: 1000,
+      startedOn: '2023-03-01',
+    }),
+  );
 
 /** An open batch of the shared donor in fund P, expecting two names totalling 3.000 đ; with them if `filled`. */
 async function newBatch(filled: boolean): Promise<number> {
@@ -379,11 +431,215 @@ const ROUTES: RouteCase[] = [
       }),
   },
   {
+    route: 'POST /api/beneficiaries',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () => Promise.resolve({ path: '/api/beneficiaries', body: newHousehold() }),
+  },
+  {
+    route: 'GET /api/beneficiaries',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/beneficiaries?q=nguyen%20van&commune=ta%20van' }),
+  },
+  {
+    route: 'GET /api/beneficiaries/duplicates',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/beneficiaries/duplicates' }),
+  },
+  {
+    route: 'GET /api/beneficiaries/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: async () => ({
+      path: `/api/beneficiaries/${idOf(await postAsAdmin('/api/beneficiaries', newHousehold()))}`,
+    }),
+  },
+  {
+    route: 'POST /api/beneficiaries/{id}/merge',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // Two new households each time: a record can be merged away only once.
+    call: async () => {
+      const from = idOf(await postAsAdmin('/api/beneficiaries', newHousehold()));
+      const into = idOf(await postAsAdmin('/api/beneficiaries', newHousehold()));
+      return { path: `/api/beneficiaries/${from}/merge`, body: { intoId: into, reason: 'Trùng hồ sơ' } };
+    },
+  },
+  {
+    route: 'POST /api/imports/beneficiaries',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    // A new name each time, so the row's import key is new and the row really is imported.
+    call: () =>
+      Promise.resolve({
+        path: '/api/imports/beneficiaries?fileName=matrix.csv',
+        csv: `full_name,category,commune,birth_year\nHộ nhập ${++counter},war_invalid,Tả Van,1950\n`,
+      }),
+  },
+  {
     route: 'GET /verify/{receiptNo}',
     who: 'public',
     ok: 200,
     type: 'text/html',
     call: () => Promise.resolve({ path: `/verify/${receiptNo}` }),
+  },
+  {
+    route: 'POST /api/transfers',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/transfers',
+        body: { fromFund: 'P', toFund: 'Q', amount: 10, date: '2023-08-01', method: 'bank' },
+      }),
+  },
+  {
+    route: 'GET /api/transfers',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/transfers?fund=P&from=2023-01-01&to=2023-12-31' }),
+  },
+  {
+    route: 'GET /api/transfers/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: async () => {
+      const body = { fromFund: 'P', toFund: 'Q', amount: 10, date: '2023-08-02', method: 'bank' };
+      return { path: `/api/transfers/${idOf(await postAsAdmin('/api/transfers', body))}` };
+    },
+  },
+  {
+    route: 'POST /api/disbursements',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/disbursements',
+        body: {
+          fundCode: 'P',
+          beneficiaryId: householdId,
+          purpose: 'hardship',
+          amount: 1000,
+          date: '2023-09-01',
+          method: 'bank',
+          description: `Trợ cấp khó khăn ${++counter}`,
+        },
+      }),
+  },
+  {
+    route: 'GET /api/disbursements',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/disbursements?fund=P&status=paid' }),
+  },
+  {
+    route: 'GET /api/disbursements/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: `/api/disbursements/${paidPayoutId}` }),
+  },
+  {
+    route: 'POST /api/disbursements/{id}/submit',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // A new draft each time: only a draft can be submitted.
+    call: async () => ({ path: `/api/disbursements/${await newPayout(t.adminToken, true)}/submit` }),
+  },
+  {
+    route: 'POST /api/disbursements/{id}/approve',
+    // The guard also lets accountants in, so that approving one's own request answers 422 (maker–checker); an
+    // accountant approving another's request is then refused by the service with 403, writing nothing.
+    who: ['approver', 'admin'],
+    ok: 200,
+    // A new request each time, prepared by the extra accountant: never by the caller, so the check is the role's.
+    call: async () => ({ path: `/api/disbursements/${await payoutIn('submitted')}/approve`, body: {} }),
+  },
+  {
+    route: 'POST /api/disbursements/{id}/reject',
+    who: ['approver', 'admin'],
+    ok: 200,
+    call: async () => ({
+      path: `/api/disbursements/${await payoutIn('submitted')}/reject`,
+      body: { reason: 'Không đủ hồ sơ' },
+    }),
+  },
+  {
+    route: 'POST /api/disbursements/{id}/cancel',
+    who: ['accountant', 'approver', 'admin'],
+    ok: 200,
+    // Prepared by the role's accountant: besides approvers and admins, only the preparer may cancel.
+    call: async () => ({
+      path: `/api/disbursements/${await newPayout(users.accountant.token)}/cancel`,
+      body: { reason: 'Trùng hồ sơ' },
+    }),
+  },
+  {
+    route: 'POST /api/disbursements/{id}/pay',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // A new approved request each time; the fund's bank holds enough for every call (see beforeAll).
+    call: async () => ({
+      path: `/api/disbursements/${await payoutIn('approved')}/pay`,
+      body: { date: '2023-09-02' },
+    }),
+  },
+  {
+    route: 'POST /api/disbursements/{id}/reverse',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    call: async () => ({
+      path: `/api/disbursements/${await payoutIn('paid')}/reverse`,
+      body: { reason: 'Trả nhầm hộ', date: '2023-09-03' },
+    }),
+  },
+  {
+    route: 'GET /api/disbursements/{id}/voucher.pdf',
+    who: 'everyone',
+    ok: 200,
+    type: 'application/pdf',
+    call: () => Promise.resolve({ path: `/api/disbursements/${paidPayoutId}/voucher.pdf` }),
+  },
+  {
+    route: 'POST /api/house-projects',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/house-projects',
+        body: {
+          fundCode: 'P',
+          beneficiaryId: householdId,
+          kind: 'repair',
+          description: `Sửa nhà tình nghĩa ${++counter}`,
+          budget: 1000,
+          startedOn: '2023-03-01',
+          localBudget: 500,
+        },
+      }),
+  },
+  {
+    route: 'GET /api/house-projects/summary',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/house-projects/summary?fund=P&from=2023-01-01&to=2023-12-31' }),
+  },
+  {
+    route: 'GET /api/house-projects/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: `/api/house-projects/${projectId}` }),
+  },
+  {
+    route: 'POST /api/house-projects/{id}/complete',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // A new project each time: a project completes once.
+    call: async () => ({
+      path: `/api/house-projects/${await newProject()}/complete`,
+      body: { date: '2023-10-31' },
+    }),
   },
 ];
 
@@ -436,6 +692,13 @@ describe(`access control (${DB_LABEL})`, () => {
     contributionId = idOf(contribution);
     receiptNo = (contribution.body as { receiptNo: string }).receiptNo;
     batchId = await newBatch(true);
+
+    // Money in fund P's bank for every payout the rows pay (1.000 đ each), and one paid payout to read.
+    await postAsAdmin('/api/journal-entries', bankReceipt('P', '2023-01-15', 10_000_000));
+    preparer = await createUser(t, 'accountant');
+    householdId = idOf(await postAsAdmin('/api/beneficiaries', newHousehold()));
+    paidPayoutId = await payoutIn('paid');
+    projectId = await newProject();
 
     const revoked = await createUser(t, 'auditor');
     revokedToken = revoked.token;

@@ -105,7 +105,7 @@ describe(`npm run cli -- import contributions (${DB_LABEL})`, () => {
     expect(cli(join(dir, 'khong-co.csv')).status).toBe(2);
     expect(cli(SAMPLE, '--user', 'nobody').stderr).toContain('user nobody does not exist');
     expect(cli(SAMPLE, '--frobnicate').status).toBe(2);
-    expect(runCli(['import', 'beneficiaries', SAMPLE], t.db.config).status).toBe(2);
+    expect(runCli(['import', 'donors', SAMPLE], t.db.config).status).toBe(2);
     expect(runCli(['help'], t.db.config).stdout).toContain('import contributions <file.csv|file.xlsx>');
   });
 });

@@ -1,0 +1,106 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UploadedFile,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../common/decorators';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { ImportFormDto, ImportQueryDto } from '../imports/dto';
+import { ImportRejectedFilter } from '../imports/import-rejected.filter';
+import {
+  MULTIPART_OPTIONS,
+  UploadInterceptor,
+  uploadedSource,
+  type UploadedDiskFile,
+} from '../imports/upload';
+import { BeneficiariesService } from './beneficiaries.service';
+import { BeneficiaryImportService } from './beneficiary-import.service';
+import { CreateBeneficiaryDto, DuplicatesQuery, MergeBeneficiaryDto, SearchBeneficiariesQuery } from './dto';
+import { DuplicatesService } from './duplicates.service';
+
+@ApiTags('beneficiaries')
+@ApiBearerAuth()
+@Controller('api/beneficiaries')
+export class BeneficiariesController {
+  constructor(
+    private readonly beneficiaries: BeneficiariesService,
+    private readonly duplicates: DuplicatesService,
+  ) {}
+
+  /** Registers a household; possible duplicates are flagged in the answer, never refused. */
+  @Post()
+  @Roles('accountant', 'admin')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateBeneficiaryDto) {
+    return this.beneficiaries.create(actor, dto);
+  }
+
+  @Get()
+  search(@CurrentActor() actor: Actor, @Query() q: SearchBeneficiariesQuery) {
+    return this.beneficiaries.search(actor, q);
+  }
+
+  /** Every pair of records that may be one household (declared before `:id`, which would take the word). */
+  @Get('duplicates')
+  duplicatesReport(@CurrentActor() actor: Actor, @Query() q: DuplicatesQuery) {
+    return this.duplicates.report(actor, q.page, q.pageSize);
+  }
+
+  @Get(':id')
+  get(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe('beneficiary')) id: number) {
+    return this.beneficiaries.get(actor, id);
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @Roles('accountant', 'admin')
+  merge(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('beneficiary')) id: number,
+    @Body() dto: MergeBeneficiaryDto,
+  ) {
+    return this.beneficiaries.merge(actor, id, dto.intoId, dto.reason);
+  }
+}
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('api/imports')
+@UseFilters(ImportRejectedFilter)
+export class BeneficiaryImportsController {
+  constructor(private readonly imports: BeneficiaryImportService) {}
+
+  /** Imports households from a CSV or XLSX file: all-or-nothing unless partial=true; a re-import adds nothing. */
+  @Post('beneficiaries')
+  @Roles('accountant', 'admin')
+  @UseInterceptors(FileInterceptor('file', MULTIPART_OPTIONS), UploadInterceptor)
+  @ApiConsumes('multipart/form-data', 'text/csv')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'CSV (UTF-8) or XLSX, header row first' },
+        partial: { type: 'string', enum: ['true', 'false'] },
+      },
+    },
+  })
+  beneficiaries(
+    @CurrentActor() actor: Actor,
+    @UploadedFile() file: UploadedDiskFile | undefined,
+    @Body() form: ImportFormDto,
+    @Query() query: ImportQueryDto,
+  ) {
+    const partial = form.partial === 'true' || query.partial === 'true';
+    return this.imports.importBeneficiaries(actor, uploadedSource(file), { partial });
+  }
+}

@@ -1,0 +1,289 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Actor, canSeeFund } from '../common/actor';
+import { BusinessRuleError, ForbiddenError, InvalidRequestError, NotFoundError } from '../common/errors';
+import type { Page } from '../common/pagination';
+import { sql, sumDong } from '../database/sql';
+import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { categoryByCode } from './categories';
+import { CreateBeneficiaryDto, SearchBeneficiariesQuery } from './dto';
+import { Candidate, DuplicatesService, shownNationalId } from './duplicates.service';
+import { Beneficiary, BeneficiaryMerge } from './entities';
+import { communeKey, IdKind, idKindOf, MatchFields, nameKey } from './identity';
+
+export interface BeneficiaryView {
+  id: number;
+  fullName: string;
+  /** Masked (0100******34) unless the reader may see it whole. */
+  nationalId: string | null;
+  idKind: IdKind | null;
+  /** The ID is a 9-digit CMND: record the household's CCCD when it is renewed. */
+  legacyId: boolean;
+  birthYear: number | null;
+  category: string;
+  categoryName: string;
+  commune: string;
+  address: string | null;
+  recordNo: string | null;
+  housingCondition: string | null;
+  /** Set when this record was merged into another: the one to use. */
+  mergedIntoId: number | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface PossibleDuplicate {
+  id: number;
+  reason: string;
+  fullName: string;
+  birthYear: number | null;
+  commune: string;
+}
+
+export interface CreatedBeneficiary extends BeneficiaryView {
+  /** Records that may be this household already: flagged, never refused. */
+  possibleDuplicates: PossibleDuplicate[];
+}
+
+export interface MergeTrace {
+  id: number;
+  fromId: number;
+  intoId: number;
+  disbursementsMoved: number;
+  reason: string;
+  mergedBy: string;
+  at: string;
+}
+
+export interface BeneficiaryDetail extends BeneficiaryView {
+  /** The household's paid payouts (disbursements with status `paid`), merged records' included once moved. */
+  payouts: { paidCount: number; paidTotal: string };
+  /** Merges this record took part in, either side, oldest first. */
+  merges: MergeTrace[];
+  possibleDuplicates: PossibleDuplicate[];
+}
+
+export interface MergeResult extends BeneficiaryView {
+  merge: MergeTrace & { houseProjectsMoved: number };
+}
+
+/** The fields of a new record, cleaned: trimmed text, folded keys, the ID's kind. */
+export interface NewBeneficiary extends MatchFields {
+  fullName: string;
+  idKind: IdKind | null;
+  category: string;
+  commune: string;
+  address: string | null;
+  recordNo: string | null;
+  housingCondition: string | null;
+}
+
+export function newBeneficiary(dto: CreateBeneficiaryDto): NewBeneficiary {
+  const nationalId = dto.nationalId ?? null;
+  const text = (value: string | undefined | null) => {
+    const trimmed = value?.normalize('NFC').trim() ?? '';
+    return trimmed === '' ? null : trimmed;
+  };
+  return {
+    fullName: dto.fullName.normalize('NFC').trim().replace(/\s+/g, ' '),
+    nameFolded: nameKey(dto.fullName),
+    nationalId,
+    idKind: nationalId === null ? null : idKindOf(nationalId),
+    birthYear: dto.birthYear ?? null,
+    category: dto.category,
+    commune: dto.commune.normalize('NFC').trim().replace(/\s+/g, ' '),
+    communeFolded: communeKey(dto.commune),
+    address: text(dto.address),
+    recordNo: text(dto.recordNo),
+    housingCondition: text(dto.housingCondition),
+  };
+}
+
+export function possibleDuplicate(candidate: Candidate): PossibleDuplicate {
+  const { id, reason, fullName, birthYear, commune } = candidate;
+  return { id, reason, fullName, birthYear, commune };
+}
+
+/**
+ * The registry of households (DESIGN.md §6): registering flags possible duplicates without refusing them, search
+ * ignores diacritics, citizen IDs are shown whole only to accountants and admins, and a merge keeps its trace.
+ */
+@Injectable()
+export class BeneficiariesService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly duplicates: DuplicatesService,
+  ) {}
+
+  create(actor: Actor, dto: CreateBeneficiaryDto): Promise<CreatedBeneficiary> {
+    const fields = newBeneficiary(dto);
+    return this.uow.write(async (tx) => {
+      // Looked up before the insert, in the same transaction: the new record is never its own candidate.
+      const candidates = await this.duplicates.candidatesFor(tx, fields);
+      const saved = await tx.save(
+        tx.create(Beneficiary, {
+          ...fields,
+          mergedIntoId: null,
+          importKey: null,
+          createdBy: actor.username,
+          createdAt: nowIso(),
+        }),
+      );
+      return { ...this.view(saved, actor), possibleDuplicates: candidates.map(possibleDuplicate) };
+    });
+  }
+
+  async get(actor: Actor, id: number): Promise<BeneficiaryDetail> {
+    const manager = this.uow.manager;
+    const beneficiary = await this.byId(manager, id);
+    const [paid] = await sql<{ n: number | string; total: string }>(
+      manager,
+      `SELECT COUNT(*) AS n, ${sumDong('amount')} AS total
+         FROM disbursements WHERE beneficiary_id = ? AND status = 'paid'`,
+      [id],
+    );
+    const merges = await manager.find(BeneficiaryMerge, {
+      where: [{ fromId: id }, { intoId: id }],
+      order: { id: 'ASC' },
+    });
+    const candidates =
+      beneficiary.mergedIntoId === null
+        ? await this.duplicates.candidatesFor(manager, beneficiary, beneficiary.id)
+        : [];
+    return {
+      ...this.view(beneficiary, actor),
+      payouts: { paidCount: Number(paid.n), paidTotal: String(paid.total) },
+      merges: merges.map(mergeTrace),
+      possibleDuplicates: candidates.map(possibleDuplicate),
+    };
+  }
+
+  async byId(manager: EntityManager, id: number): Promise<Beneficiary> {
+    const beneficiary = await manager.findOne(Beneficiary, { where: { id } });
+    if (!beneficiary) throw new NotFoundError(`beneficiary ${id} does not exist`);
+    return beneficiary;
+  }
+
+  /** Name search without diacritics: "nguyen van a" finds "Nguyễn Văn An". Merged records are left out. */
+  async search(actor: Actor, q: SearchBeneficiariesQuery): Promise<Page<BeneficiaryView>> {
+    const query = this.uow.manager.createQueryBuilder(Beneficiary, 'b').where('b.merged_into_id IS NULL');
+    if (q.q) {
+      const needle = nameKey(q.q).replace(/[%_\\]/g, '');
+      query.andWhere('b.name_folded LIKE :q', { q: `%${needle}%` });
+    }
+    if (q.category) query.andWhere('b.category = :category', { category: q.category });
+    if (q.commune) query.andWhere('b.commune_folded = :commune', { commune: communeKey(q.commune) });
+    const [rows, total] = await query
+      .orderBy('b.name_folded', 'ASC')
+      .addOrderBy('b.id', 'ASC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
+    return { items: rows.map((b) => this.view(b, actor)), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /**
+   * Merges a duplicate into the record that stays: its payouts and house projects move over, the merged record
+   * stays with a pointer to the survivor, and a beneficiary_merges row says who did it, when and why.
+   */
+  merge(actor: Actor, fromId: number, intoId: number, reason: string): Promise<MergeResult> {
+    if (fromId === intoId) throw new InvalidRequestError('intoId must be another beneficiary');
+    return this.uow.write(async (tx) => {
+      const from = await this.byId(tx, fromId);
+      const into = await this.byId(tx, intoId);
+      if (from.mergedIntoId !== null) {
+        throw new BusinessRuleError(`beneficiary ${fromId} was already merged into ${from.mergedIntoId}`);
+      }
+      if (into.mergedIntoId !== null) {
+        throw new BusinessRuleError(
+          `beneficiary ${intoId} was merged into ${into.mergedIntoId}; merge into that one`,
+        );
+      }
+      await this.assertMayMove(tx, actor, fromId);
+      // The disbursements and house-project tables belong to disbursements/, written alongside: plain SQL keeps
+      // this module to the columns the migration defines. Counted first: UPDATE's row count differs by driver.
+      const count = async (table: string) => {
+        const [row] = await sql<{ n: number | string }>(
+          tx,
+          `SELECT COUNT(*) AS n FROM ${table} WHERE beneficiary_id = ?`,
+          [fromId],
+        );
+        return Number(row.n);
+      };
+      const disbursementsMoved = await count('disbursements');
+      const houseProjectsMoved = await count('house_projects');
+      await sql(tx, 'UPDATE disbursements SET beneficiary_id = ? WHERE beneficiary_id = ?', [intoId, fromId]);
+      await sql(tx, 'UPDATE house_projects SET beneficiary_id = ? WHERE beneficiary_id = ?', [
+        intoId,
+        fromId,
+      ]);
+      await tx.update(Beneficiary, { id: fromId }, { mergedIntoId: intoId });
+      const trace = await tx.save(
+        tx.create(BeneficiaryMerge, {
+          fromId,
+          intoId,
+          disbursementsMoved,
+          reason: reason.trim(),
+          mergedBy: actor.username,
+          at: nowIso(),
+        }),
+      );
+      return { ...this.view(into, actor), merge: { ...mergeTrace(trace), houseProjectsMoved } };
+    });
+  }
+
+  view(beneficiary: Beneficiary, actor: Actor | null): BeneficiaryView {
+    return {
+      id: beneficiary.id,
+      fullName: beneficiary.fullName,
+      nationalId: shownNationalId(beneficiary.nationalId, actor),
+      idKind: beneficiary.idKind,
+      legacyId: beneficiary.idKind === 'cmnd',
+      birthYear: beneficiary.birthYear,
+      category: beneficiary.category,
+      categoryName: categoryByCode(beneficiary.category)?.nameVi ?? beneficiary.category,
+      commune: beneficiary.commune,
+      address: beneficiary.address,
+      recordNo: beneficiary.recordNo,
+      housingCondition: beneficiary.housingCondition,
+      mergedIntoId: beneficiary.mergedIntoId,
+      createdBy: beneficiary.createdBy,
+      createdAt: beneficiary.createdAt,
+    };
+  }
+
+  /**
+   * A user limited to some funds may merge only a record whose payouts and house projects are all in those funds:
+   * the merge moves them, and moving another fund's records is that fund's business.
+   */
+  private async assertMayMove(tx: EntityManager, actor: Actor, fromId: number): Promise<void> {
+    if (actor.fundScope === null) return;
+    const funds = await sql<{ code: string }>(
+      tx,
+      `SELECT DISTINCT f.code FROM funds f
+        WHERE f.id IN (SELECT fund_id FROM disbursements WHERE beneficiary_id = ?
+                       UNION SELECT fund_id FROM house_projects WHERE beneficiary_id = ?)
+        ORDER BY f.code`,
+      [fromId, fromId],
+    );
+    const outside = funds.map((f) => f.code).filter((code) => !canSeeFund(actor, code));
+    if (outside.length > 0) {
+      throw new ForbiddenError(
+        `beneficiary ${fromId} has payouts in fund(s) ${outside.join(', ')}, outside the funds user ` +
+          `${actor.username} may write to; ask a user of those funds to merge`,
+      );
+    }
+  }
+}
+
+function mergeTrace(merge: BeneficiaryMerge): MergeTrace {
+  return {
+    id: merge.id,
+    fromId: merge.fromId,
+    intoId: merge.intoId,
+    disbursementsMoved: merge.disbursementsMoved,
+    reason: merge.reason,
+    mergedBy: merge.mergedBy,
+    at: merge.at,
+  };
+}

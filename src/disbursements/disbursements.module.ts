@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DocumentsModule } from '../documents/documents.module';
+import { FundsModule } from '../funds/funds.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { DisbursementsController, HouseProjectsController } from './disbursements.controller';
+import { DisbursementsService } from './disbursements.service';
+import { HouseProjectsService } from './house-projects.service';
+import { PaymentVouchersService } from './payment-vouchers.service';
+import { PolicyService } from './policy.service';
+
+@Module({
+  imports: [LedgerModule, FundsModule, DocumentsModule],
+  controllers: [DisbursementsController, HouseProjectsController],
+  providers: [DisbursementsService, HouseProjectsService, PaymentVouchersService, PolicyService],
+  exports: [DisbursementsService],
+})
+export class DisbursementsModule {}

@@ -1,0 +1,227 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../common/pagination';
+import { IsDong, IsIsoDate } from '../common/validation';
+import {
+  DISBURSEMENT_STATUSES,
+  PURPOSES,
+  type DisbursementStatus,
+  type Purpose,
+  type Stage,
+} from './entities';
+
+const DONG_SCHEMA = {
+  oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+$' }],
+  example: '60000000',
+};
+const METHODS = ['cash', 'bank'] as const;
+
+export class CreateDisbursementDto {
+  @ApiProperty({ example: 'LC' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(32)
+  fundCode: string;
+
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  beneficiaryId: number;
+
+  @ApiProperty({ enum: PURPOSES })
+  @IsIn(PURPOSES)
+  purpose: Purpose;
+
+  @ApiProperty(DONG_SCHEMA)
+  @IsDong()
+  amount: string | number;
+
+  @ApiProperty({ example: '2023-07-20', description: 'Date of the request (its decision)' })
+  @IsIsoDate()
+  date: string;
+
+  @ApiProperty({ enum: METHODS })
+  @IsIn(METHODS)
+  method: 'cash' | 'bank';
+
+  @ApiPropertyOptional({ example: '125/QĐ-UBND', description: 'Số quyết định' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  decisionNo?: string;
+
+  @ApiPropertyOptional({ example: 'Hỗ trợ xây nhà tình nghĩa cho gia đình liệt sĩ' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Keep as a draft instead of submitting it for approval' })
+  @IsOptional()
+  @IsBoolean()
+  draft?: boolean;
+
+  @ApiPropertyOptional({ description: 'A house project this payment belongs to' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  projectId?: number;
+
+  @ApiPropertyOptional({ enum: ['full', 'advance', 'settlement'], default: 'full' })
+  @IsOptional()
+  @IsIn(['full', 'advance', 'settlement'])
+  stage?: Stage;
+
+  @ApiPropertyOptional({
+    description:
+      'Why an overridable policy rule should not apply; the approver then decides on it when approving',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(400)
+  overrideReason?: string;
+}
+
+export class ListDisbursementsQuery extends PageQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  fund?: string;
+
+  @ApiPropertyOptional({ enum: DISBURSEMENT_STATUSES })
+  @IsOptional()
+  @IsIn(DISBURSEMENT_STATUSES)
+  status?: DisbursementStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  beneficiaryId?: number;
+
+  @ApiPropertyOptional({ enum: PURPOSES })
+  @IsOptional()
+  @IsIn(PURPOSES)
+  purpose?: Purpose;
+}
+
+export class ApproveDto {
+  @ApiPropertyOptional({
+    description: 'Required when the request asks to override a policy rule: the reason for allowing it',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(400)
+  note?: string;
+}
+
+export class ReasonDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(400)
+  reason: string;
+}
+
+export class PayDto {
+  @ApiProperty({ example: '2023-07-25' })
+  @IsIsoDate()
+  date: string;
+}
+
+export class ReverseDisbursementDto extends ReasonDto {
+  @ApiPropertyOptional({
+    example: '2023-08-01',
+    description: 'Date of the reversal; today (Vietnam) by default',
+  })
+  @IsOptional()
+  @IsIsoDate()
+  date?: string;
+}
+
+export class VoucherQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Print as a copy (BẢN SAO)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  copy?: 'true' | 'false';
+}
+
+export class CreateHouseProjectDto {
+  @ApiProperty({ example: 'LC' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(32)
+  fundCode: string;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  beneficiaryId: number;
+
+  @ApiProperty({ enum: ['new', 'repair'] })
+  @IsIn(['new', 'repair'])
+  kind: 'new' | 'repair';
+
+  @ApiProperty({ example: 'Xây nhà tình nghĩa cho hộ bà Nguyễn Thị Hoa' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  description: string;
+
+  @ApiProperty({ ...DONG_SCHEMA, description: 'What the fund will pay' })
+  @IsDong()
+  budget: string | number;
+
+  @ApiProperty({ example: '2023-03-01' })
+  @IsIsoDate()
+  startedOn: string;
+
+  @ApiPropertyOptional({ ...DONG_SCHEMA, description: 'Memo: central budget for the same house' })
+  @IsOptional()
+  @IsDong({ allowZero: true })
+  centralBudget?: string | number;
+
+  @ApiPropertyOptional({ ...DONG_SCHEMA, description: 'Memo: local budget' })
+  @IsOptional()
+  @IsDong({ allowZero: true })
+  localBudget?: string | number;
+
+  @ApiPropertyOptional({ ...DONG_SCHEMA, description: 'Memo: social sources (businesses, the community)' })
+  @IsOptional()
+  @IsDong({ allowZero: true })
+  socialSources?: string | number;
+}
+
+export class CompleteProjectDto {
+  @ApiProperty({ example: '2023-10-30' })
+  @IsIsoDate()
+  date: string;
+}
+
+export class ProjectSummaryQuery {
+  @ApiProperty({ example: 'LC' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(32)
+  fund: string;
+
+  @ApiPropertyOptional({ example: '2013-01-01' })
+  @IsOptional()
+  @IsIsoDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2023-12-31' })
+  @IsOptional()
+  @IsIsoDate()
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  consolidated?: 'true' | 'false';
+}
