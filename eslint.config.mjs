@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'dist-bench/**',
+      'test/.tmp/**',
       'coverage/**',
       'node_modules/**',
       'eslint.config.mjs',

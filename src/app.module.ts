@@ -2,12 +2,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BankReconciliationModule } from './bank-reconciliation/bank-reconciliation.module';
 import { BeneficiariesModule } from './beneficiaries/beneficiaries.module';
+import { BooksModule } from './books/books.module';
+import { ClosingModule } from './closing/closing.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ContributionsModule } from './contributions/contributions.module';
 import { DatabaseModule } from './database/database.module';
 import { DisbursementsModule } from './disbursements/disbursements.module';
+import { ExportsModule } from './exports/exports.module';
 import { FundsModule } from './funds/funds.module';
 import { HealthController } from './health.controller';
 import { ImportsModule } from './imports/imports.module';
@@ -33,6 +37,10 @@ export class AppModule {
         BeneficiariesModule,
         TransfersModule,
         DisbursementsModule,
+        ClosingModule,
+        BankReconciliationModule,
+        BooksModule,
+        ExportsModule,
       ],
       controllers: [HealthController],
     };

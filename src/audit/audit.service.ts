@@ -21,7 +21,7 @@ export class AuditService {
   ) {}
 
   verify(onProgress?: (checked: number, total: number) => void): Promise<VerifyReport> {
-    return this.verifier.verify(this.uow.manager, onProgress);
+    return this.uow.snapshot((manager) => this.verifier.verify(manager, onProgress));
   }
 
   async log(page: number, pageSize: number): Promise<Page<AuditLogView>> {

@@ -46,14 +46,14 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('users')
   @Roles('admin')
-  createUser(@Body() dto: CreateUserDto) {
-    return this.auth.createUser(dto);
+  createUser(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto) {
+    return this.auth.createUser(actor, dto);
   }
 
   @ApiBearerAuth()
   @Get('users')
   @Roles('admin')
-  listUsers() {
-    return this.auth.listUsers();
+  listUsers(@CurrentActor() actor: Actor) {
+    return this.auth.listUsers(actor);
   }
 }

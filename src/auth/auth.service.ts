@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { IsNull } from 'typeorm';
-import { Actor } from '../common/actor';
+import { Actor, assertUnscoped } from '../common/actor';
 import { RateLimiter } from '../common/rate-limiter';
 import { ConflictError, InvalidRequestError, UnauthenticatedError } from '../common/errors';
 import { requestContext } from '../common/request-context';
@@ -61,10 +61,10 @@ export class AuthService implements OnApplicationBootstrap {
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const throttleKey = `${username}|${address}`;
-    this.throttle.assertAllowed(throttleKey);
+    // Counted before the (slow) password check, so parallel guesses cannot slip past the limit.
+    this.throttle.hit(throttleKey);
     const user = await this.uow.manager.findOne(User, { where: { username, status: 'active' } });
     if (!user || !(await verifyPassword(password, user.passwordHash))) {
-      this.throttle.record(throttleKey);
       throw new UnauthenticatedError('invalid username or password');
     }
     this.throttle.reset(throttleKey);
@@ -119,8 +119,10 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   createUser(
+    actor: Actor,
     dto: CreateUserDto,
   ): Promise<{ id: number; username: string; role: User['role']; fundCode: string | null }> {
+    assertUnscoped(actor, 'create users');
     return this.uow.write(async (tx) => {
       if (await tx.findOne(User, { where: { username: dto.username } }))
         throw new ConflictError(`user ${dto.username} already exists`);
@@ -143,9 +145,12 @@ export class AuthService implements OnApplicationBootstrap {
     });
   }
 
-  async listUsers(): Promise<
+  async listUsers(
+    actor: Actor,
+  ): Promise<
     { id: number; username: string; role: User['role']; fundCode: string | null; status: string }[]
   > {
+    assertUnscoped(actor, 'list every user');
     const users = await this.uow.manager.find(User, {
       relations: { fund: true },
       order: { username: 'ASC' },

@@ -170,7 +170,7 @@ describe('parseBeneficiaryRow', () => {
         /^category "cựu chiến binh" is not one of heroic_mother, martyr_relative, .*, other \(or their names in data\/beneficiary-categories.json\)$/,
       ),
       'commune is required',
-      'national_id 0100*****23 must be a 12-digit CCCD or a legacy 9-digit CMND',
+      'national_id 01*******23 must be a 12-digit CCCD or a legacy 9-digit CMND',
       'birth_year 1870 must be a year from 1880 to 2025',
       'record_no must be at most 50 characters',
     ]);
@@ -199,7 +199,7 @@ describe('parseNationalId', () => {
     expect(parseNationalId(63120457)).toBe('063120457');
     expect(parseNationalId(123456789)).toBe('123456789');
     expect(parseNationalId(1234567)).toEqual({
-      error: 'national_id 1234*67 must be a 12-digit CCCD or a legacy 9-digit CMND',
+      error: 'national_id 12***67 must be a 12-digit CCCD or a legacy 9-digit CMND',
     });
     expect(parseNationalId(1.5)).toEqual({ error: 'national_id must be digits' });
   });

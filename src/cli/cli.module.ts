@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { ContributionsModule } from '../contributions/contributions.module';
 import { DatabaseModule } from '../database/database.module';
+import { ExportsModule } from '../exports/exports.module';
 import { ImportsModule } from '../imports/imports.module';
 
 /** What the command line needs: the database and the features it drives, without the HTTP faces. */
@@ -21,6 +22,7 @@ export class CliModule {
         ContributionsModule,
         ImportsModule,
         BeneficiariesModule,
+        ExportsModule,
       ],
     };
   }

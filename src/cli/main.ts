@@ -18,6 +18,7 @@ import {
   type ImportReport,
 } from '../imports/contribution-import.service';
 import { CliModule } from './cli.module';
+import { EXPORT_HELP, runExport, runVerifyBundle } from './export-commands';
 import { ProgressBar } from './progress';
 
 const HELP = `Quỹ Đền ơn đáp nghĩa ledger — command line
@@ -39,6 +40,7 @@ Commands:
                     birth_year,address,record_no,housing_condition; Vietnamese names such as ho_ten, doi_tuong,
                     xa, cccd, nam_sinh are accepted). Same rules and exit codes as contributions. Possible
                     duplicates (same CCCD, or same name, birth year and commune) are imported and listed.
+${EXPORT_HELP}
   help              Show this text.
 
 The database is DATABASE_URL (default sqlite:data/ledger.sqlite), as for npm start.`;
@@ -190,6 +192,8 @@ const commands: Record<string, Command> = {
       await app.close();
     }
   },
+  export: runExport,
+  'verify-bundle': runVerifyBundle,
   help() {
     console.log(HELP);
     return Promise.resolve(0);

@@ -23,3 +23,10 @@ export function assertFundInScope(actor: Actor, fundCode: string): void {
     throw new ForbiddenError(`user ${actor.username} may not act on fund ${fundCode}`);
   }
 }
+
+/** For actions over every fund (users, new funds, the whole audit trail): a user limited to some funds may not. */
+export function assertUnscoped(actor: Actor, what: string): void {
+  if (actor.fundScope !== null) {
+    throw new ForbiddenError(`user ${actor.username} is limited to some funds and may not ${what}`);
+  }
+}

@@ -46,6 +46,14 @@ export function errorBody(exception: unknown): ErrorBody {
       parserError.type === 'entity.parse.failed' ? 'body must be valid JSON' : String(parserError.message);
     return { statusCode: parserError.status, error: statusName(parserError.status), message: [message] };
   }
+  if ((exception as { code?: string })?.code === 'SQLITE_BUSY') {
+    // Another process held the database's write lock for longer than busy_timeout.
+    return {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: ['the database is busy; try again in a moment'],
+    };
+  }
   return {
     statusCode: 500,
     error: 'Internal Server Error',

@@ -4,7 +4,9 @@ const ID_KEYS = new Set(['nationalid', 'cccd', 'cmnd']);
 /** Masks a citizen ID for display and logs: 010012345689 → 0100******89. */
 export function maskNationalId(id: string): string {
   if (id.length <= 6) return '*'.repeat(id.length);
-  return `${id.slice(0, 4)}${'*'.repeat(id.length - 6)}${id.slice(-2)}`;
+  // A 12-digit CCCD keeps its 4-digit province and century prefix; shorter (CMND) numbers keep 2.
+  const head = id.length >= 12 ? 4 : 2;
+  return `${id.slice(0, head)}${'*'.repeat(id.length - head - 2)}${id.slice(-2)}`;
 }
 
 /** A copy of a request body safe for the audit log: no passwords or tokens, citizen IDs masked. */

@@ -48,3 +48,19 @@ export function IsIsoDate(options: ValidationOptions = {}) {
     });
   };
 }
+
+/** A string with at least one character that is not white space ("   " is blank). */
+export function IsNotBlank(options: ValidationOptions = {}) {
+  return (target: object, propertyName: string) => {
+    registerDecorator({
+      name: 'isNotBlank',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.trim().length > 0,
+        defaultMessage: (args: ValidationArguments) => `${args.property} must not be blank`,
+      },
+    });
+  };
+}

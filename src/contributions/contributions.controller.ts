@@ -3,7 +3,7 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../common/actor';
-import { CurrentActor, Roles } from '../common/decorators';
+import { CurrentActor, IgnoresIdempotencyKey, Roles } from '../common/decorators';
 import { pdfFile } from '../common/pdf-response';
 import { ContributionsService } from './contributions.service';
 import {
@@ -63,8 +63,10 @@ export class ContributionsController {
     return this.contributions.void(actor, id, dto);
   }
 
+  /** Each call is a new delivery attempt, recorded whatever its outcome; a retry key would hide a failed one. */
   @Post(':id/email')
   @HttpCode(200)
+  @IgnoresIdempotencyKey()
   @Roles('accountant', 'admin')
   email(
     @CurrentActor() actor: Actor,

@@ -8,7 +8,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
@@ -18,19 +17,21 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDong, IsIsoDate } from '../common/validation';
+import { MAX_ID } from '../common/parse-id.pipe';
+import { IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
 import { DONOR_KINDS, PAYMENT_METHODS, type DonorKind, type PaymentMethod } from './entities';
 
 const DONG_SCHEMA = {
   oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+$' }],
   example: '5000000',
 };
-export const MAX_BATCH_MEMBERS = 10_000;
+/** As many names as a receipt's annex prints (src/documents/view-format.ts). */
+export const MAX_BATCH_MEMBERS = 5_000;
 
 export class CreateDonorDto {
   @ApiProperty({ example: 'Công ty CP Apatit Việt Nam' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(300)
   name: string;
 
@@ -86,11 +87,12 @@ export class MergeDonorDto {
   @ApiProperty({ description: 'The donor that stays' })
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   intoId: number;
 
   @ApiProperty({ example: 'Trùng tên, cùng mã số thuế' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(400)
   reason: string;
 }
@@ -104,7 +106,7 @@ export class CreateCampaignDto {
 
   @ApiProperty({ example: 'Tháng 7 tri ân 2023' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name: string;
 
@@ -120,13 +122,14 @@ export class CreateCampaignDto {
 export class CreateContributionDto {
   @ApiProperty({ example: 'LC' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   fundCode: string;
 
   @ApiProperty({ example: 1 })
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   donorId: number;
 
   @ApiProperty({ example: '2023-07-20' })
@@ -166,6 +169,7 @@ export class ListContributionsQuery extends PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   donorId?: number;
 
   @ApiPropertyOptional({ description: 'Campaign code' })
@@ -188,7 +192,7 @@ export class ListContributionsQuery extends PageQuery {
 export class VoidContributionDto {
   @ApiProperty({ example: 'Ghi sai tên người nộp' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(400)
   reason: string;
 
@@ -219,7 +223,7 @@ export class EmailReceiptDto {
 export class StatementQuery {
   @ApiProperty({ example: 'LC' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   fund: string;
 
@@ -234,13 +238,14 @@ export class StatementQuery {
 export class CreateBatchDto {
   @ApiProperty({ example: 'LC' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   fundCode: string;
 
   @ApiProperty({ description: 'The agency or unit that hands the list in' })
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   donorId: number;
 
   @ApiProperty({ example: '2023-07-15' })
@@ -253,7 +258,7 @@ export class CreateBatchDto {
 
   @ApiProperty({ example: 'Ủng hộ một ngày lương tháng 7/2023' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(300)
   description: string;
 
@@ -283,7 +288,7 @@ export class CreateBatchDto {
 export class BatchMemberDto {
   @ApiProperty({ example: 'Trần Thị Bình' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name: string;
 

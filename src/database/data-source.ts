@@ -9,6 +9,10 @@ import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } f
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
 import { Contributions1764310000000 } from './migrations/1764310000000-contributions';
 import { Disbursements1764320000000 } from './migrations/1764320000000-disbursements';
+import { Closing1764330000000 } from './migrations/1764330000000-closing';
+import { BankReconciliation1764340000000 } from './migrations/1764340000000-bank-reconciliation';
+import { BankMatch, BankMatchItem, BankStatement, BankStatementLine } from '../bank-reconciliation/entities';
+import { FundMerger, YearClosing } from '../closing/entities';
 import { Beneficiary, BeneficiaryMerge } from '../beneficiaries/entities';
 import { Disbursement, DisbursementEvent, HouseProject } from '../disbursements/entities';
 import { Transfer } from '../transfers/transfer.entity';
@@ -51,12 +55,20 @@ export const ENTITIES = [
   Disbursement,
   DisbursementEvent,
   Transfer,
+  YearClosing,
+  FundMerger,
+  BankStatement,
+  BankStatementLine,
+  BankMatch,
+  BankMatchItem,
 ];
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
   Contributions1764310000000,
   Disbursements1764320000000,
+  Closing1764330000000,
+  BankReconciliation1764340000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
@@ -82,6 +94,35 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
 export async function openDatabase(database: DatabaseConfig): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(database));
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  if (database.type === 'postgres') {
+    // Two processes starting at once must not both apply the same migration.
+    await dataSource.query('SELECT pg_advisory_lock(7202)');
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await dataSource.query('SELECT pg_advisory_unlock(7202)');
+    }
+  } else {
+    await dataSource.runMigrations({ transaction: 'each' });
+  }
   return dataSource;
+}
+
+/**
+ * A second, read-only connection to the same SQLite file. TypeORM shares one connection for everything on SQLite,
+ * so reads made on it would see another request's unfinished (and maybe rolled back) write; in WAL mode this
+ * connection sees only committed data. PostgreSQL (a pool) and in-memory databases read through the writer.
+ */
+export async function openReader(writer: DataSource): Promise<DataSource> {
+  const options = writer.options;
+  if (options.type !== 'better-sqlite3' || options.database === ':memory:') return writer;
+  const reader = new DataSource({
+    ...options,
+    migrations: [],
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('busy_timeout = 5000');
+      db.pragma('query_only = ON');
+    },
+  });
+  return reader.initialize();
 }

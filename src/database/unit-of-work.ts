@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CLI_ACTOR } from '../common/actor';
 import { IdempotencyConflictError } from '../common/errors';
@@ -7,6 +7,7 @@ import { AuditLogEntry, IdempotencyRecord } from './entities';
 import { WriteLock } from './write-lock';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
+export const READ_DATA_SOURCE = Symbol('READ_DATA_SOURCE');
 
 /** Raised inside a write when its idempotency key was already answered: the stored answer is replayed. */
 export class IdempotentReplay extends Error {
@@ -29,11 +30,32 @@ export function nowIso(): string {
 @Injectable()
 export class UnitOfWork {
   private readonly lock = new WriteLock();
+  private readonly snapshotLock = new WriteLock();
 
-  constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
+  private readonly reader: DataSource;
 
+  constructor(
+    @Inject(DATA_SOURCE) readonly dataSource: DataSource,
+    @Optional() @Inject(READ_DATA_SOURCE) reader?: DataSource,
+  ) {
+    this.reader = reader ?? dataSource;
+  }
+
+  /** For reads: sees committed data only (on SQLite a separate read-only connection). */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return this.reader.manager;
+  }
+
+  /**
+   * One consistent view for long reads (verify, exports) while others write: on PostgreSQL a REPEATABLE READ
+   * transaction; on SQLite a read transaction on the read-only connection (one at a time: it is one connection),
+   * or, for an in-memory database, the write lock.
+   */
+  snapshot<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dataSource.options.type === 'postgres')
+      return this.dataSource.transaction('REPEATABLE READ', fn);
+    if (this.reader !== this.dataSource) return this.snapshotLock.run(() => this.reader.transaction(fn));
+    return this.lock.run(() => fn(this.dataSource.manager));
   }
 
   /** `action` names a write that no request caused (first start, a CLI command) in the audit log. */
@@ -43,6 +65,9 @@ export class UnitOfWork {
       this.dataSource.transaction(async (tx) => {
         // Several processes on one PostgreSQL database: the write lock above is per process, this one is not.
         if (tx.connection.options.type === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7201)');
+        // SQLite: write first, so the transaction takes the write lock at once and waits (busy_timeout) for another
+        // process's writer, instead of failing when it later upgrades from a read.
+        else await tx.query('UPDATE chain_head SET id = id WHERE id = 1');
         const idem = context?.idempotency;
         const actor = context?.actor ?? CLI_ACTOR;
         if (idem) {

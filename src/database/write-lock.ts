@@ -4,23 +4,14 @@
  */
 export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
-  private waiting = 0;
 
   /** Runs `fn` after every write queued before it has finished. */
   run<T>(fn: () => Promise<T>): Promise<T> {
-    this.waiting += 1;
     const result = this.tail.then(fn);
     this.tail = result.then(
       () => undefined,
       () => undefined,
     );
-    return result.finally(() => {
-      this.waiting -= 1;
-    });
-  }
-
-  /** Writes queued or running now. */
-  get depth(): number {
-    return this.waiting;
+    return result;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, Not } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
 import {
   BusinessRuleError,
@@ -215,6 +215,21 @@ export class DisbursementsService {
       if (date < d.requestDate)
         throw new InvalidRequestError(`date must not be before the request's date ${d.requestDate}`);
       this.refuseHard(await this.policy.check(tx, this.facts(d, date)));
+      if (d.projectId !== null) {
+        // Judged again on what is actually paid: an advance may have been cancelled since the request.
+        const project = await tx.findOneOrFail(HouseProject, { where: { id: d.projectId } });
+        const amount = Money.fromStored(d.amount);
+        await this.checkProjectStage(
+          tx,
+          project,
+          d.fundId,
+          d.beneficiaryId,
+          d.purpose,
+          d.stage,
+          amount,
+          d.id,
+        );
+      }
       const fund = await tx.findOneOrFail(Fund, { where: { id: d.fundId } });
       const beneficiary = await tx.findOneOrFail(Beneficiary, { where: { id: d.beneficiaryId } });
       const voucherNo = d.stage === 'settlement' ? null : await this.numbering.next(tx, fund.id, 'PC', date);
@@ -392,6 +407,8 @@ export class DisbursementsService {
     purpose: Purpose,
     stage: Stage,
     amount: Money,
+    /** When paying: the payout itself, judged against what is already paid. */
+    paying?: number,
   ): Promise<void> {
     const problems: string[] = [];
     if (project.fundId !== fundId || project.beneficiaryId !== beneficiaryId) {
@@ -403,9 +420,10 @@ export class DisbursementsService {
     if (project.status !== 'open')
       throw new BusinessRuleError(`house project ${project.id} is ${project.status}`);
 
-    const others = await tx.find(Disbursement, {
-      where: { projectId: project.id, status: Not(In(['rejected', 'cancelled', 'reversed'])) },
-    });
+    const counted: DisbursementStatus[] = paying ? ['paid'] : ['draft', 'submitted', 'approved', 'paid'];
+    const others = (
+      await tx.find(Disbursement, { where: { projectId: project.id, status: In(counted) } })
+    ).filter((o) => o.id !== paying);
     const total = (stages: Stage[]) =>
       Money.sum(others.filter((o) => stages.includes(o.stage)).map((o) => Money.fromStored(o.amount)));
     if (stage === 'settlement') {

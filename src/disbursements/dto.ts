@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, Max } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDong, IsIsoDate } from '../common/validation';
+import { MAX_ID } from '../common/parse-id.pipe';
+import { IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
 import {
   DISBURSEMENT_STATUSES,
   PURPOSES,
@@ -20,13 +21,14 @@ const METHODS = ['cash', 'bank'] as const;
 export class CreateDisbursementDto {
   @ApiProperty({ example: 'LC' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   fundCode: string;
 
   @ApiProperty({ example: 1 })
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   beneficiaryId: number;
 
   @ApiProperty({ enum: PURPOSES })
@@ -66,6 +68,7 @@ export class CreateDisbursementDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   projectId?: number;
 
   @ApiPropertyOptional({ enum: ['full', 'advance', 'settlement'], default: 'full' })
@@ -79,7 +82,7 @@ export class CreateDisbursementDto {
   })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(400)
   overrideReason?: string;
 }
@@ -101,6 +104,7 @@ export class ListDisbursementsQuery extends PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   beneficiaryId?: number;
 
   @ApiPropertyOptional({ enum: PURPOSES })
@@ -115,7 +119,7 @@ export class ApproveDto {
   })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(400)
   note?: string;
 }
@@ -123,7 +127,7 @@ export class ApproveDto {
 export class ReasonDto {
   @ApiProperty()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(400)
   reason: string;
 }
@@ -154,13 +158,14 @@ export class VoucherQuery {
 export class CreateHouseProjectDto {
   @ApiProperty({ example: 'LC' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   fundCode: string;
 
   @ApiProperty()
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   beneficiaryId: number;
 
   @ApiProperty({ enum: ['new', 'repair'] })
@@ -169,7 +174,7 @@ export class CreateHouseProjectDto {
 
   @ApiProperty({ example: 'Xây nhà tình nghĩa cho hộ bà Nguyễn Thị Hoa' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(300)
   description: string;
 
@@ -206,7 +211,7 @@ export class CompleteProjectDto {
 export class ProjectSummaryQuery {
   @ApiProperty({ example: 'LC' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   fund: string;
 

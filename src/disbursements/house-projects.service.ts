@@ -95,6 +95,14 @@ export class HouseProjectsService {
     return this.uow.write(async (tx) => {
       const project = await this.byId(tx, actor, id);
       if (project.status !== 'open') throw new ConflictError(`house project ${id} is ${project.status}`);
+      const pending = await tx.count(Disbursement, {
+        where: { projectId: id, status: In(['draft', 'submitted', 'approved']) },
+      });
+      if (pending > 0) {
+        throw new BusinessRuleError(
+          `house project ${id} still has ${pending} payout request(s) not paid; pay or cancel them first`,
+        );
+      }
       const view = await this.view(tx, project);
       const unsettled = Money.fromStored(view.paid)
         .minus(Money.fromStored(view.settled))

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsIsoDate } from '../common/validation';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIsoDate, IsNotBlank } from '../common/validation';
 import { FUND_LEVELS, type FundLevel } from './fund.entity';
 
 export class CreateFundDto {
@@ -12,7 +12,7 @@ export class CreateFundDto {
 
   @ApiProperty({ example: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name: string;
 

@@ -41,6 +41,14 @@ export class Fund {
   @Column({ type: 'varchar', length: 16 })
   status: FundStatus;
 
+  /** The fund this one was merged into (closing/ sets it, with status `closed` and validTo = the cutoff). */
+  @Column({ name: 'successor_id', type: 'integer', nullable: true })
+  successorId: number | null;
+
+  @ManyToOne(() => Fund, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'successor_id', foreignKeyConstraintName: 'fk_funds_successor' })
+  successor?: Fund | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt: string;
 }

@@ -18,8 +18,8 @@ export class FundsController {
 
   @Post()
   @Roles('admin')
-  create(@Body() dto: CreateFundDto) {
-    return this.funds.create(dto);
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateFundDto) {
+    return this.funds.create(actor, dto);
   }
 
   @Get()

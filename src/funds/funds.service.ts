@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
+import { Actor, assertFundInScope, assertUnscoped, canSeeFund } from '../common/actor';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { nowIso, UnitOfWork } from '../database/unit-of-work';
 import { BooksService } from '../ledger/books.service';
@@ -29,7 +29,8 @@ export class FundsService {
   ) {}
 
   /** Creates the fund and opens its books with the default chart of accounts, in one transaction. */
-  create(dto: CreateFundDto): Promise<FundView> {
+  create(actor: Actor, dto: CreateFundDto): Promise<FundView> {
+    assertUnscoped(actor, 'create funds');
     return this.uow.write(async (tx) => {
       const problems: string[] = [];
       if (await tx.findOne(Fund, { where: { code: dto.code } }))

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../common/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
 import { sql, sumDong } from '../database/sql';
 import { ChartAccount, defaultChart, normalSide } from './chart';
@@ -26,7 +26,14 @@ export class BooksService {
     fundCode: string,
     chart: ChartAccount[] = defaultChart(),
   ): Promise<void> {
-    await tx.insert(Book, { fundId, fundCode, lockedThrough: null, lastEntryNo: 0 });
+    await tx.insert(Book, {
+      fundId,
+      fundCode,
+      lockedThrough: null,
+      lastEntryNo: 0,
+      closedOn: null,
+      closedNote: null,
+    });
     await tx.insert(
       Account,
       chart.map((a) => ({
@@ -85,9 +92,19 @@ export class BooksService {
         `fund ${fundCode} is locked through ${book.lockedThrough}; only an admin may move the lock date back`,
       );
     }
-    if (through > '9999-12-31') throw new InvalidRequestError('through must be a date written YYYY-MM-DD');
     await tx.update(Book, { fundId: book.fundId }, { lockedThrough: through });
     return { code: fundCode, lockedThrough: through };
+  }
+
+  /**
+   * Closes the books for good (a merged fund): the posting path then refuses every entry, whatever its date.
+   * The caller posts its last entries (closing, handover) first, in the same transaction.
+   */
+  async close(tx: EntityManager, fundCode: string, on: string, note: string): Promise<void> {
+    const book = await this.book(tx, fundCode);
+    if (book.closedOn !== null)
+      throw new ConflictError(`fund ${fundCode} is already closed since ${book.closedOn}`);
+    await tx.update(Book, { fundId: book.fundId }, { closedOn: on, closedNote: note.slice(0, 300) });
   }
 
   /** The fund's accounts with their balances, from the stored monthly turnover (invariant 4). */

@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
@@ -14,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDong, IsIsoDate } from '../common/validation';
+import { IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
 import { ACCOUNT_TYPES, type AccountType } from './entities';
 import { MAX_LINES_PER_ENTRY } from './ledger.types';
 
@@ -26,7 +25,7 @@ const DONG_SCHEMA = {
 export class JournalLineDto {
   @ApiProperty({ example: '111' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(16)
   account: string;
 
@@ -51,7 +50,7 @@ export class JournalLineDto {
 export class PostEntryDto {
   @ApiProperty({ example: 'LC' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   fundCode: string;
 
@@ -61,7 +60,7 @@ export class PostEntryDto {
 
   @ApiProperty({ example: 'Thu đóng góp Tháng 7 tri ân' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   description: string;
 
@@ -81,7 +80,7 @@ export class ReverseEntryDto {
 
   @ApiProperty({ example: 'Ghi nhầm số tiền' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(400)
   reason: string;
 }
@@ -111,7 +110,7 @@ export class AddAccountDto {
 
   @ApiProperty({ example: 'Thu tài trợ khác' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name: string;
 

@@ -42,6 +42,14 @@ export class Book {
 
   @Column({ name: 'last_entry_no', type: 'integer' })
   lastEntryNo: number;
+
+  /** Closed books (a merged fund) take no posting at all, from this date (YYYY-MM-DD) on; null while open. */
+  @Column({ name: 'closed_on', type: 'varchar', length: 10, nullable: true })
+  closedOn: string | null;
+
+  /** Why they closed, quoted in the refusal, e.g. "merged into LC (Quỹ … tỉnh Lào Cai) on 2025-06-30". */
+  @Column({ name: 'closed_note', type: 'varchar', length: 300, nullable: true })
+  closedNote: string | null;
 }
 
 @Entity({ name: 'accounts' })

@@ -110,6 +110,9 @@ export class JournalQueryService {
    */
   async trialBalance(manager: EntityManager, fundIds: number[], asOf: string): Promise<TrialBalance> {
     const monthStart = `${asOf.slice(0, 7)}-01`;
+    // On a month's last day the stored row of that month is complete: no line needs reading at all.
+    const wholeMonth = isLastDayOfMonth(asOf);
+    const throughPeriod = wholeMonth ? nextPeriod(asOf) : asOf.slice(0, 7);
     const marks = fundIds.map(() => '?').join(', ');
     const rows = await sql<{ code: string; name: string; debit: string; credit: string }>(
       manager,
@@ -122,7 +125,8 @@ export class JournalQueryService {
             FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id JOIN accounts a ON a.id = l.account_id
            WHERE e.fund_id IN (${marks}) AND e.entry_date >= ? AND e.entry_date <= ?
        ) t GROUP BY t.code ORDER BY t.code`,
-      [...fundIds, asOf.slice(0, 7), ...fundIds, monthStart, asOf],
+      // An empty line range (monthStart > asOf) when the whole month comes from the stored row.
+      [...fundIds, throughPeriod, ...fundIds, wholeMonth ? '9999-12-31' : monthStart, asOf],
     );
     const result = rows.map((r) => {
       const debit = Money.fromStored(r.debit);
@@ -141,4 +145,17 @@ export class JournalQueryService {
       totalCredit: Money.sum(result.map((r) => Money.fromStored(r.credit))).toString(),
     };
   }
+}
+
+function isLastDayOfMonth(date: string): boolean {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.getUTCDate() === 1;
+}
+
+/** "2023-12-31" → "2024-01": the first period after the date's month. */
+function nextPeriod(date: string): string {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  return month === 12 ? `${year + 1}-01` : `${date.slice(0, 4)}-${String(month + 1).padStart(2, '0')}`;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, assertFundInScope } from '../common/actor';
+import { ConflictError, NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
 import type { Page } from '../common/pagination';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -43,15 +44,28 @@ export class JournalService {
     return entry;
   }
 
-  async reverse(actor: Actor, id: number, dto: ReverseEntryDto): Promise<EntryView> {
-    const original = await this.uow.manager.findOne(JournalEntry, { where: { id } });
-    if (original) {
-      const book = await this.uow.manager.findOneByOrFail(Book, { fundId: original.fundId });
+  /**
+   * Reverses a manual entry. An entry that a feature posted (a receipt, a payout, a transfer, a closing) is reversed
+   * through that feature, which keeps its own record in step with the books.
+   */
+  reverse(actor: Actor, id: number, dto: ReverseEntryDto): Promise<EntryView> {
+    return this.uow.write(async (tx) => {
+      const original = await tx.findOne(JournalEntry, { where: { id } });
+      if (!original) throw new NotFoundError(`journal entry ${id} does not exist`);
+      const book = await tx.findOneByOrFail(Book, { fundId: original.fundId });
       assertFundInScope(actor, book.fundCode);
-    }
-    return this.uow.write((tx) =>
-      this.posting.reverse(tx, id, { date: dto.date, reason: dto.reason, postedBy: actor.username }),
-    );
+      const root =
+        original.source === 'reversal' && original.reversalOfId !== null
+          ? await tx.findOneOrFail(JournalEntry, { where: { id: original.reversalOfId } })
+          : original;
+      if (root.source !== 'manual') {
+        throw new ConflictError(
+          `journal entry ${id} belongs to ${root.source} ${root.sourceRef ?? ''}`.trim() +
+            `; reverse it there (${FEATURE_REVERSAL[root.source] ?? 'through the feature that posted it'})`,
+        );
+      }
+      return this.posting.reverse(tx, id, { date: dto.date, reason: dto.reason, postedBy: actor.username });
+    });
   }
 
   list(actor: Actor, q: ListEntriesQuery): Promise<Page<EntryView>> {
@@ -70,3 +84,9 @@ export class JournalService {
     });
   }
 }
+
+const FEATURE_REVERSAL: Partial<Record<string, string>> = {
+  contribution: 'POST /api/contributions/:id/void',
+  disbursement: 'POST /api/disbursements/:id/reverse',
+  closing: 'reopen the year or the merger',
+};

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import {
   AlreadyReversedError,
+  BusinessRuleError,
   InsufficientFundsError,
   InvalidRequestError,
   NotFoundError,
   PeriodLockedError,
 } from '../common/errors';
 import { Money } from '../common/money';
+import { todayInVietnam } from '../common/text';
 import { isIsoDate } from '../common/validation';
 import { nowIso } from '../database/unit-of-work';
 import { sql, sumDong } from '../database/sql';
@@ -42,6 +44,7 @@ export class PostingService {
 
     const book = await tx.findOne(Book, { where: { fundCode: input.fundCode } });
     if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
+    this.assertNotClosed(book);
     this.assertOpen(book, input.date);
     const lines = await this.checkLines(tx, book, input);
 
@@ -160,8 +163,18 @@ export class PostingService {
     );
   }
 
+  /** Closed books (a fund merged into its successor, DESIGN.md §7) take nothing more, on any date. */
+  private assertNotClosed(book: Book): void {
+    if (book.closedOn === null) return;
+    throw new BusinessRuleError(
+      `fund ${book.fundCode} is closed: ${book.closedNote ?? `since ${book.closedOn}`}; nothing more can be posted to it`,
+    );
+  }
+
   private assertOpen(book: Book, date: string): void {
     if (!isIsoDate(date)) throw new InvalidRequestError('date must be a date written YYYY-MM-DD');
+    // The books record what happened: nothing dated after today (in Vietnam).
+    if (date > todayInVietnam()) throw new InvalidRequestError(`date ${date} is in the future`);
     if (book.lockedThrough !== null && date <= book.lockedThrough) {
       throw new PeriodLockedError(
         `fund ${book.fundCode} is locked through ${book.lockedThrough}; post on a later date or ask an admin to reopen the period`,

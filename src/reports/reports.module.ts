@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { FundsModule } from '../funds/funds.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { ReconciliationService } from './reconciliation.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
+import { StatementController } from './statement.controller';
+import { StatementService } from './statement.service';
 
 @Module({
   imports: [LedgerModule, FundsModule],
-  controllers: [ReportsController],
-  providers: [ReportsService],
+  controllers: [ReportsController, StatementController],
+  providers: [ReportsService, StatementService, ReconciliationService],
 })
 export class ReportsModule {}

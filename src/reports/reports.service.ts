@@ -3,6 +3,7 @@ import { Actor, assertFundInScope } from '../common/actor';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FundsService } from '../funds/funds.service';
 import { JournalQueryService, TrialBalance } from '../ledger/journal-query.service';
+import { combineEliminations, mergerEliminations } from './merger-eliminations';
 import { eliminate, EliminatedRow, transferEliminations } from './transfer-eliminations';
 
 export interface TrialBalanceReport extends TrialBalance {
@@ -14,6 +15,8 @@ export interface TrialBalanceReport extends TrialBalance {
   eliminated: EliminatedRow[];
   /** How many transfers inside the group were removed. */
   eliminatedTransfers: number;
+  /** How many mergers inside the group had their handover pair removed (closing/, DESIGN.md §7). */
+  eliminatedMergers: number;
 }
 
 @Injectable()
@@ -42,15 +45,20 @@ export class ReportsService {
     const eliminations = consolidated
       ? await transferEliminations(manager, fundIds, asOf)
       : { transfers: 0, rows: [] };
+    const mergers = consolidated
+      ? await mergerEliminations(manager, fundIds, asOf)
+      : { mergers: 0, rows: [] };
+    const removed = combineEliminations(eliminations.rows, mergers.rows);
     const balance = await this.journal.trialBalance(manager, fundIds, asOf);
     return {
       fund: fundCode,
       asOf,
       consolidated,
       funds: funds.map((f) => f.code),
-      ...eliminate(balance, eliminations.rows),
-      eliminated: eliminations.rows,
+      ...eliminate(balance, removed),
+      eliminated: removed,
       eliminatedTransfers: eliminations.transfers,
+      eliminatedMergers: mergers.mergers,
     };
   }
 }

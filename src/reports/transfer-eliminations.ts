@@ -35,48 +35,116 @@ export async function transferEliminations(
   fundIds: number[],
   asOf: string,
 ): Promise<TransferEliminations> {
+  const byFund = await transferEliminationsByFund(manager, fundIds, asOf);
+  const totals = new Map<string, { name: string; debit: Money; credit: Money }>();
+  for (const row of byFund.rows) {
+    const total = totals.get(row.account) ?? { name: row.name, debit: Money.ZERO, credit: Money.ZERO };
+    total.debit = total.debit.plus(Money.fromStored(row.debit));
+    total.credit = total.credit.plus(Money.fromStored(row.credit));
+    totals.set(row.account, total);
+  }
+  return {
+    transfers: byFund.transfers,
+    rows: [...totals.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([account, t]) => ({
+        account,
+        name: t.name,
+        debit: t.debit.toString(),
+        credit: t.credit.toString(),
+      })),
+  };
+}
+
+/** An eliminated turnover of one account in one fund's books. */
+export interface EliminatedFundRow extends EliminatedRow {
+  fundId: number;
+}
+
+/** The same eliminations as transferEliminations(), per fund (e.g. to split a consolidated figure by level). */
+export async function transferEliminationsByFund(
+  manager: EntityManager,
+  fundIds: number[],
+  asOf: string,
+): Promise<{ transfers: number; rows: EliminatedFundRow[] }> {
   if (fundIds.length < 2) return { transfers: 0, rows: [] };
-  const marks = fundIds.map(() => '?').join(', ');
-  const inGroup = `FROM transfers t WHERE t.from_fund_id IN (${marks}) AND t.to_fund_id IN (${marks})
-                      AND t.transfer_date <= ?`;
-  const params = [...fundIds, ...fundIds, asOf];
+  const count = await eliminatedTransferCount(manager, fundIds, asOf);
+  if (count === 0) return { transfers: 0, rows: [] };
 
-  const [count] = await sql<{ n: string | number }>(manager, `SELECT COUNT(*) AS n ${inGroup}`, params);
-  if (Number(count.n) === 0) return { transfers: 0, rows: [] };
-
+  const removed = removedEntriesQuery(fundIds, asOf);
   // `IN`, not a join: SQLite then walks the removed entries through ix_lines_entry instead of scanning every line.
-  const rows = await sql<{ code: string; name: string; debit: string; credit: string }>(
+  const rows = await sql<{
+    fund_id: number | string;
+    code: string;
+    name: string;
+    debit: string;
+    credit: string;
+  }>(
     manager,
-    `WITH pairs AS (
-        SELECT t.from_entry_id AS out_id, t.to_entry_id AS in_id ${inGroup}
-     ), reversed AS (
-        SELECT ro.id AS out_id, ri.id AS in_id
-          FROM pairs p
-          JOIN journal_entries ro ON ro.reversal_of_id = p.out_id
-          JOIN journal_entries ri ON ri.reversal_of_id = p.in_id
-         WHERE ro.entry_date <= ? AND ri.entry_date <= ?
-     ), removed AS (
-        SELECT out_id AS entry_id FROM pairs
-        UNION ALL SELECT in_id FROM pairs
-        UNION ALL SELECT out_id FROM reversed
-        UNION ALL SELECT in_id FROM reversed
-     )
-     SELECT a.code, MIN(a.name_vi) AS name, ${sumDong('l.debit')} AS debit, ${sumDong('l.credit')} AS credit
+    `SELECT e.fund_id, a.code, MIN(a.name_vi) AS name, ${sumDong('l.debit')} AS debit,
+            ${sumDong('l.credit')} AS credit
        FROM journal_lines l
+       JOIN journal_entries e ON e.id = l.entry_id
        JOIN accounts a ON a.id = l.account_id
-      WHERE l.entry_id IN (SELECT entry_id FROM removed)
-      GROUP BY a.code
-      ORDER BY a.code`,
-    [...params, asOf, asOf],
+      WHERE l.entry_id IN (${removed.text})
+      GROUP BY e.fund_id, a.code
+      ORDER BY a.code, e.fund_id`,
+    removed.params,
   );
   return {
-    transfers: Number(count.n),
+    transfers: count,
     rows: rows.map((r) => ({
+      fundId: Number(r.fund_id),
       account: r.code,
       name: r.name,
       debit: Money.fromStored(r.debit).toString(),
       credit: Money.fromStored(r.credit).toString(),
     })),
+  };
+}
+
+/** How many transfers dated on or before `asOf` have both their sender and their receiver among `fundIds`. */
+export async function eliminatedTransferCount(
+  manager: EntityManager,
+  fundIds: number[],
+  asOf: string,
+): Promise<number> {
+  if (fundIds.length < 2) return 0;
+  const group = inGroup(fundIds, asOf);
+  const [count] = await sql<{ n: string | number }>(
+    manager,
+    `SELECT COUNT(*) AS n FROM transfers t WHERE ${group.text}`,
+    group.params,
+  );
+  return Number(count.n);
+}
+
+/**
+ * A SELECT of the ids (column `entry_id`) of every entry a consolidation over `fundIds` removes as of `asOf`,
+ * with its `?` parameters, to use as `… IN (<text>)`: both entries of each transfer inside the group, and both
+ * reversals of a transfer reversed on both sides once both are dated on or before `asOf`.
+ */
+export function removedEntriesQuery(fundIds: number[], asOf: string): { text: string; params: unknown[] } {
+  const group = inGroup(fundIds, asOf);
+  const reversed = `FROM transfers t
+                    JOIN journal_entries ro ON ro.reversal_of_id = t.from_entry_id
+                    JOIN journal_entries ri ON ri.reversal_of_id = t.to_entry_id
+                   WHERE ${group.text} AND ro.entry_date <= ? AND ri.entry_date <= ?`;
+  const reversedParams = [...group.params, asOf, asOf];
+  return {
+    text: `SELECT t.from_entry_id AS entry_id FROM transfers t WHERE ${group.text}
+           UNION ALL SELECT t.to_entry_id FROM transfers t WHERE ${group.text}
+           UNION ALL SELECT ro.id ${reversed}
+           UNION ALL SELECT ri.id ${reversed}`,
+    params: [...group.params, ...group.params, ...reversedParams, ...reversedParams],
+  };
+}
+
+function inGroup(fundIds: number[], asOf: string): { text: string; params: unknown[] } {
+  const marks = fundIds.map(() => '?').join(', ');
+  return {
+    text: `t.from_fund_id IN (${marks}) AND t.to_fund_id IN (${marks}) AND t.transfer_date <= ?`,
+    params: [...fundIds, ...fundIds, asOf],
   };
 }
 

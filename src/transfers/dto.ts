@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDong, IsIsoDate } from '../common/validation';
+import { IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
 
 export const TRANSFER_METHODS = ['cash', 'bank'] as const;
 export type TransferMethod = (typeof TRANSFER_METHODS)[number];
@@ -12,13 +12,13 @@ export const MAX_TRANSFER_DESCRIPTION = 300;
 export class CreateTransferDto {
   @ApiProperty({ example: 'LC', description: 'Code of the fund the money leaves' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   fromFund: string;
 
   @ApiProperty({ example: 'LC-SP-01', description: 'Code of the fund the money goes to' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(32)
   toFund: string;
 
@@ -40,7 +40,7 @@ export class CreateTransferDto {
   @ApiPropertyOptional({ example: 'Hỗ trợ xây nhà tình nghĩa năm 2023' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(MAX_TRANSFER_DESCRIPTION)
   description?: string;
 }

@@ -641,7 +641,176 @@ const ROUTES: RouteCase[] = [
       body: { date: '2023-10-31' },
     }),
   },
+  {
+    route: 'POST /api/funds/{code}/bank-statements',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    // A new reference each time, so that the line is new and really imported.
+    call: () =>
+      Promise.resolve({
+        path: '/api/funds/P/bank-statements?fileName=matrix.csv',
+        csv: `date,amount,direction,reference\n2023-05-02,1000,in,MX-${++counter}\n`,
+      }),
+  },
+  {
+    route: 'POST /api/funds/{code}/bank-reconciliation/match',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () => Promise.resolve({ path: '/api/funds/P/bank-reconciliation/match', body: {} }),
+  },
+  {
+    route: 'GET /api/funds/{code}/bank-reconciliation',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/funds/P/bank-reconciliation?from=2023-01-01&to=2023-12-31' }),
+  },
+  {
+    route: 'POST /api/bank-reconciliation/matches/{id}/confirm',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    // A new proposal each time: a match is confirmed once.
+    call: async () => ({ path: `/api/bank-reconciliation/matches/${await newBankMatch()}/confirm` }),
+  },
+  {
+    route: 'POST /api/bank-reconciliation/matches/{id}/undo',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    call: async () => ({ path: `/api/bank-reconciliation/matches/${await newBankMatch()}/undo`, body: {} }),
+  },
+  {
+    route: 'POST /api/funds/{code}/close-year',
+    who: ['approver', 'admin'],
+    ok: 201,
+    // A new fund each time: a year closes once. A year without entries closes without a closing entry.
+    call: async () => ({ path: `/api/funds/${await newClosingFund()}/close-year`, body: { year: 2020 } }),
+  },
+  {
+    route: 'POST /api/funds/{code}/reopen-year',
+    who: ['admin'],
+    ok: 200,
+    call: async () => {
+      const code = await newClosingFund();
+      await postAsAdmin(`/api/funds/${code}/close-year`, { year: 2020 });
+      return { path: `/api/funds/${code}/reopen-year`, body: { year: 2020, reason: 'Kiểm tra quyền' } };
+    },
+  },
+  {
+    route: 'GET /api/funds/{code}/opening-balances',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/funds/P/opening-balances?year=2024' }),
+  },
+  {
+    route: 'GET /api/funds/{code}/closings',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/funds/P/closings' }),
+  },
+  {
+    route: 'POST /api/funds/{code}/merge',
+    who: ['admin'],
+    ok: 201,
+    // Two new funds each time: a fund is merged once, and never into a closed one.
+    call: async () => ({
+      path: `/api/funds/${await newClosingFund()}/merge`,
+      body: { into: await newClosingFund(), cutoff: '2025-06-30', note: 'Kiểm tra quyền' },
+    }),
+  },
+  {
+    route: 'GET /api/reports/statement',
+    who: 'everyone',
+    ok: 200,
+    call: () =>
+      Promise.resolve({
+        path: '/api/reports/statement?fund=P&from=2023-01-01&to=2023-12-31&consolidated=true',
+      }),
+  },
+  {
+    route: 'GET /api/reports/reconciliation',
+    who: 'everyone',
+    ok: 200,
+    call: async () => ({ path: `/api/reports/reconciliation?claims=${await testClaims()}` }),
+  },
+  {
+    route: 'GET /api/reports/reconciliation/entries',
+    who: 'everyone',
+    ok: 200,
+    call: async () => ({ path: `/api/reports/reconciliation/entries?claims=${await testClaims()}&index=0` }),
+  },
+  {
+    route: 'GET /api/exports/journal',
+    who: 'everyone',
+    ok: 200,
+    type: 'text/csv',
+    call: () => Promise.resolve({ path: '/api/exports/journal?fund=P&format=csv&consolidated=true' }),
+  },
+  {
+    route: 'GET /api/exports/bundle',
+    who: ['auditor', 'admin'],
+    ok: 200,
+    type: 'application/zip',
+    call: () => Promise.resolve({ path: '/api/exports/bundle?fund=P&from=2023-01-01&to=2023-12-31' }),
+  },
+  {
+    route: 'GET /api/books/general-ledger',
+    who: 'everyone',
+    ok: 200,
+    call: () =>
+      Promise.resolve({ path: '/api/books/general-ledger?fund=P&account=112&from=2023-01-01&to=2023-12-31' }),
+  },
+  {
+    route: 'GET /api/books/cash',
+    who: 'everyone',
+    ok: 200,
+    type: 'application/pdf',
+    call: () => Promise.resolve({ path: '/api/books/cash?fund=P&from=2023-01-01&to=2023-12-31&format=pdf' }),
+  },
+  {
+    route: 'GET /api/books/bank',
+    who: 'everyone',
+    ok: 200,
+    type: 'text/csv',
+    call: () => Promise.resolve({ path: '/api/books/bank?fund=P&from=2023-01-01&to=2023-12-31&format=csv' }),
+  },
+  {
+    route: 'GET /api/books/journal',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/books/journal?fund=P&from=2023-01-01&to=2023-12-31' }),
+  },
 ];
+
+/** data/claims/test-fixture.json, whose claims name fund TST (test/e2e/statement.e2e-spec.ts): an empty TST will do. */
+async function testClaims(): Promise<string> {
+  const fund = await t.http.get('/api/funds/TST').set(bearer(t.adminToken));
+  if (fund.status === 404) await t.newFund('TST', 'province');
+  return 'test-fixture';
+}
+
+/** A new, empty province fund for the closing routes. */
+async function newClosingFund(): Promise<string> {
+  const code = `Y${++counter}`;
+  await postAsAdmin('/api/funds', { code, name: `Quỹ ${code}`, level: 'province' });
+  return code;
+}
+
+/** A new proposed bank match in fund Q: a receipt to 112, the statement line of it, and a matching run. */
+async function newBankMatch(): Promise<number> {
+  const amount = String(7_000_000 + ++counter);
+  await postAsAdmin('/api/journal-entries', bankReceipt('Q', '2023-10-02', amount));
+  await t.http
+    .post(`/api/funds/Q/bank-statements?fileName=matrix-${counter}.csv`)
+    .set(bearer(t.adminToken))
+    .set('Content-Type', 'text/csv')
+    .send(`date,amount,direction,reference\n2023-10-02,${amount},in,MQ-${counter}\n`)
+    .expect(201);
+  const run = await postAsAdmin('/api/funds/Q/bank-reconciliation/match', {
+    from: '2023-10-02',
+    to: '2023-10-02',
+  });
+  const proposed = (run.body as { matches: { id: number; amount: string }[] }).matches;
+  return (proposed.find((m) => m.amount === amount) as { id: number }).id;
+}
 
 const methodOf = (route: RouteCase) => route.route.split(' ')[0] as 'GET' | 'POST';
 const mayCall = (route: RouteCase, role: Role) =>
@@ -718,7 +887,7 @@ describe(`access control (${DB_LABEL})`, () => {
 
   it('opens every read to every role except the user list and the audit routes', () => {
     for (const route of ROUTES.filter((r) => methodOf(r) === 'GET' && r.who !== 'public')) {
-      const restricted = /^GET \/api\/(users|audit\/)/.test(route.route);
+      const restricted = /^GET \/api\/(users|audit\/|exports\/bundle)/.test(route.route);
       const actual = route.who === 'everyone' ? 'everyone' : 'some roles';
       expect(`${route.route}: ${actual}`).toBe(`${route.route}: ${restricted ? 'some roles' : 'everyone'}`);
     }

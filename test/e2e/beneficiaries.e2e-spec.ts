@@ -687,7 +687,7 @@ describe(`imports of beneficiaries (${DB_LABEL})`, () => {
       statusCode: 422,
       error: 'Unprocessable Entity',
       message: [
-        'line 18: national_id 0100*****23 must be a 12-digit CCCD or a legacy 9-digit CMND',
+        'line 18: national_id 01*******23 must be a 12-digit CCCD or a legacy 9-digit CMND',
         expect.stringMatching(/^line 12345: category "cựu chiến binh" is not one of heroic_mother, /),
         expect.stringMatching(/^line 24999: birth_year 1870 must be a year from 1880 to \d{4}$/),
         'line 25001: full_name is required',
@@ -696,7 +696,7 @@ describe(`imports of beneficiaries (${DB_LABEL})`, () => {
       rowsTotal: ROWS,
       badRowCount: 4,
       badRows: [
-        { line: 18, errors: ['national_id 0100*****23 must be a 12-digit CCCD or a legacy 9-digit CMND'] },
+        { line: 18, errors: ['national_id 01*******23 must be a 12-digit CCCD or a legacy 9-digit CMND'] },
         { line: 12345, errors: [expect.stringMatching(/^category "cựu chiến binh"/)] },
         { line: 24999, errors: [expect.stringMatching(/^birth_year 1870/)] },
         { line: 25001, errors: ['full_name is required'] },

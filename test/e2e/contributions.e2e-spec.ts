@@ -79,7 +79,7 @@ describe(`contributions, receipts and verification (${DB_LABEL})`, () => {
       .expect(400);
     expect(res.body.message).toEqual(
       expect.arrayContaining([
-        'name should not be empty',
+        'name must not be blank',
         expect.stringContaining('kind must be one of'),
         'email must be an e-mail address',
         expect.stringContaining('taxCode'),

@@ -1,0 +1,98 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UploadedFile,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../common/decorators';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import {
+  MULTIPART_OPTIONS,
+  UploadInterceptor,
+  uploadedSource,
+  type UploadedDiskFile,
+} from '../imports/upload';
+import { MatchDto, ReconciliationQuery, StatementUploadQuery, UndoMatchDto } from './dto';
+import { ReconciliationService } from './reconciliation.service';
+import { StatementImportService } from './statement-import.service';
+import { StatementRejectedFilter } from './statement-rejected';
+
+@ApiTags('bank reconciliation')
+@ApiBearerAuth()
+@Controller('api')
+export class BankReconciliationController {
+  constructor(
+    private readonly statements: StatementImportService,
+    private readonly reconciliation: ReconciliationService,
+  ) {}
+
+  /** Imports a bank/Treasury statement of the fund's account 112 (CSV or XLSX); re-importing adds nothing. */
+  @Post('funds/:code/bank-statements')
+  @Roles('accountant', 'admin')
+  @UseFilters(StatementRejectedFilter)
+  @UseInterceptors(FileInterceptor('file', MULTIPART_OPTIONS), UploadInterceptor)
+  @ApiConsumes('multipart/form-data', 'text/csv')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: {
+          type: 'string',
+          format: 'binary',
+          description: 'CSV (UTF-8) or XLSX: date, amount, direction, reference, description',
+        },
+      },
+    },
+  })
+  importStatement(
+    @CurrentActor() actor: Actor,
+    @Param('code') code: string,
+    @UploadedFile() file: UploadedDiskFile | undefined,
+    // Validated and documented here; UploadInterceptor reads fileName for a raw body.
+    @Query() _query: StatementUploadQuery,
+  ) {
+    return this.statements.importStatement(actor, code, uploadedSource(file));
+  }
+
+  /** Proposes matches between the fund's unmatched statement lines and unmatched 112 journal lines. */
+  @Post('funds/:code/bank-reconciliation/match')
+  @Roles('accountant', 'admin')
+  match(@CurrentActor() actor: Actor, @Param('code') code: string, @Body() dto: MatchDto) {
+    return this.reconciliation.match(actor, code, dto);
+  }
+
+  /** Matched, proposed and unmatched lines on both sides, the two balances and their differences. */
+  @Get('funds/:code/bank-reconciliation')
+  report(@CurrentActor() actor: Actor, @Param('code') code: string, @Query() query: ReconciliationQuery) {
+    return this.reconciliation.report(actor, code, query);
+  }
+
+  @Post('bank-reconciliation/matches/:id/confirm')
+  @Roles('accountant', 'admin')
+  @HttpCode(200)
+  confirm(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe('bank match')) id: number) {
+    return this.reconciliation.confirm(actor, id);
+  }
+
+  /** Undoes a proposed or confirmed match; both sides' lines are free again. */
+  @Post('bank-reconciliation/matches/:id/undo')
+  @Roles('accountant', 'admin')
+  @HttpCode(200)
+  undo(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('bank match')) id: number,
+    @Body() dto: UndoMatchDto,
+  ) {
+    return this.reconciliation.undo(actor, id, dto);
+  }
+}

@@ -1,0 +1,361 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { BookPdfWriter } from './book-pdf.writer';
+import {
+  JournalBookHead,
+  JournalBookRow,
+  LedgerBookHead,
+  LedgerBookRow,
+  booksText,
+  ledgerTable,
+  renderJournalBook,
+  renderLedgerBook,
+} from './books.renderer';
+
+// Read back through poppler (pdftotext, pdfinfo). DOCS_SAMPLES_DIR keeps the files, to look at them:
+// DOCS_SAMPLES_DIR=/tmp/books npx jest --selectProjects unit books.renderer
+const OUT_DIR = process.env.DOCS_SAMPLES_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'den-on-books-'));
+
+const header = {
+  unitName: 'UBND tỉnh Lào Cai',
+  fundName: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai',
+  fundCode: 'LC',
+};
+
+/** Rows as the books feature hands them over: an async stream. */
+async function* stream<T>(items: Iterable<T>): AsyncGenerator<T> {
+  for (const item of items) yield await Promise.resolve(item);
+}
+
+async function bytesOf(readable: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of readable)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
+
+function save(bytes: Buffer, name: string): string {
+  const file = path.join(OUT_DIR, name);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+function pagesOf(pdf: Buffer, name: string): string[] {
+  const text = execFileSync('pdftotext', ['-layout', save(pdf, `${name}.pdf`), '-'], { encoding: 'utf8' });
+  return text.split('\f').filter((page) => page.trim() !== '');
+}
+
+/** Pairs of words whose boxes overlap on a page (what a reader would see as text drawn over text). */
+function overlaps(pdf: Buffer, name: string): string[] {
+  const html = execFileSync('pdftotext', ['-bbox', save(pdf, `${name}.pdf`), '-'], { encoding: 'utf8' });
+  const boxes: { page: number; text: string; x0: number; y0: number; x1: number; y1: number }[] = [];
+  let page = 0;
+  for (const line of html.split('\n')) {
+    if (line.includes('<page ')) page++;
+    const m = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)<\/word>/.exec(line);
+    if (m) boxes.push({ page, text: m[5], x0: +m[1], y0: +m[2], x1: +m[3], y1: +m[4] });
+  }
+  const found: string[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i];
+      const b = boxes[j];
+      if (a.page !== b.page) continue;
+      const dx = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+      const dy = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+      if (dx > 0.5 && dy > 1.5) found.push(`p${a.page} "${a.text}" × "${b.text}"`);
+    }
+  }
+  return found;
+}
+
+const cashHead: LedgerBookHead = {
+  kind: 'cash',
+  header,
+  account: '111',
+  accountName: 'Tiền mặt',
+  from: '2023-03-01',
+  to: '2023-04-30',
+};
+
+/** `count` cash gifts over March and April, 100.000 + i đồng each, with month subtotals. */
+function* cashRows(count: number, opening = 5_000_000): Generator<LedgerBookRow> {
+  yield { kind: 'opening', balance: String(opening) };
+  let balance = BigInt(opening);
+  let total = 0n;
+  let month = 0n;
+  for (let i = 0; i < count; i++) {
+    const amount = BigInt(100_000 + i);
+    if (i === Math.floor(count / 2)) {
+      yield {
+        kind: 'month',
+        month: '2023-03',
+        debit: month.toString(),
+        credit: '0',
+        balance: balance.toString(),
+      };
+      month = 0n;
+    }
+    balance += amount;
+    total += amount;
+    month += amount;
+    yield {
+      kind: 'line',
+      date: `2023-${i < count / 2 ? '03' : '04'}-${String((i % 28) + 1).padStart(2, '0')}`,
+      number: i + 1,
+      reference: `PT-2023-${String(i + 1).padStart(6, '0')}`,
+      receiptNo: `PT-2023-${String(i + 1).padStart(6, '0')}`,
+      paymentNo: null,
+      description:
+        i % 5 === 0
+          ? `Thu ủng hộ của hộ gia đình số ${i + 1} thôn Lếch Mông, xã Tả Van, huyện Sa Pa, nộp tiền mặt tại quỹ nhân dịp kỷ niệm ngày Thương binh - Liệt sĩ 27/7`
+          : `Thu ủng hộ số ${i + 1}`,
+      counterAccounts: ['5114'],
+      debit: amount.toString(),
+      credit: '0',
+      balance: balance.toString(),
+      periodDebit: total.toString(),
+      periodCredit: '0',
+    };
+  }
+  yield {
+    kind: 'month',
+    month: '2023-04',
+    debit: month.toString(),
+    credit: '0',
+    balance: balance.toString(),
+  };
+  yield { kind: 'total', debit: total.toString(), credit: '0' };
+  yield { kind: 'closing', balance: balance.toString() };
+}
+
+describe('books renderer', () => {
+  it('reads its wording from templates/documents/books.vi.json', () => {
+    const text = booksText();
+    expect(text.books.general.title).toBe('SỔ CÁI');
+    expect(text.books.cash.title).toBe('SỔ QUỸ TIỀN MẶT');
+    expect(text.books.bank.title).toBe('SỔ TIỀN GỬI NGÂN HÀNG, KHO BẠC');
+    expect(text.books.journal.title).toBe('SỔ NHẬT KÝ CHUNG');
+  });
+
+  describe('a long cash book as PDF', () => {
+    let pdf: Buffer;
+    let pages: string[];
+
+    beforeAll(async () => {
+      pdf = await bytesOf(renderLedgerBook(cashHead, stream(cashRows(120)), 'pdf').stream);
+      pages = pagesOf(pdf, 'cash-book');
+    });
+
+    it('breaks over pages, each with the table header, its number and the carried totals', () => {
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      pages.forEach((page, index) => {
+        expect(page).toContain('Số phiếu thu');
+        expect(page).toContain(`Trang ${index + 1}`);
+        if (index > 0) {
+          expect(page).toContain('SỔ QUỸ TIỀN MẶT – Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai');
+          expect(page).toContain('Số trang trước chuyển sang');
+        }
+        if (index < pages.length - 1) expect(page).toContain('Cộng chuyển sang trang sau');
+      });
+      expect(pages[0]).toContain('Từ ngày 01/03/2023 đến ngày 30/04/2023');
+      const last = pages[pages.length - 1];
+      expect(last).toContain(`Sổ này có ${String(pages.length).padStart(2, '0')} trang`);
+      expect(last).toContain('Ngày mở sổ: 01/03/2023');
+      // 5.000.000 + 120 × 100.000 + (0 + … + 119)
+      expect(last).toContain('17.007.140');
+    });
+
+    it('carries forward exactly what the next page brings forward', () => {
+      for (let index = 0; index < pages.length - 1; index++) {
+        const out = /Cộng chuyển sang trang sau\s+([\d.]+)\s+([\d.]+)/.exec(pages[index]);
+        const into = /Số trang trước chuyển sang\s+([\d.]+)\s+([\d.]+)/.exec(pages[index + 1]);
+        expect(out).not.toBeNull();
+        expect(into?.slice(1)).toEqual(out?.slice(1));
+      }
+    });
+
+    it('draws no text over other text', () => {
+      expect(overlaps(pdf, 'cash-book')).toEqual([]);
+    });
+
+    it('gives the same bytes for the same book', async () => {
+      const again = await bytesOf(renderLedgerBook(cashHead, stream(cashRows(120)), 'pdf').stream);
+      expect(again.equals(pdf)).toBe(true);
+    });
+  });
+
+  it('prints a general ledger with the balance as Số dư Nợ or Số dư Có', async () => {
+    const head: LedgerBookHead = {
+      kind: 'general',
+      header,
+      account: '5111',
+      accountName: 'Thu đóng góp của cơ quan, đơn vị',
+      from: '2023-01-01',
+      to: '2023-01-31',
+    };
+    function* rows(): Generator<LedgerBookRow> {
+      yield { kind: 'opening', balance: '0' };
+      yield {
+        kind: 'line',
+        date: '2023-01-05',
+        number: 1,
+        reference: 'PT-2023-000001',
+        receiptNo: 'PT-2023-000001',
+        paymentNo: null,
+        description: 'Sở Tài chính ủng hộ Quỹ',
+        counterAccounts: ['111'],
+        debit: '0',
+        credit: '55500000000',
+        balance: '-55500000000',
+        periodDebit: '0',
+        periodCredit: '55500000000',
+      };
+      yield {
+        kind: 'line',
+        date: '2023-01-20',
+        number: 2,
+        reference: 'PT-2023-000001',
+        receiptNo: 'PT-2023-000001',
+        paymentNo: null,
+        description: 'Đảo bút toán số 1: ghi trùng',
+        counterAccounts: ['111'],
+        debit: '500000000',
+        credit: '0',
+        balance: '-55000000000',
+        periodDebit: '500000000',
+        periodCredit: '55500000000',
+      };
+      yield { kind: 'total', debit: '500000000', credit: '55500000000' };
+      yield { kind: 'closing', balance: '-55000000000' };
+    }
+    const pdf = await bytesOf(renderLedgerBook(head, stream(rows()), 'pdf').stream);
+    const [page] = pagesOf(pdf, 'general-ledger');
+    for (const expected of [
+      'SỔ CÁI',
+      'Tài khoản: 5111 – Thu đóng góp của cơ quan, đơn vị',
+      'Số dư Nợ',
+      'Số dư Có',
+    ]) {
+      expect(page).toContain(expected);
+    }
+    // A credit balance shows, unsigned, under Số dư Có; the total carries no balance.
+    expect(page).toMatch(/Số dư cuối kỳ\s+55\.000\.000\.000/);
+    expect(page).toMatch(/Cộng phát sinh trong kỳ\s+500\.000\.000\s+55\.500\.000\.000\s*\n/);
+    expect(page).not.toContain('-55');
+    expect(overlaps(pdf, 'general-ledger')).toEqual([]);
+  });
+
+  it("keeps pdfkit's word layout cache small over a long book", () => {
+    const writer = new BookPdfWriter(ledgerTable(cashHead));
+    let largest = 0;
+    for (const row of cashRows(1200)) {
+      if (row.kind !== 'line') continue;
+      writer.add({
+        rows: [
+          {
+            cells: [
+              row.date,
+              String(row.number),
+              row.receiptNo,
+              null,
+              row.description,
+              '5114',
+              row.debit,
+              null,
+              row.balance,
+            ],
+          },
+        ],
+      });
+      largest = Math.max(largest, writer.layoutCacheSize());
+      for (const chunk of writer.drain()) expect(chunk.length).toBeGreaterThan(0);
+    }
+    // 1.200 lines of distinct numbers, amounts and balances: unbounded, the cache would pass 9.000 words; emptied
+    // every ten pages it stays near ten pages' worth.
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThan(3000);
+  });
+
+  it('splits an entry too long for a page, and keeps a short one whole', async () => {
+    const head: JournalBookHead = { header, from: '2023-01-01', to: '2023-12-31' };
+    function* rows(): Generator<JournalBookRow> {
+      const lines = (count: number, amount: number) => [
+        ...Array.from({ length: count }, (_, i) => ({
+          account: '5114',
+          memo: `Nguyễn Văn ${i + 1}`,
+          debit: '0',
+          credit: String(amount),
+        })),
+        { account: '111', memo: null, debit: String(amount * count), credit: '0' },
+      ];
+      yield {
+        kind: 'entry',
+        date: '2023-07-15',
+        number: 1,
+        reference: 'PT-2023-000001',
+        description: 'Thu ủng hộ một ngày lương (bảng kê)',
+        lines: [...lines(80, 300_000)].reverse(),
+        periodDebit: '0',
+        periodCredit: '0',
+      };
+      yield {
+        kind: 'entry',
+        date: '2023-07-16',
+        number: 2,
+        reference: 'PC-2023-000001',
+        description: 'Chi thăm hỏi',
+        lines: [
+          { account: '6113', memo: null, debit: '500000', credit: '0' },
+          { account: '111', memo: null, debit: '0', credit: '500000' },
+        ],
+        periodDebit: '24000000',
+        periodCredit: '24000000',
+      };
+      yield { kind: 'total', debit: '24500000', credit: '24500000', entries: 2 };
+    }
+    const pdf = await bytesOf(renderJournalBook(head, stream(rows()), 'pdf').stream);
+    const pages = pagesOf(pdf, 'journal');
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(pages[0]).toContain('SỔ NHẬT KÝ CHUNG');
+    const last = pages[pages.length - 1];
+    expect(last).toContain('Chi thăm hỏi');
+    expect(last).toContain('24.500.000');
+    expect(overlaps(pdf, 'journal')).toEqual([]);
+  });
+
+  it('refuses a row its columns cannot print, failing the stream', async () => {
+    function* rows(): Generator<LedgerBookRow> {
+      yield { kind: 'opening', balance: '1.5' };
+    }
+    await expect(bytesOf(renderLedgerBook(cashHead, stream(rows()), 'csv').stream)).rejects.toThrow(
+      'Tồn must be whole đồng in digits, got "1.5"',
+    );
+  });
+
+  it('defuses text that a spreadsheet would take for a formula, in CSV', async () => {
+    function* rows(): Generator<LedgerBookRow> {
+      yield { kind: 'opening', balance: '0' };
+      yield {
+        kind: 'line',
+        date: '2023-03-01',
+        number: 1,
+        reference: null,
+        receiptNo: null,
+        paymentNo: null,
+        description: '=HYPERLINK("http://x","y")',
+        counterAccounts: ['5118'],
+        debit: '10',
+        credit: '0',
+        balance: '10',
+        periodDebit: '10',
+        periodCredit: '0',
+      };
+    }
+    const csv = (await bytesOf(renderLedgerBook(cashHead, stream(rows()), 'csv').stream)).toString('utf8');
+    expect(csv).toContain(`,"'=HYPERLINK(""http://x"",""y"")",5118,10,,10\r\n`);
+  });
+});

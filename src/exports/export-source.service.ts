@@ -1,0 +1,360 @@
+import { Injectable } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EntityManager, In } from 'typeorm';
+import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
+import { InvalidRequestError } from '../common/errors';
+import { Money } from '../common/money';
+import { ROOT_DIR } from '../common/paths';
+import { requestContext } from '../common/request-context';
+import { todayInVietnam } from '../common/text';
+import { sql } from '../database/sql';
+import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { Fund } from '../funds/fund.entity';
+import { FundsService } from '../funds/funds.service';
+import { Account, Book, ChainHead, EntrySource } from '../ledger/entities';
+import { JournalQueryService } from '../ledger/journal-query.service';
+import { eliminate, transferEliminations } from '../reports/transfer-eliminations';
+import { addDays } from './dates';
+import type {
+  AccountBalanceRow,
+  BundleTrialBalance,
+  ChainHeadView,
+  ExportAccount,
+  ExportEntry,
+  ExportFund,
+  ExportParameters,
+  ExportPlan,
+} from './export.types';
+
+/** Entries read per query; each page's lines are read with one more. Memory holds one page at a time. */
+export const EXPORT_PAGE_SIZE = 1000;
+
+let generator: string | null = null;
+
+/** "den-on-ledger 0.1.0", from package.json. */
+export function generatorName(): string {
+  if (generator === null) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    generator = `${pkg.name} ${pkg.version}`;
+  }
+  return generator;
+}
+
+interface EntryRow {
+  id: number | string;
+  number: number | string;
+  entry_date: string;
+  description: string;
+  source: EntrySource;
+  source_ref: string | null;
+  reversal_of_id: number | string | null;
+  hash: string;
+}
+
+interface LineRow {
+  entry_id: number | string;
+  account_id: number | string;
+  debit: string;
+  credit: string;
+  memo: string | null;
+}
+
+/**
+ * Where every export reads from. `plan` takes a consistent snapshot of what surrounds the entries (behind the
+ * write lock, for a few small queries); `pages` then streams the entries themselves, page by page, without the
+ * lock, bounded by the snapshot's chain head.
+ */
+@Injectable()
+export class ExportSourceService {
+  /** Entry numbers per page (a test lowers it to watch backpressure with fewer entries). */
+  pageSize = EXPORT_PAGE_SIZE;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly funds: FundsService,
+    private readonly journal: JournalQueryService,
+  ) {}
+
+  /**
+   * Resolves the funds (checking the actor's scope), the range and the balances at both ends. It runs as a
+   * UnitOfWork write so that no posting commits half-way through it; the only row it adds is the audit-log row
+   * that records who exported what (`action`).
+   */
+  async plan(actor: Actor, parameters: ExportParameters, action: string): Promise<ExportPlan> {
+    const problems: string[] = [];
+    if (parameters.from && parameters.to && parameters.from > parameters.to)
+      problems.push('from must not be after to');
+    if (parameters.consolidated && parameters.fund === null)
+      problems.push('consolidated needs a fund: the fund whose group is consolidated');
+    if (problems.length) throw new InvalidRequestError(problems);
+
+    const context = requestContext.get();
+    if (context && context.auditDetails === undefined) context.auditDetails = { ...parameters };
+    const createdAt = nowIso();
+    return this.uow.write(async (tx) => {
+      const funds = await this.resolveFunds(tx, actor, parameters);
+      const fundIds = funds.map((f) => f.id);
+      const head = await tx.findOneOrFail(ChainHead, { where: { id: 1 } });
+      const accounts = await this.accounts(tx, funds);
+      const books = fundIds.length ? await tx.find(Book, { where: { fundId: In(fundIds) } }) : [];
+      const byCode = new Map([...accounts.values()].map((a) => [`${a.fund.id}|${a.code}`, a]));
+
+      const span = await this.span(tx, fundIds);
+      const from = parameters.from;
+      // Without `to`: the last entry's date, but never before `from` (the closing balances follow the opening).
+      const last = span.last !== null && (from === null || span.last >= from) ? span.last : from;
+      const to = parameters.to ?? last ?? todayInVietnam();
+      const entryCount = await this.count(tx, fundIds, from, to);
+
+      const closing: AccountBalanceRow[] = [];
+      const opening: AccountBalanceRow[] = [];
+      const perFund: BundleTrialBalance['funds'] = [];
+      for (const fund of funds) {
+        const balance = await this.journal.trialBalance(tx, [fund.id], to);
+        perFund.push({ fund: fund.code, ...balance });
+        closing.push(...balance.rows.map((r) => balanceRow(byCode, fund, r)));
+        if (from !== null) {
+          const before = await this.journal.trialBalance(tx, [fund.id], addDays(from, -1));
+          opening.push(
+            ...before.rows
+              .filter((r) => !Money.fromStored(r.balance).isZero())
+              .map((r) => balanceRow(byCode, fund, r)),
+          );
+        }
+      }
+
+      let consolidated: BundleTrialBalance['consolidated'] = null;
+      if (parameters.consolidated && parameters.fund !== null) {
+        // The same figures as GET /api/reports/trial-balance?consolidated=true: transfers inside the group removed.
+        const eliminations = await transferEliminations(tx, fundIds, to);
+        consolidated = {
+          fund: parameters.fund,
+          ...eliminate(await this.journal.trialBalance(tx, fundIds, to), eliminations.rows),
+          eliminated: eliminations.rows,
+          eliminatedTransfers: eliminations.transfers,
+        };
+      }
+
+      const firstDate = from ?? (span.first !== null && span.first < to ? span.first : to);
+      return {
+        parameters,
+        from,
+        to,
+        createdAt,
+        generator: generatorName(),
+        funds,
+        chainHead: { hash: head.hash, entryCount: head.entryCount, lastEntryId: head.lastEntryId },
+        entryCount,
+        firstDate,
+        opening,
+        closing,
+        trialBalance: { asOf: to, funds: perFund, consolidated },
+        accounts: [...accounts.values()],
+        lastEntryNumbers: Object.fromEntries(books.map((b) => [b.fundCode, b.lastEntryNo])),
+      };
+    }, action);
+  }
+
+  /**
+   * The plan's entries in pages of at most `pageSize`, fund by fund in the plan's order, each fund's in
+   * entry-number order (the order they were posted in), with their lines. Only entries up to the snapshot's chain
+   * head are read: one posted since is not part of the export.
+   */
+  async *pages(plan: ExportPlan): AsyncGenerator<ExportEntry[]> {
+    const accounts = new Map(plan.accounts.map((a) => [a.id, a]));
+    const lastEntryId = plan.chainHead.lastEntryId ?? 0;
+    for (const fund of plan.funds) {
+      const lastNumber = plan.lastEntryNumbers[fund.code] ?? 0;
+      for (let after = 0; after < lastNumber; after += this.pageSize) {
+        const rows = await this.readPage(
+          fund.id,
+          after,
+          after + this.pageSize,
+          lastEntryId,
+          plan.from,
+          plan.to,
+        );
+        if (rows.length === 0) continue;
+        const lines = await this.readLines(rows.map((r) => Number(r.id)));
+        yield toEntries(fund, rows, lines, accounts);
+      }
+    }
+  }
+
+  /**
+   * A fund's entries numbered after `afterNumber` up to `throughNumber`, within the range. A fund's entry numbers
+   * run 1, 2, 3 … without a gap, so a window of numbers is a page of at most `pageSize` entries, read through the
+   * unique (fund_id, number) index on both databases, whatever the dates. (With `ORDER BY … LIMIT` instead,
+   * PostgreSQL may fetch and sort the rest of the fund for every page.) The dates are compared through substr()
+   * so that no planner picks the date index instead.
+   */
+  readPage(
+    fundId: number,
+    afterNumber: number,
+    throughNumber: number,
+    lastEntryId: number,
+    from: string | null,
+    to: string,
+  ): Promise<EntryRow[]> {
+    return sql<EntryRow>(
+      this.uow.manager,
+      `SELECT e.id, e.number, e.entry_date, e.description, e.source, e.source_ref, e.reversal_of_id, e.hash
+         FROM journal_entries e
+        WHERE e.fund_id = ? AND e.number > ? AND e.number <= ? AND e.id <= ?
+          AND substr(e.entry_date, 1, 10) >= ? AND substr(e.entry_date, 1, 10) <= ?
+        ORDER BY e.number`,
+      [fundId, afterNumber, throughNumber, lastEntryId, from ?? '0000-01-01', to],
+    );
+  }
+
+  private readLines(entryIds: number[]): Promise<LineRow[]> {
+    // Amounts as text: better-sqlite3 would turn an INTEGER into a JavaScript number.
+    return sql<LineRow>(
+      this.uow.manager,
+      `SELECT l.entry_id, l.account_id, CAST(l.debit AS TEXT) AS debit, CAST(l.credit AS TEXT) AS credit, l.memo
+         FROM journal_lines l
+        WHERE l.entry_id IN (${entryIds.map(() => '?').join(', ')})
+        ORDER BY l.entry_id, l.line_no`,
+      entryIds,
+    );
+  }
+
+  private async resolveFunds(
+    tx: EntityManager,
+    actor: Actor,
+    parameters: ExportParameters,
+  ): Promise<ExportFund[]> {
+    let funds: Fund[];
+    if (parameters.fund === null) {
+      funds = (await tx.find(Fund, { order: { code: 'ASC' } })).filter((f) => canSeeFund(actor, f.code));
+    } else {
+      assertFundInScope(actor, parameters.fund);
+      funds = parameters.consolidated
+        ? await this.funds.withDescendants(tx, parameters.fund)
+        : [await this.funds.byCode(tx, parameters.fund)];
+      for (const fund of funds) assertFundInScope(actor, fund.code);
+    }
+    return funds.map((f) => ({ id: f.id, code: f.code, name: f.name }));
+  }
+
+  async checkChainHead(head: ChainHeadView): Promise<string[]> {
+    const manager = this.uow.manager;
+    if (head.lastEntryId === null) return [];
+    const [entry] = await sql<{ hash: string }>(manager, 'SELECT hash FROM journal_entries WHERE id = ?', [
+      head.lastEntryId,
+    ]);
+    if (!entry)
+      return [`entry ${head.lastEntryId}, the last one the bundle holds, is no longer in the books`];
+    const problems: string[] = [];
+    if (entry.hash !== head.hash) {
+      problems.push(
+        `entry ${head.lastEntryId} has the hash ${entry.hash} in the books, the bundle recorded ${head.hash}: ` +
+          'the journal up to it was changed after the bundle was made',
+      );
+    }
+    const [count] = await sql<{ n: number | string }>(
+      manager,
+      'SELECT COUNT(*) AS n FROM journal_entries WHERE id <= ?',
+      [head.lastEntryId],
+    );
+    if (Number(count.n) !== head.entryCount) {
+      problems.push(
+        `the books hold ${Number(count.n)} entries up to entry ${head.lastEntryId}, the bundle recorded ${head.entryCount}`,
+      );
+    }
+    return problems;
+  }
+
+  /** The funds' accounts by id. */
+  private async accounts(tx: EntityManager, funds: ExportFund[]): Promise<Map<number, ExportAccount>> {
+    const fundById = new Map(funds.map((f) => [f.id, f]));
+    const rows = funds.length ? await tx.find(Account, { where: { fundId: In([...fundById.keys()]) } }) : [];
+    return new Map(
+      rows.map((a) => [
+        a.id,
+        { id: a.id, fund: fundById.get(a.fundId) as ExportFund, code: a.code, name: a.nameVi, type: a.type },
+      ]),
+    );
+  }
+
+  /** The first and last entry dates of the funds. */
+  private async span(
+    tx: EntityManager,
+    fundIds: number[],
+  ): Promise<{ first: string | null; last: string | null }> {
+    if (fundIds.length === 0) return { first: null, last: null };
+    const [row] = await sql<{ first: string | null; last: string | null }>(
+      tx,
+      `SELECT MIN(entry_date) AS first, MAX(entry_date) AS last FROM journal_entries
+        WHERE fund_id IN (${fundIds.map(() => '?').join(', ')})`,
+      fundIds,
+    );
+    return { first: row.first, last: row.last };
+  }
+
+  private async count(
+    tx: EntityManager,
+    fundIds: number[],
+    from: string | null,
+    to: string,
+  ): Promise<number> {
+    if (fundIds.length === 0) return 0;
+    const [row] = await sql<{ n: number | string }>(
+      tx,
+      `SELECT COUNT(*) AS n FROM journal_entries
+        WHERE fund_id IN (${fundIds.map(() => '?').join(', ')}) AND entry_date >= ? AND entry_date <= ?`,
+      [...fundIds, from ?? '0000-01-01', to],
+    );
+    return Number(row.n);
+  }
+}
+
+function balanceRow(
+  byCode: Map<string, ExportAccount>,
+  fund: ExportFund,
+  row: { account: string; debit: string; credit: string; balance: string },
+): AccountBalanceRow {
+  const account = byCode.get(`${fund.id}|${row.account}`);
+  if (!account) throw new Error(`fund ${fund.code} has balances on an unknown account ${row.account}`);
+  return { account, debit: row.debit, credit: row.credit, balance: row.balance };
+}
+
+function toEntries(
+  fund: ExportFund,
+  rows: EntryRow[],
+  lines: LineRow[],
+  accounts: Map<number, ExportAccount>,
+): ExportEntry[] {
+  const linesOf = new Map<number, LineRow[]>();
+  for (const line of lines) {
+    const id = Number(line.entry_id);
+    const list = linesOf.get(id);
+    if (list) list.push(line);
+    else linesOf.set(id, [line]);
+  }
+  return rows.map((r) => ({
+    id: Number(r.id),
+    fund,
+    number: Number(r.number),
+    date: r.entry_date,
+    description: r.description,
+    source: r.source,
+    sourceRef: r.source_ref,
+    reversalOf: r.reversal_of_id === null ? null : Number(r.reversal_of_id),
+    hash: r.hash,
+    lines: (linesOf.get(Number(r.id)) ?? []).map((l) => {
+      const account = accounts.get(Number(l.account_id));
+      if (!account) throw new Error(`entry ${r.id} has a line on account ${l.account_id} of another fund`);
+      return {
+        account,
+        debit: Money.fromStored(l.debit).toString(),
+        credit: Money.fromStored(l.credit).toString(),
+        memo: l.memo,
+      };
+    }),
+  }));
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { Writable } from 'node:stream';
+import type { Actor } from '../common/actor';
+import { BundleManifest, writeBundle } from './bundle';
+import { ExportSourceService } from './export-source.service';
+import type { ChainHeadView, ExportFormat, ExportParameters, ExportPlan } from './export.types';
+import { FORMATS } from './formats';
+
+export type ExportProgress = (entries: number, total: number) => void;
+
+/** The auditor exports: the journal in one format, or the audit bundle of all of them. */
+@Injectable()
+export class ExportsService {
+  constructor(private readonly source: ExportSourceService) {}
+
+  /** The snapshot an export runs on; checks the parameters and the actor's funds (400, 403, 404). */
+  plan(actor: Actor, parameters: ExportParameters, what: string): Promise<ExportPlan> {
+    return this.source.plan(actor, parameters, `export ${what}`);
+  }
+
+  /**
+   * Streams the journal into `out` and ends it. On failure `out` is destroyed, so that a reader never takes a
+   * truncated file for a whole one.
+   */
+  async writeJournal(
+    plan: ExportPlan,
+    format: ExportFormat,
+    out: Writable,
+    onProgress?: ExportProgress,
+  ): Promise<void> {
+    const writer = FORMATS[format].writer(plan, out);
+    try {
+      await writer.begin();
+      let done = 0;
+      for await (const page of this.source.pages(plan)) {
+        await writer.write(page);
+        done += page.length;
+        onProgress?.(done, plan.entryCount);
+      }
+      await writer.finish();
+    } catch (error) {
+      out.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+  }
+
+  /** Streams the audit bundle (a zip) into `out`. */
+  writeBundle(plan: ExportPlan, out: Writable, onProgress?: ExportProgress): Promise<BundleManifest> {
+    return writeBundle(plan, this.source.pages(plan), out, onProgress);
+  }
+
+  /**
+   * Compares a bundle's chain head with the books: the entry it ends at must still carry the same hash, with the
+   * same number of entries up to it. Each entry's hash covers every entry before it, so together with `verify`
+   * (which recomputes the chain) this proves the books up to that entry are the ones the bundle was made from,
+   * even against someone who rewrote the whole chain and its head row. Returns the problems; none when it holds.
+   */
+  checkChainHead(head: ChainHeadView): Promise<string[]> {
+    return this.source.checkChainHead(head);
+  }
+
+  /** `journal-LC-2023-01-01-2023-12-31.hledger`, `audit-bundle-LC-start-2023-12-31.zip`. */
+  fileName(plan: ExportPlan, stem: string, extension: string): string {
+    const fund =
+      plan.parameters.fund === null
+        ? 'all'
+        : `${plan.parameters.fund}${plan.parameters.consolidated ? '-group' : ''}`;
+    return `${stem}-${fund}-${plan.from ?? 'start'}-${plan.to}.${extension}`;
+  }
+}

@@ -1,0 +1,303 @@
+import type { EntityManager } from 'typeorm';
+import { sql, sumDong } from '../database/sql';
+import type { Fund } from '../funds/fund.entity';
+import type { AccountType } from '../ledger/entities';
+import { JournalQueryService } from '../ledger/journal-query.service';
+import {
+  dayBefore,
+  FUND_LEVEL_KEYS,
+  FundLevelKey,
+  minusTurnovers,
+  sumTurnovers,
+  Turnovers,
+  turnoversOf,
+} from './statement-figures';
+import { transferEliminationsByFund } from './transfer-eliminations';
+
+/** The funds a report covers: one fund, or a fund and every fund below it (consolidated). */
+export interface ReportScope {
+  root: Fund;
+  funds: Fund[];
+  consolidated: boolean;
+}
+
+/** What the books hold up to a day, net of the eliminations of a consolidation. */
+export interface Cumulative {
+  total: Turnovers;
+  /** The same, split by the level of the fund whose books hold it (only when asked for). */
+  byLevel: Map<FundLevelKey, Turnovers> | null;
+  /** Transfers inside the group dated on or before the day (0 for one fund). */
+  eliminatedTransfers: number;
+  /** The turnover removed by the eliminations (empty for one fund). */
+  eliminated: Turnovers;
+  /** What the funds' own books hold: total + eliminated. */
+  raw: Turnovers;
+}
+
+type Eliminations = Awaited<ReturnType<typeof transferEliminationsByFund>>;
+
+/** Lines of closing entries, by calendar year and fund level. */
+export interface ClosingLines {
+  year: number;
+  level: FundLevelKey;
+  turnover: Turnovers;
+}
+
+/** Paid payouts: distinct households per purpose, in a year or over the whole range. */
+export interface HouseholdCounts {
+  byPurpose: Map<string, number>;
+  /** Distinct households over every purpose. */
+  all: number;
+}
+
+/**
+ * Reads what a statement needs from the stored balances, for one scope, remembering each cumulative
+ * balance it has read (a statement split by year reads each year end once). Create one per request: it holds
+ * no lock and no transaction, and a later request must see later postings.
+ */
+export class PeriodReader {
+  private readonly cumulatives = new Map<string, Promise<Cumulative>>();
+  private readonly closings = new Map<string, Promise<ClosingLines[]>>();
+  private readonly eliminationReads = new Map<string, Promise<Eliminations>>();
+  private types: Promise<Map<string, AccountType>> | null = null;
+  readonly ids: number[];
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly journal: JournalQueryService,
+    readonly scope: ReportScope,
+  ) {
+    this.ids = scope.funds.map((f) => f.id);
+  }
+
+  private get marks(): string {
+    return this.ids.map(() => '?').join(', ');
+  }
+
+  /** Cumulative turnover up to `asOf` (inclusive); split by level when `byLevel` (a consolidation). */
+  cumulative(asOf: string, byLevel = false): Promise<Cumulative> {
+    const split = byLevel && this.scope.consolidated;
+    const key = `${asOf}|${split}`;
+    // A split reading holds the total too.
+    let result = this.cumulatives.get(key) ?? (split ? undefined : this.cumulatives.get(`${asOf}|true`));
+    if (!result) {
+      result = this.readCumulative(asOf, split);
+      this.cumulatives.set(key, result);
+    }
+    return result;
+  }
+
+  /** The transfers a consolidation removes as of `asOf`, per fund (none for one fund). */
+  eliminations(asOf: string): Promise<Eliminations> {
+    if (!this.scope.consolidated) return Promise.resolve({ transfers: 0, rows: [] });
+    let result = this.eliminationReads.get(asOf);
+    if (!result) {
+      result = transferEliminationsByFund(this.manager, this.ids, asOf);
+      this.eliminationReads.set(asOf, result);
+    }
+    return result;
+  }
+
+  private async readCumulative(asOf: string, split: boolean): Promise<Cumulative> {
+    // Eliminations first: entries are never deleted, so a transfer committed in between is at worst left in,
+    // never removed from a balance that does not hold it yet (as in the trial balance). A merger's handover
+    // pair inside the group (merger-eliminations.ts) needs no removal here: it touches neither receipts nor
+    // disbursements, and its cash and bank legs cancel out within the group's balance.
+    const eliminations = await this.eliminations(asOf);
+    const eliminated = turnoversOf(eliminations.rows);
+    if (!split) {
+      const raw = turnoversOf((await this.journal.trialBalance(this.manager, this.ids, asOf)).rows);
+      return {
+        total: minusTurnovers(raw, eliminated),
+        byLevel: null,
+        eliminatedTransfers: eliminations.transfers,
+        eliminated,
+        raw,
+      };
+    }
+    const levelOf = new Map(this.scope.funds.map((f) => [f.id, f.level]));
+    const byLevel = new Map<FundLevelKey, Turnovers>();
+    const raws: Turnovers[] = [];
+    for (const level of FUND_LEVEL_KEYS) {
+      const ids = this.scope.funds.filter((f) => f.level === level).map((f) => f.id);
+      if (ids.length === 0) continue;
+      const raw = turnoversOf((await this.journal.trialBalance(this.manager, ids, asOf)).rows);
+      const removed = turnoversOf(eliminations.rows.filter((row) => levelOf.get(row.fundId) === level));
+      raws.push(raw);
+      byLevel.set(level, minusTurnovers(raw, removed));
+    }
+    return {
+      total: sumTurnovers(byLevel.values()),
+      byLevel,
+      eliminatedTransfers: eliminations.transfers,
+      eliminated,
+      raw: sumTurnovers(raws),
+    };
+  }
+
+  /**
+   * The cumulative turnover (net of eliminations) at each of `yearEnds` — 31 December of consecutive years,
+   * ascending — for a range starting on `firstDay`. Rather than one trial balance per year, the stored monthly
+   * rows of each year are added, in one pass over the range's months, onto the cumulative turnover of the day
+   * before `firstDay` (when that day ends a month; otherwise onto a trial balance at the first year end).
+   * Stored rows equal the lines (invariant 4), so both ways give the same figures.
+   */
+  async cumulativeAtYearEnds(firstDay: string, yearEnds: string[]): Promise<Map<string, Turnovers>> {
+    const result = new Map<string, Turnovers>();
+    if (yearEnds.length === 0) return result;
+    let base: Cumulative;
+    let remaining = yearEnds;
+    let startPeriod = firstDay.slice(0, 7);
+    if (firstDay.endsWith('-01')) {
+      base = await this.cumulative(dayBefore(firstDay));
+    } else {
+      base = await this.cumulative(yearEnds[0]);
+      result.set(yearEnds[0], base.total);
+      remaining = yearEnds.slice(1);
+      startPeriod = `${String(Number(yearEnds[0].slice(0, 4)) + 1).padStart(4, '0')}-01`;
+    }
+    if (remaining.length === 0) return result;
+    const stored = await this.storedTurnoverByYear(startPeriod, remaining[remaining.length - 1].slice(0, 7));
+    let raw = base.raw;
+    for (const end of remaining) {
+      raw = sumTurnovers([raw, stored.get(Number(end.slice(0, 4))) ?? new Map()]);
+      result.set(end, minusTurnovers(raw, turnoversOf((await this.eliminations(end)).rows)));
+    }
+    return result;
+  }
+
+  /** The stored monthly turnover of the periods fromPeriod..toPeriod (YYYY-MM), summed per calendar year. */
+  private async storedTurnoverByYear(fromPeriod: string, toPeriod: string): Promise<Map<number, Turnovers>> {
+    const rows = await sql<{ year: string; code: string; debit: string; credit: string }>(
+      this.manager,
+      `SELECT SUBSTR(b.period, 1, 4) AS year, a.code AS code,
+              ${sumDong('b.debit')} AS debit, ${sumDong('b.credit')} AS credit
+         FROM account_balances b JOIN accounts a ON a.id = b.account_id
+        WHERE b.fund_id IN (${this.marks}) AND b.period >= ? AND b.period <= ?
+        GROUP BY SUBSTR(b.period, 1, 4), a.code`,
+      [...this.ids, fromPeriod, toPeriod],
+    );
+    const result = new Map<number, Turnovers>();
+    for (const row of rows) {
+      const year = Number(row.year);
+      result.set(
+        year,
+        sumTurnovers([result.get(year) ?? new Map(), turnoversOf([{ account: row.code, ...row }])]),
+      );
+    }
+    return result;
+  }
+
+  /**
+   * The lines of year-end closing and merger entries (source `closing`) dated from..to, and of reversals of
+   * them (a reopened year), by year and level. There are a few per fund and year; the scan walks the entries
+   * of the range through ix_entries_fund_date.
+   */
+  closingLines(from: string, to: string): Promise<ClosingLines[]> {
+    const key = `${from}|${to}`;
+    let result = this.closings.get(key);
+    if (!result) {
+      result = this.readClosingLines(from, to);
+      this.closings.set(key, result);
+    }
+    return result;
+  }
+
+  private async readClosingLines(from: string, to: string): Promise<ClosingLines[]> {
+    const rows = await sql<{
+      year: string;
+      level: FundLevelKey;
+      code: string;
+      debit: string;
+      credit: string;
+    }>(
+      this.manager,
+      `SELECT SUBSTR(e.entry_date, 1, 4) AS year, f.level AS level, a.code AS code,
+              ${sumDong('l.debit')} AS debit, ${sumDong('l.credit')} AS credit
+         FROM journal_entries e
+         JOIN funds f ON f.id = e.fund_id
+         JOIN journal_lines l ON l.entry_id = e.id
+         JOIN accounts a ON a.id = l.account_id
+        WHERE e.fund_id IN (${this.marks}) AND e.entry_date >= ? AND e.entry_date <= ?
+          AND (e.source = 'closing'
+               OR (e.source = 'reversal' AND EXISTS (
+                     SELECT 1 FROM journal_entries c WHERE c.id = e.reversal_of_id AND c.source = 'closing')))
+        GROUP BY SUBSTR(e.entry_date, 1, 4), f.level, a.code`,
+      [...this.ids, from, to],
+    );
+    const groups = new Map<string, ClosingLines>();
+    for (const row of rows) {
+      const key = `${row.year}|${row.level}`;
+      const group = groups.get(key) ?? { year: Number(row.year), level: row.level, turnover: new Map() };
+      group.turnover = sumTurnovers([group.turnover, turnoversOf([{ account: row.code, ...row }])]);
+      groups.set(key, group);
+    }
+    return [...groups.values()];
+  }
+
+  /** Account types by code over the scope's charts (an account added in one fund only still counts). */
+  accountTypes(): Promise<Map<string, AccountType>> {
+    this.types ??= sql<{ code: string; type: AccountType }>(
+      this.manager,
+      `SELECT a.code, MIN(a.type) AS type FROM accounts a WHERE a.fund_id IN (${this.marks}) GROUP BY a.code`,
+      this.ids,
+    ).then((rows) => new Map(rows.map((r) => [r.code, r.type])));
+    return this.types;
+  }
+
+  /**
+   * The condition on `disbursements d` (with `journal_entries re` joined on its reversal) of a payout that
+   * supported a household in from..to: paid on a day of the range, and not reversed by then (a payout reversed
+   * after `to` still stood at `to`, as its amount does in the period's turnover).
+   */
+  paidInRange(from: string, to: string): { text: string; params: unknown[] } {
+    return {
+      text: `d.fund_id IN (${this.marks}) AND d.payment_date >= ? AND d.payment_date <= ?
+             AND (d.status = 'paid' OR (d.status = 'reversed' AND re.entry_date > ?))`,
+      params: [...this.ids, from, to, to],
+    };
+  }
+
+  /** Distinct households with a paid payout in from..to: per purpose, and over all purposes. */
+  async households(from: string, to: string, purposes?: readonly string[]): Promise<HouseholdCounts> {
+    const paid = this.paidInRange(from, to);
+    const only = purposes ? ` AND d.purpose IN (${purposes.map(() => '?').join(', ') || "''"})` : '';
+    const params = [...paid.params, ...(purposes ?? [])];
+    const base = `FROM disbursements d LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
+                  WHERE ${paid.text}${only}`;
+    const perPurpose = await sql<{ purpose: string; n: string | number }>(
+      this.manager,
+      `SELECT d.purpose AS purpose, COUNT(DISTINCT d.beneficiary_id) AS n ${base} GROUP BY d.purpose`,
+      params,
+    );
+    const [all] = await sql<{ n: string | number }>(
+      this.manager,
+      `SELECT COUNT(DISTINCT d.beneficiary_id) AS n ${base}`,
+      params,
+    );
+    return { byPurpose: new Map(perPurpose.map((r) => [r.purpose, Number(r.n)])), all: Number(all.n) };
+  }
+
+  /** The same counts, per calendar year of the payment date. */
+  async householdsByYear(from: string, to: string): Promise<Map<number, HouseholdCounts>> {
+    const paid = this.paidInRange(from, to);
+    const base = `FROM disbursements d LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
+                  WHERE ${paid.text}`;
+    const perPurpose = await sql<{ year: string; purpose: string; n: string | number }>(
+      this.manager,
+      `SELECT SUBSTR(d.payment_date, 1, 4) AS year, d.purpose AS purpose, COUNT(DISTINCT d.beneficiary_id) AS n
+         ${base} GROUP BY SUBSTR(d.payment_date, 1, 4), d.purpose`,
+      paid.params,
+    );
+    const all = await sql<{ year: string; n: string | number }>(
+      this.manager,
+      `SELECT SUBSTR(d.payment_date, 1, 4) AS year, COUNT(DISTINCT d.beneficiary_id) AS n
+         ${base} GROUP BY SUBSTR(d.payment_date, 1, 4)`,
+      paid.params,
+    );
+    const result = new Map<number, HouseholdCounts>();
+    for (const row of all) result.set(Number(row.year), { byPurpose: new Map(), all: Number(row.n) });
+    for (const row of perPurpose) result.get(Number(row.year))?.byPurpose.set(row.purpose, Number(row.n));
+    return result;
+  }
+}

@@ -1,0 +1,192 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/actor';
+import { Money } from '../common/money';
+import { openDatabase } from '../database/data-source';
+import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { Fund, FundLevel } from '../funds/fund.entity';
+import { FundsService } from '../funds/funds.service';
+import { BooksService } from '../ledger/books.service';
+import type { EntrySource } from '../ledger/entities';
+import { JournalQueryService } from '../ledger/journal-query.service';
+import { PostingService } from '../ledger/posting.service';
+import { TransfersService } from '../transfers/transfers.service';
+import { ClaimEntryItem, ReconciliationService } from './reconciliation.service';
+import { StatementService } from './statement.service';
+
+const ADMIN: Actor = { userId: 1, username: 'admin', role: 'admin', fundScope: null };
+
+/**
+ * The drill-down lists exactly the entries behind a claim's figure: what each adds sums to the figure, over
+ * closes, eliminated transfers, and a transfer whose elimination completes inside the period.
+ */
+describe('reconciliation drill-down', () => {
+  let dataSource: DataSource;
+  let uow: UnitOfWork;
+  let reconciliation: ReconciliationService;
+  let dir: string;
+  const posting = new PostingService();
+
+  const newFund = (code: string, level: FundLevel, parentId: number | null = null) =>
+    uow.write(async (tx) => {
+      const fund = await tx.save(
+        tx.create(Fund, {
+          code,
+          name: `Quỹ ${code}`,
+          unitName: null,
+          level,
+          parentId,
+          validFrom: null,
+          validTo: null,
+          status: 'active',
+          createdAt: nowIso(),
+        }),
+      );
+      await new BooksService().open(tx, fund.id, code);
+      return fund.id;
+    });
+  const post = (
+    fundCode: string,
+    date: string,
+    lines: [string, number, number][],
+    source: EntrySource = 'manual',
+  ) =>
+    uow.write((tx) =>
+      posting.post(tx, {
+        fundCode,
+        date,
+        description: `${source} ${date}`,
+        source,
+        postedBy: 'tester',
+        lines: lines.map(([account, debit, credit]) =>
+          debit ? { account, debit: Money.parse(debit) } : { account, credit: Money.parse(credit) },
+        ),
+      }),
+    );
+  const reverse = (entryId: number, date: string) =>
+    uow.write((tx) => posting.reverse(tx, entryId, { date, reason: 'nhầm', postedBy: 'tester' }));
+
+  beforeAll(async () => {
+    dataSource = await openDatabase({ type: 'sqlite', path: ':memory:' });
+    uow = new UnitOfWork(dataSource);
+    const transfers = new TransfersService(uow, posting);
+    const statements = new StatementService(
+      uow,
+      new FundsService(uow, new BooksService()),
+      new JournalQueryService(),
+    );
+    reconciliation = new ReconciliationService(uow, statements);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claims-'));
+    reconciliation.claimsDir = dir;
+
+    const province = await newFund('P', 'province');
+    await newFund('C', 'commune', province);
+    await post('P', '2022-01-10', [
+      ['112', 10_000, 0],
+      ['5111', 0, 10_000],
+    ]);
+    const moved = await transfers.create(ADMIN, {
+      fromFund: 'P',
+      toFund: 'C',
+      amount: 2_000,
+      date: '2022-06-01',
+      method: 'bank',
+    });
+    await reverse(moved.fromEntryId, '2022-12-20');
+    await reverse(moved.toEntryId, '2023-01-10');
+    await transfers.create(ADMIN, {
+      fromFund: 'P',
+      toFund: 'C',
+      amount: 1_500,
+      date: '2023-03-01',
+      method: 'bank',
+    });
+    await post('C', '2023-03-02', [
+      ['6112', 900, 0],
+      ['112', 0, 900],
+    ]);
+    await post('P', '2023-05-01', [
+      ['111', 600, 0],
+      ['5113', 0, 600],
+    ]);
+    await post(
+      'P',
+      '2023-12-31',
+      [
+        ['5111', 10_000, 0],
+        ['5113', 600, 0],
+        ['431', 0, 10_600],
+      ],
+      'closing',
+    );
+    const claim = (metric: string, consolidated = true) => ({
+      label: metric,
+      fund: 'P',
+      from: '2023-01-01',
+      to: '2023-12-31',
+      consolidated,
+      metric,
+      value: '0',
+      qualifier: 'exactly',
+    });
+    fs.writeFileSync(
+      path.join(dir, 'books.json'),
+      JSON.stringify({
+        title: 't',
+        source: 't',
+        claims: [
+          claim('receipts_total'),
+          claim('disbursements_total'),
+          claim('closing_balance'),
+          claim('receipts_total', false),
+        ],
+      }),
+    );
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await dataSource.destroy();
+  });
+
+  it('lists entries whose amounts add up to each figure', async () => {
+    const report = await reconciliation.reconcile(ADMIN, 'books');
+    expect(report.claims.map((c) => [c.metric, c.consolidated, c.actual])).toEqual([
+      ['receipts_total', true, '600'],
+      // 900 paid by the commune, and the 2.000 the group "gave back" in 2022 returns to 2023 (see the
+      // statement spec: the elimination of that transfer completes in 2023).
+      ['disbursements_total', true, '2900'],
+      ['closing_balance', true, '9700'],
+      ['receipts_total', false, '600'],
+    ]);
+    for (const [index, claim] of report.claims.entries()) {
+      const all = await reconciliation.entries(ADMIN, 'books', index, 1, 500);
+      const items = all.items as ClaimEntryItem[];
+      expect([claim.metric, all.sum]).toEqual([claim.metric, claim.actual]);
+      expect(Money.sum(items.map((i) => Money.fromStored(i.amount))).toString()).toBe(claim.actual);
+      expect(items).toHaveLength(all.total);
+      expect(items.map((i) => i.source)).not.toContain('closing');
+    }
+  });
+
+  it('names the transfer whose elimination completed in the period', async () => {
+    const disbursements = await reconciliation.entries(ADMIN, 'books', 1, 1, 500);
+    const items = disbursements.items as ClaimEntryItem[];
+    expect(items.map((i) => [i.date, i.source, i.amount, i.eliminatedInPeriod ?? false])).toEqual([
+      ['2022-12-20', 'reversal', '2000', true],
+      ['2023-03-02', 'manual', '900', false],
+    ]);
+    // Not consolidated: the fund's own transfers are its own receipts and disbursements.
+    const own = await reconciliation.entries(ADMIN, 'books', 3, 1, 500);
+    expect(own.total).toBe(1);
+  });
+
+  it('pages, and answers 404 for a claim that does not exist', async () => {
+    const first = await reconciliation.entries(ADMIN, 'books', 2, 1, 2);
+    const second = await reconciliation.entries(ADMIN, 'books', 2, 2, 2);
+    expect(first.items).toHaveLength(2);
+    expect(first.total).toBe(second.total);
+    await expect(reconciliation.entries(ADMIN, 'books', 4, 1, 10)).rejects.toThrow('claim 4 does not exist');
+  });
+});

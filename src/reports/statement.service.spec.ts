@@ -1,0 +1,233 @@
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/actor';
+import { Money } from '../common/money';
+import { openDatabase } from '../database/data-source';
+import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { Fund, FundLevel } from '../funds/fund.entity';
+import { FundsService } from '../funds/funds.service';
+import { BooksService } from '../ledger/books.service';
+import type { EntrySource } from '../ledger/entities';
+import { JournalQueryService } from '../ledger/journal-query.service';
+import { PostingService } from '../ledger/posting.service';
+import { TransfersService } from '../transfers/transfers.service';
+import { StatementReport, StatementService } from './statement.service';
+
+const ADMIN: Actor = { userId: 1, username: 'admin', role: 'admin', fundScope: null };
+
+/**
+ * The statement's turnover arithmetic against real books (SQLite in memory), posted through the posting
+ * path: year-end closes added back (and a reopening not counted twice), transfers inside a group eliminated,
+ * and periods that add up.
+ */
+describe('statement turnover', () => {
+  let dataSource: DataSource;
+  let uow: UnitOfWork;
+  let transfers: TransfersService;
+  let statements: StatementService;
+  const posting = new PostingService();
+
+  const newFund = (code: string, level: FundLevel, parentId: number | null = null) =>
+    uow.write(async (tx) => {
+      const fund = await tx.save(
+        tx.create(Fund, {
+          code,
+          name: `Quỹ ${code}`,
+          unitName: null,
+          level,
+          parentId,
+          validFrom: null,
+          validTo: null,
+          status: 'active',
+          createdAt: nowIso(),
+        }),
+      );
+      await new BooksService().open(tx, fund.id, code);
+      return fund.id;
+    });
+  const post = (
+    fundCode: string,
+    date: string,
+    lines: [string, number, number][],
+    source: EntrySource = 'manual',
+  ) =>
+    uow.write((tx) =>
+      posting.post(tx, {
+        fundCode,
+        date,
+        description: `${source} ${date}`,
+        source,
+        postedBy: 'tester',
+        lines: lines.map(([account, debit, credit]) =>
+          debit ? { account, debit: Money.parse(debit) } : { account, credit: Money.parse(credit) },
+        ),
+      }),
+    );
+  const reverse = (entryId: number, date: string) =>
+    uow.write((tx) => posting.reverse(tx, entryId, { date, reason: 'mở lại', postedBy: 'tester' }));
+  const transfer = (fromFund: string, toFund: string, amount: number, date: string) =>
+    transfers.create(ADMIN, { fromFund, toFund, amount, date, method: 'bank' });
+  const statement = (fund: string, from: string, to: string, consolidated = false) =>
+    statements.statement(ADMIN, fund, from, to, consolidated);
+  const figures = (s: StatementReport) => ({
+    opening: s.openingBalance,
+    receipts: s.receipts.total,
+    disbursements: s.disbursements.total,
+    closing: s.closingBalance,
+  });
+
+  beforeEach(async () => {
+    dataSource = await openDatabase({ type: 'sqlite', path: ':memory:' });
+    uow = new UnitOfWork(dataSource);
+    transfers = new TransfersService(uow, posting);
+    const books = new BooksService();
+    statements = new StatementService(uow, new FundsService(uow, books), new JournalQueryService());
+    const province = await newFund('P', 'province');
+    await newFund('C', 'commune', province);
+    await newFund('Q', 'province');
+  });
+  afterEach(() => dataSource.destroy());
+
+  it('adds back a year-end close, and counts a reopened year once', async () => {
+    await post('P', '2022-03-01', [
+      ['112', 1_000, 0],
+      ['5111', 0, 1_000],
+    ]);
+    await post('P', '2022-06-01', [
+      ['6113', 300, 0],
+      ['112', 0, 300],
+    ]);
+    const close = await post(
+      'P',
+      '2022-12-31',
+      [
+        ['5111', 1_000, 0],
+        ['6113', 0, 300],
+        ['431', 0, 700],
+      ],
+      'closing',
+    );
+    const year = await statement('P', '2022-01-01', '2022-12-31');
+    expect(figures(year)).toEqual({ opening: '0', receipts: '1000', disbursements: '300', closing: '700' });
+    expect(year.closingAddedBack).toEqual({ receipts: '1000', disbursements: '300' });
+    expect(year.otherMovements).toBe('0');
+
+    // 2023: a close dated before the period is on both sides of the subtraction.
+    await post('P', '2023-02-01', [
+      ['111', 50, 0],
+      ['5114', 0, 50],
+    ]);
+    expect(figures(await statement('P', '2023-01-01', '2023-12-31'))).toEqual({
+      opening: '700',
+      receipts: '50',
+      disbursements: '0',
+      closing: '750',
+    });
+
+    // The year is reopened (the close reversed, dated in 2023) and closed again: 2022 and 2023 stay as they were.
+    await reverse(close.id, '2023-01-05');
+    await post(
+      'P',
+      '2023-01-06',
+      [
+        ['5111', 1_000, 0],
+        ['6113', 0, 300],
+        ['431', 0, 700],
+      ],
+      'closing',
+    );
+    expect(figures(await statement('P', '2023-01-01', '2023-12-31'))).toMatchObject({
+      receipts: '50',
+      disbursements: '0',
+    });
+    const both = await statement('P', '2022-01-01', '2023-12-31');
+    expect(figures(both)).toEqual({ opening: '0', receipts: '1050', disbursements: '300', closing: '750' });
+    expect(both.years?.map((y) => [y.year, y.receipts, y.disbursements])).toEqual([
+      [2022, '1000', '300'],
+      [2023, '50', '0'],
+    ]);
+  });
+
+  it('eliminates transfers inside the group, keeps those leaving it, and splits receipts by level', async () => {
+    await post('P', '2023-01-10', [
+      ['112', 10_000, 0],
+      ['5112', 0, 10_000],
+    ]);
+    await post('C', '2023-01-11', [
+      ['111', 500, 0],
+      ['5114', 0, 500],
+    ]);
+    await transfer('P', 'C', 3_000, '2023-02-01');
+    await transfer('P', 'Q', 1_000, '2023-02-02');
+    const reversed = await transfer('P', 'C', 700, '2023-03-01');
+    await reverse(reversed.fromEntryId, '2023-03-05');
+    await reverse(reversed.toEntryId, '2023-03-06');
+    const s = await statement('P', '2023-01-01', '2023-12-31', true);
+    expect(figures(s)).toEqual({ opening: '0', receipts: '10500', disbursements: '1000', closing: '9500' });
+    expect(s.receipts.byLevel).toEqual({ central: '0', province: '10000', district: '0', commune: '500' });
+    expect(s.disbursements.byPurpose.transfer.amount).toBe('1000');
+    expect(s.eliminated).toEqual({ transfers: 2, receipts: '3000', disbursements: '3000' });
+
+    // The funds' own statements show every transfer; their sum less the eliminated ones is the group's.
+    const own = [
+      await statement('P', '2023-01-01', '2023-12-31'),
+      await statement('C', '2023-01-01', '2023-12-31'),
+    ];
+    expect(own.map((o) => o.receipts.total)).toEqual(['10000', '3500']);
+    expect(own.map((o) => o.disbursements.total)).toEqual(['4000', '0']);
+  });
+
+  it('adds up: the years of a range make the range, even when a transfer is undone across the year end', async () => {
+    await post('P', '2022-01-10', [
+      ['112', 10_000, 0],
+      ['5111', 0, 10_000],
+    ]);
+    const moved = await transfer('P', 'C', 2_000, '2022-06-01');
+    // The sender reverses before the year end, the receiver only after it.
+    await reverse(moved.fromEntryId, '2022-12-20');
+    await reverse(moved.toEntryId, '2023-01-10');
+    await post('C', '2023-01-20', [
+      ['112', 500, 0],
+      ['5118', 0, 500],
+    ]);
+    await post('C', '2023-02-01', [
+      ['6112', 400, 0],
+      ['112', 0, 400],
+    ]);
+    await post('P', '2023-05-01', [
+      ['112', 600, 0],
+      ['5113', 0, 600],
+    ]);
+
+    const range = await statement('P', '2022-01-01', '2023-12-31', true);
+    expect(figures(range)).toEqual({
+      opening: '0',
+      receipts: '11100',
+      disbursements: '400',
+      closing: '10700',
+    });
+    const years = range.years ?? [];
+    const sum = (values: string[]) => Money.sum(values.map((v) => Money.fromStored(v))).toString();
+    expect(sum(years.map((y) => y.receipts))).toBe(range.receipts.total);
+    expect(sum(years.map((y) => y.disbursements))).toBe(range.disbursements.total);
+    // At the end of 2022 only the sender's reversal is in: the group briefly holds the 2.000 twice, which its
+    // 2022 shows as a negative transfer out, and its 2023 takes back when the receiver's reversal completes.
+    expect(years.map((y) => [y.receipts, y.disbursements, y.closingBalance])).toEqual([
+      ['10000', '-2000', '12000'],
+      ['1100', '2400', '10700'],
+    ]);
+    // A range from the middle of a month reads its first year end as a trial balance instead.
+    const midMonth = await statement('P', '2022-05-15', '2023-12-31', true);
+    for (const year of [...years, ...(midMonth.years ?? [])]) {
+      const alone = await statement('P', year.from, year.to, true);
+      expect([alone.receipts.total, alone.disbursements.total]).toEqual([year.receipts, year.disbursements]);
+      // Every year balances: cash moves only by receipts and disbursements here.
+      expect(alone.otherMovements).toBe('0');
+    }
+  });
+
+  it('refuses a range that runs backwards or spans more than a hundred years', async () => {
+    await expect(statement('P', '2023-02-01', '2023-01-31')).rejects.toThrow('must not be after');
+    await expect(statement('P', '1900-01-01', '2000-12-31')).rejects.toThrow('at most 100 calendar years');
+    await expect(statement('NOPE', '2023-01-01', '2023-12-31')).rejects.toThrow('fund NOPE does not exist');
+  });
+});

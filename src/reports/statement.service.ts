@@ -1,0 +1,287 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Actor, assertFundInScope } from '../common/actor';
+import { InvalidRequestError } from '../common/errors';
+import { Money } from '../common/money';
+import { UnitOfWork } from '../database/unit-of-work';
+import { FundsService } from '../funds/funds.service';
+import { JournalQueryService } from '../ledger/journal-query.service';
+import { HouseholdCounts, PeriodReader, ReportScope } from './period-reader';
+import {
+  cashBalance,
+  classify,
+  dayBefore,
+  DONOR_KINDS,
+  DonorKindKey,
+  FUND_LEVEL_KEYS,
+  FundLevelKey,
+  minusTurnovers,
+  periodTurnover,
+  STATEMENT_PURPOSES,
+  StatementPurpose,
+  sumTurnovers,
+  Turnovers,
+  yearsOf,
+} from './statement-figures';
+
+/** A statement covers at most this many calendar years (each year is one more read of the stored balances). */
+export const MAX_STATEMENT_YEARS = 100;
+
+export interface PurposeFigure {
+  amount: string;
+  /** Distinct households with a paid payout of this purpose in the period (0 for transfers and other). */
+  households: number;
+}
+
+export interface StatementYear {
+  year: number;
+  /** The part of the year inside the statement's range. */
+  from: string;
+  to: string;
+  openingBalance: string;
+  receipts: string;
+  disbursements: string;
+  /** Distinct households paid in the year, any purpose. */
+  households: number;
+  closingBalance: string;
+  byDonorKind: Record<DonorKindKey, string>;
+  byPurpose: Record<StatementPurpose, PurposeFigure>;
+}
+
+/** GET /api/reports/statement (CONTRACT.md), with the optional fields the brief allows. */
+export interface StatementReport {
+  fund: string;
+  fundName: string;
+  unitName: string | null;
+  from: string;
+  to: string;
+  consolidated: boolean;
+  /** Every fund whose books the figures cover. */
+  funds: string[];
+  /** Cash (111) + bank (112) at the end of the day before `from`. */
+  openingBalance: string;
+  receipts: {
+    total: string;
+    byDonorKind: Record<DonorKindKey, string>;
+    /** Net credit turnover per receipts account. */
+    byAccount: Record<string, string>;
+    /** Consolidated only: receipts in the books of the funds of each level. */
+    byLevel?: Record<FundLevelKey, string>;
+  };
+  disbursements: {
+    total: string;
+    byPurpose: Record<StatementPurpose, PurposeFigure>;
+    byAccount: Record<string, string>;
+    /** Distinct households paid in the period, over every purpose. */
+    households: number;
+  };
+  /**
+   * Change of cash and bank that is neither a receipt nor a disbursement (advances to 141, payables, handovers
+   * of a merger): closingBalance = openingBalance + receipts − disbursements + otherMovements.
+   */
+  otherMovements: string;
+  /** Cash (111) + bank (112) at the end of `to`. */
+  closingBalance: string;
+  /** Consolidated only: the transfers inside the group dated in the period, removed from both sides. */
+  eliminated?: { transfers: number; receipts: string; disbursements: string };
+  /** Year-end closing and merger lines (source `closing`) dated in the period, added back. */
+  closingAddedBack: { receipts: string; disbursements: string };
+  /** When the period touches several calendar years: the same figures per year. */
+  years?: StatementYear[];
+}
+
+/** What one period of one scope amounts to: the part of a statement a reconciliation also needs. */
+export interface PeriodFigures {
+  openingBalance: Money;
+  closingBalance: Money;
+  turnover: Turnovers;
+  receipts: ReturnType<typeof classify>['receipts'];
+  disbursements: ReturnType<typeof classify>['disbursements'];
+}
+
+const EMPTY: Turnovers = new Map();
+const digits = (m: Money) => m.toString();
+const record = <K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> =>
+  Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;
+
+/** Checks a report's range: real dates (the DTO checked), from ≤ to, at most MAX_STATEMENT_YEARS years. */
+export function checkRange(from: string, to: string): void {
+  if (from > to) throw new InvalidRequestError(`from (${from}) must not be after to (${to})`);
+  const years = Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1;
+  if (years > MAX_STATEMENT_YEARS) {
+    throw new InvalidRequestError(`a report covers at most ${MAX_STATEMENT_YEARS} calendar years`);
+  }
+}
+
+/**
+ * The statement of receipts and disbursements (DESIGN.md §8, CONTRACT.md): opening cash and bank, receipts by
+ * donor kind (and by fund level when consolidated), disbursements by purpose with the distinct households paid,
+ * closing cash and bank, and the same per calendar year. Every figure comes from the stored balances (see
+ * statement-figures.ts for the arithmetic), so its cost grows with the months and funds, not with the entries.
+ */
+@Injectable()
+export class StatementService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly funds: FundsService,
+    private readonly journal: JournalQueryService,
+  ) {}
+
+  /** The fund (in the actor's scope; 404 if unknown) and, consolidated, every fund below it. */
+  async scope(actor: Actor, fundCode: string, consolidated: boolean): Promise<ReportScope> {
+    assertFundInScope(actor, fundCode);
+    const manager = this.uow.manager;
+    const funds = consolidated
+      ? await this.funds.withDescendants(manager, fundCode)
+      : [await this.funds.byCode(manager, fundCode)];
+    return { root: funds[0], funds, consolidated };
+  }
+
+  reader(scope: ReportScope, manager: EntityManager = this.uow.manager): PeriodReader {
+    return new PeriodReader(manager, this.journal, scope);
+  }
+
+  /** Opening and closing cash, and the receipts and disbursements of from..to (closing lines added back). */
+  async period(reader: PeriodReader, from: string, to: string, byLevel = false): Promise<PeriodFigures> {
+    const before = await reader.cumulative(dayBefore(from), byLevel);
+    const after = await reader.cumulative(to, byLevel);
+    const closing = await reader.closingLines(from, to);
+    const turnover = periodTurnover(before.total, after.total, sumTurnovers(closing.map((c) => c.turnover)));
+    const types = await reader.accountTypes();
+    return {
+      openingBalance: cashBalance(before.total),
+      closingBalance: cashBalance(after.total),
+      turnover,
+      ...classify(turnover, (code) => types.get(code)),
+    };
+  }
+
+  async statement(
+    actor: Actor,
+    fundCode: string,
+    from: string,
+    to: string,
+    consolidated: boolean,
+  ): Promise<StatementReport> {
+    checkRange(from, to);
+    const scope = await this.scope(actor, fundCode, consolidated);
+    const reader = this.reader(scope);
+    const figures = await this.period(reader, from, to, consolidated);
+    const types = await reader.accountTypes();
+    const typeOf = (code: string) => types.get(code);
+    const households = await reader.households(from, to);
+    const closing = await reader.closingLines(from, to);
+    const closingFigures = classify(sumTurnovers(closing.map((c) => c.turnover)), typeOf);
+
+    const report: StatementReport = {
+      fund: scope.root.code,
+      fundName: scope.root.name,
+      unitName: scope.root.unitName,
+      from,
+      to,
+      consolidated,
+      funds: scope.funds.map((f) => f.code),
+      openingBalance: digits(figures.openingBalance),
+      receipts: {
+        total: digits(figures.receipts.total),
+        byDonorKind: record(DONOR_KINDS, (kind) => digits(figures.receipts.byDonorKind[kind])),
+        byAccount: Object.fromEntries([...figures.receipts.byAccount].map(([code, m]) => [code, digits(m)])),
+      },
+      disbursements: {
+        total: digits(figures.disbursements.total),
+        byPurpose: purposeFigures(figures.disbursements.byPurpose, households),
+        byAccount: Object.fromEntries(
+          [...figures.disbursements.byAccount].map(([code, m]) => [code, digits(m)]),
+        ),
+        households: households.all,
+      },
+      otherMovements: digits(
+        figures.closingBalance
+          .minus(figures.openingBalance)
+          .minus(figures.receipts.total)
+          .plus(figures.disbursements.total),
+      ),
+      closingBalance: digits(figures.closingBalance),
+      closingAddedBack: {
+        receipts: digits(closingFigures.receipts.total.negated()),
+        disbursements: digits(closingFigures.disbursements.total.negated()),
+      },
+    };
+
+    if (consolidated) {
+      const before = await reader.cumulative(dayBefore(from), true);
+      const after = await reader.cumulative(to, true);
+      report.receipts.byLevel = record(FUND_LEVEL_KEYS, (level) => {
+        const levelTurnover = periodTurnover(
+          before.byLevel?.get(level) ?? EMPTY,
+          after.byLevel?.get(level) ?? EMPTY,
+          sumTurnovers(closing.filter((c) => c.level === level).map((c) => c.turnover)),
+        );
+        return digits(classify(levelTurnover, typeOf).receipts.total);
+      });
+      const removed = classify(minusTurnovers(after.eliminated, before.eliminated), typeOf);
+      report.eliminated = {
+        transfers: after.eliminatedTransfers - before.eliminatedTransfers,
+        receipts: digits(removed.receipts.total),
+        disbursements: digits(removed.disbursements.total),
+      };
+    }
+
+    const years = yearsOf(from, to);
+    if (years.length > 1) report.years = await this.years(reader, years);
+    return report;
+  }
+
+  /** The statement's figures per calendar year (each year clipped to the range). */
+  async years(
+    reader: PeriodReader,
+    years: { year: number; from: string; to: string }[],
+  ): Promise<StatementYear[]> {
+    const first = years[0].from;
+    const last = years[years.length - 1].to;
+    const households = await reader.householdsByYear(first, last);
+    const closing = await reader.closingLines(first, last);
+    const types = await reader.accountTypes();
+    const yearEnds = await reader.cumulativeAtYearEnds(
+      first,
+      years.slice(0, -1).map((span) => span.to),
+    );
+    let before = (await reader.cumulative(dayBefore(first))).total;
+    const result: StatementYear[] = [];
+    for (const [index, span] of years.entries()) {
+      const after =
+        index === years.length - 1
+          ? (await reader.cumulative(last)).total
+          : (yearEnds.get(span.to) as Turnovers);
+      const closingOfYear = sumTurnovers(closing.filter((c) => c.year === span.year).map((c) => c.turnover));
+      const { receipts, disbursements } = classify(periodTurnover(before, after, closingOfYear), (code) =>
+        types.get(code),
+      );
+      const counts = households.get(span.year) ?? { byPurpose: new Map<string, number>(), all: 0 };
+      result.push({
+        year: span.year,
+        from: span.from,
+        to: span.to,
+        openingBalance: digits(cashBalance(before)),
+        receipts: digits(receipts.total),
+        disbursements: digits(disbursements.total),
+        households: counts.all,
+        closingBalance: digits(cashBalance(after)),
+        byDonorKind: record(DONOR_KINDS, (kind) => digits(receipts.byDonorKind[kind])),
+        byPurpose: purposeFigures(disbursements.byPurpose, counts),
+      });
+      before = after;
+    }
+    return result;
+  }
+}
+
+function purposeFigures(
+  amounts: Record<StatementPurpose, Money>,
+  households: HouseholdCounts,
+): Record<StatementPurpose, PurposeFigure> {
+  return record(STATEMENT_PURPOSES, (purpose) => ({
+    amount: digits(amounts[purpose]),
+    households: households.byPurpose.get(purpose) ?? 0,
+  }));
+}

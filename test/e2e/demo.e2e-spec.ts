@@ -1,0 +1,207 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Money } from '../../src/common/money';
+import { buildDemo, DemoBuildResult } from '../../src/demo/demo-builder';
+import { ADMIN_PASSWORD, bearer, startTestApp, TestApp } from '../support/app';
+
+interface ClaimResult {
+  metric: string;
+  expected: string;
+  actual: string;
+  difference: string;
+  verdict: 'agrees' | 'disagrees';
+}
+
+interface FundBody {
+  code: string;
+  level: string;
+  parentCode: string | null;
+  status: string;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLAIMS = '/api/reports/reconciliation?claims=lao-cai-2013-2023';
+
+// `npm run demo` always builds an SQLite file (data/demo.sqlite), so this suite does too, whatever DATABASE_URL says.
+describe('npm run demo: the Lào Cai demonstration books (an SQLite file, as npm run demo builds)', () => {
+  let dir: string;
+  let built: DemoBuildResult;
+  let t: TestApp;
+  let auditor: string;
+
+  const get = async <T>(url: string, token = auditor): Promise<T> => {
+    const res = await t.http.get(url).set(bearer(token));
+    if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${res.text.slice(0, 300)}`);
+    return res.body as T;
+  };
+  const claims = async () => (await get<{ claims: ClaimResult[] }>(CLAIMS)).claims;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'den-on-demo-'));
+    const file = path.join(dir, 'demo.sqlite');
+    built = await buildDemo({ database: { type: 'sqlite', path: file }, adminPassword: ADMIN_PASSWORD });
+    console.log(`demo built in ${(built.elapsedMs / 1000).toFixed(1)} s`);
+    t = await startTestApp(
+      {},
+      { config: { type: 'sqlite', path: file }, file, drop: () => Promise.resolve() },
+    );
+    auditor = await t.login('kiemtoan', 'demo-kiemtoan-2025');
+  }, 300_000);
+
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('agrees with all three published Lào Cai claims', async () => {
+    const results = await claims();
+    expect(results.map((c) => [c.metric, c.actual, c.verdict])).toEqual([
+      ['receipts_total', '55318000000', 'agrees'],
+      ['households_supported', '1024', 'agrees'],
+      ['disbursements_total', '36845000000', 'agrees'],
+    ]);
+  });
+
+  it('keeps its books whole: the hash chain and every stored balance verify', async () => {
+    const report = await get<{ ok: boolean; entriesChecked: number; problems: string[] }>(
+      '/api/audit/verify',
+    );
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.entriesChecked).toBeGreaterThan(10_000);
+  }, 60_000);
+
+  it('never had a fund’s cash or bank below zero at the end of any day', async () => {
+    const rows = await t.dataSource.query<{ fund: number; account: string; day: string; net: string }[]>(
+      `SELECT e.fund_id AS fund, a.code AS account, e.entry_date AS day,
+              CAST(SUM(l.debit) - SUM(l.credit) AS TEXT) AS net
+         FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id JOIN accounts a ON a.id = l.account_id
+        WHERE a.code IN ('111', '112')
+        GROUP BY e.fund_id, a.code, e.entry_date
+        ORDER BY e.fund_id, a.code, e.entry_date`,
+    );
+    const running = new Map<string, Money>();
+    const negative: string[] = [];
+    for (const row of rows) {
+      const key = `${row.fund}/${row.account}`;
+      const balance = (running.get(key) ?? Money.ZERO).plus(Money.fromStored(row.net));
+      running.set(key, balance);
+      if (balance.isNegative()) negative.push(`${key} on ${row.day}: ${balance.format()}`);
+    }
+    expect(rows.length).toBeGreaterThan(1000);
+    expect(negative).toEqual([]);
+  });
+
+  it('has the province fund, its nine districts (closed by the merger of 1 July 2025) and their communes', async () => {
+    const funds = await get<FundBody[]>('/api/funds');
+    const districts = funds.filter((f) => f.level === 'district');
+    const communes = funds.filter((f) => f.level === 'commune');
+    expect(funds.filter((f) => f.level === 'province').map((f) => f.code)).toEqual(['LC']);
+    expect(districts.map((f) => f.code).sort()).toEqual(
+      ['LC-BH', 'LC-BT', 'LC-BX', 'LC-BY', 'LC-MK', 'LC-SMC', 'LC-SP', 'LC-TP', 'LC-VB'].sort(),
+    );
+    expect(districts.every((d) => d.status === 'closed' && d.parentCode === 'LC')).toBe(true);
+    expect(communes.length).toBeGreaterThanOrEqual(27);
+    // The merger moved the communes below the province; they stay open.
+    expect(communes.every((c) => c.status === 'active' && c.parentCode === 'LC')).toBe(true);
+    expect(funds).toHaveLength(1 + 9 + communes.length);
+  });
+
+  it('has donors of every kind, payouts of every purpose through maker–checker, tranches and transfers', async () => {
+    const q = async (text: string) => (await t.dataSource.query<Record<string, string | number>[]>(text))[0];
+    const kinds = await t.dataSource.query<{ kind: string }[]>(
+      'SELECT DISTINCT kind FROM donors ORDER BY kind',
+    );
+    expect(kinds.map((k) => k.kind)).toEqual(['agency', 'enterprise', 'individual', 'organization']);
+    const purposes = await t.dataSource.query<{ purpose: string }[]>(
+      "SELECT DISTINCT purpose FROM disbursements WHERE status = 'paid' ORDER BY purpose",
+    );
+    expect(purposes.map((p) => p.purpose)).toEqual([
+      'hardship',
+      'house_new',
+      'house_repair',
+      'memorial',
+      'savings_book',
+      'visit_gift',
+    ]);
+    expect(
+      Number((await q('SELECT COUNT(*) AS n FROM disbursements WHERE approved_by = prepared_by')).n),
+    ).toBe(0);
+    expect(
+      Number((await q("SELECT COUNT(*) AS n FROM disbursements WHERE status = 'rejected'")).n),
+    ).toBeGreaterThan(0);
+    expect(
+      Number((await q("SELECT COUNT(*) AS n FROM disbursements WHERE stage = 'settlement'")).n),
+    ).toBeGreaterThan(100);
+    expect(Number((await q('SELECT COUNT(*) AS n FROM transfers')).n)).toBeGreaterThan(100);
+    expect(Number((await q('SELECT COUNT(*) AS n FROM contribution_batches')).n)).toBeGreaterThan(10);
+  });
+
+  it('peaks every July, the month of the Tháng 7 tri ân campaign', async () => {
+    const rows = await t.dataSource.query<{ month: string; total: string }[]>(
+      `SELECT SUBSTR(contribution_date, 1, 7) AS month, CAST(SUM(amount) AS TEXT) AS total
+         FROM contributions GROUP BY SUBSTR(contribution_date, 1, 7)`,
+    );
+    const peak = new Map<string, { month: string; total: Money }>();
+    for (const row of rows) {
+      const year = row.month.slice(0, 4);
+      const total = Money.fromStored(row.total);
+      const best = peak.get(year);
+      if (!best || total.compare(best.total) > 0) peak.set(year, { month: row.month, total });
+    }
+    expect([...peak.values()].map((p) => p.month.slice(5))).toEqual(Array(peak.size).fill('07'));
+    expect(peak.size).toBe(13);
+  });
+
+  it('lets the printed users log in, admin with ADMIN_PASSWORD', async () => {
+    expect(built.users[0]).toMatchObject({ username: 'admin', password: ADMIN_PASSWORD, role: 'admin' });
+    for (const user of built.users.filter((u) =>
+      ['ketoan.laocai', 'pheduyet.laocai', 'ketoan.sapa'].includes(u.username),
+    )) {
+      await t.login(user.username, user.password);
+    }
+    expect(built.users.map((u) => u.role).sort()).toEqual(
+      expect.arrayContaining(['accountant', 'approver', 'auditor']),
+    );
+  });
+
+  it('disagrees with the receipts claim, by the difference, once one more 2023 billion is posted', async () => {
+    const accountant = await t.login('ketoan.laocai', 'demo-ketoan-2025');
+    const [donor] = await t.dataSource.query<{ id: number }[]>(
+      "SELECT id FROM donors WHERE kind = 'enterprise' ORDER BY id LIMIT 1",
+    );
+    await t.http
+      .post('/api/contributions')
+      .set(bearer(accountant))
+      .send({ fundCode: 'LC', donorId: donor.id, date: '2023-12-29', amount: 1_000_000_000, method: 'bank' })
+      .expect(201);
+    const [receipts, households, housing] = await claims();
+    expect(receipts).toMatchObject({
+      actual: '56318000000',
+      expected: '55500000000',
+      difference: '818000000',
+      verdict: 'disagrees',
+    });
+    expect(households.verdict).toBe('agrees');
+    expect(housing.verdict).toBe('agrees');
+  });
+
+  it('explains its command line', () => {
+    const help = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'demo', 'main.js'), '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--build-only');
+    const bad = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'demo', 'main.js'), '--fast'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unexpected arguments --fast');
+  }, 60_000);
+});
