@@ -14,7 +14,7 @@ import { PostingService } from '../ledger/posting.service';
 import { closingLines, FUND_BALANCE_ACCOUNT, handoverLines } from './closing-lines';
 import { FundMerger } from './entities';
 import { fundTurnover } from './fund-turnover';
-import { viDate } from './year-end.service';
+import { formatDateVi } from '../common/text';
 
 /** What any way of merging (the API, the demo) hands to `record`. */
 export interface MergeInput {
@@ -155,7 +155,7 @@ export class MergerService {
     if (problems.length) throw new BusinessRuleError(problems);
 
     const ref = `HN-${pred.code}`;
-    const when = viDate(cutoff);
+    const when = formatDateVi(cutoff);
     // (1) Close the predecessor's receipts and disbursements into 431, as a year-end close would.
     const closing = closingLines(before);
     const closingEntry = closing.lines.length

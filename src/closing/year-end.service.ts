@@ -74,7 +74,6 @@ export interface OpeningBalances {
 const ALWAYS_SHOWN = ['111', '112', FUND_BALANCE_ACCOUNT];
 
 /** dd/mm/yyyy, as Vietnamese documents write dates. */
-export const viDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 /**
  * Year-end close and reopening (DESIGN.md §7). Closing a year posts one entry dated 31 December through the one

@@ -64,3 +64,8 @@ export function IsNotBlank(options: ValidationOptions = {}) {
     });
   };
 }
+
+/** The OpenAPI schema of a request amount: a JSON integer or a string of digits (whole đồng). */
+export function dongSchema(example: string) {
+  return { oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+$' }], example };
+}

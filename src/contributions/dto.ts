@@ -18,13 +18,10 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { MAX_ID } from '../common/parse-id.pipe';
-import { IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
+import { IsDong, IsIsoDate, IsNotBlank, dongSchema } from '../common/validation';
 import { DONOR_KINDS, PAYMENT_METHODS, type DonorKind, type PaymentMethod } from './entities';
 
-const DONG_SCHEMA = {
-  oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+$' }],
-  example: '5000000',
-};
+const DONG_SCHEMA = dongSchema('5000000');
 /** As many names as a receipt's annex prints (src/documents/view-format.ts). */
 export const MAX_BATCH_MEMBERS = 5_000;
 

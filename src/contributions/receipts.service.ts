@@ -4,7 +4,7 @@ import { Actor, assertFundInScope } from '../common/actor';
 import { FeatureDisabledError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors';
 import { Money } from '../common/money';
 import { amountInWords } from '../common/number-words';
-import { maskName } from '../common/text';
+import { maskName, formatDateVi } from '../common/text';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { nowIso, UnitOfWork } from '../database/unit-of-work';
@@ -37,8 +37,6 @@ export interface DeliveryView {
   messageId: string | null;
   at: string;
 }
-
-const formatDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 /** Receipts as documents: the C40-BB PDF, e-mail delivery, the public verification and donor statements. */
 @Injectable()
@@ -102,7 +100,7 @@ export class ReceiptsService {
       mark,
       voidNote:
         c.status === 'voided' && c.voidedAt
-          ? `Hủy ngày ${formatDate(c.voidedAt.slice(0, 10))}: ${c.voidReason ?? ''}`
+          ? `Hủy ngày ${formatDateVi(c.voidedAt.slice(0, 10))}: ${c.voidReason ?? ''}`
           : null,
       annex,
       issuedAt: c.createdAt,
@@ -150,7 +148,7 @@ export class ReceiptsService {
         donorName: donor.name,
         amount: Money.fromStored(contribution.amount).format(),
         amountWords: amountInWords(contribution.amount),
-        date: formatDate(contribution.date),
+        date: formatDateVi(contribution.date),
         verifyUrl: this.verifyUrl(contribution.receiptNo, fund.code),
       });
       try {

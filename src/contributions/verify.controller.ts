@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../common/decorators';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
+import { formatDateVi } from '../common/text';
 import { RateLimiter } from '../common/rate-limiter';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -60,7 +61,7 @@ export class VerifyController {
       receipts: found.map((r) => ({
         ...r,
         amountText: Money.fromStored(r.amount).format(),
-        dateText: `${r.date.slice(8, 10)}/${r.date.slice(5, 7)}/${r.date.slice(0, 4)}`,
+        dateText: formatDateVi(r.date),
         statusText: STATUS_TEXT[r.status],
         valid: r.status === 'posted',
       })),

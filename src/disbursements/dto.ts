@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, Max } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { MAX_ID } from '../common/parse-id.pipe';
-import { IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
+import { IsDong, IsIsoDate, IsNotBlank, dongSchema } from '../common/validation';
 import {
   DISBURSEMENT_STATUSES,
   PURPOSES,
@@ -12,10 +12,7 @@ import {
   type Stage,
 } from './entities';
 
-const DONG_SCHEMA = {
-  oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+$' }],
-  example: '60000000',
-};
+const DONG_SCHEMA = dongSchema('60000000');
 const METHODS = ['cash', 'bank'] as const;
 
 export class CreateDisbursementDto {

@@ -13,14 +13,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
+import { IsDong, IsIsoDate, IsNotBlank, dongSchema } from '../common/validation';
 import { ACCOUNT_TYPES, type AccountType } from './entities';
 import { MAX_LINES_PER_ENTRY } from './ledger.types';
 
-const DONG_SCHEMA = {
-  oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+$' }],
-  example: '55500000000',
-};
+const DONG_SCHEMA = dongSchema('55500000000');
 
 export class JournalLineDto {
   @ApiProperty({ example: '111' })

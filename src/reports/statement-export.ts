@@ -1,3 +1,4 @@
+import { formatDateVi } from '../common/text';
 import * as ExcelJS from 'exceljs';
 import { Money } from '../common/money';
 import { fill } from '../documents/layout-text';
@@ -271,6 +272,4 @@ function numberCell(digits: string): number | string {
   return Number.isSafeInteger(value) ? value : digits;
 }
 
-function dmy(date: string): string {
-  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
-}
+const dmy = formatDateVi;
