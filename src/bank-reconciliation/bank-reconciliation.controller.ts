@@ -22,7 +22,7 @@ import {
   type UploadedDiskFile,
 } from '../imports/upload';
 import { MatchDto, ReconciliationQuery, StatementUploadQuery, UndoMatchDto } from './dto';
-import { ReconciliationService } from './reconciliation.service';
+import { BankReconciliationService } from './bank-reconciliation.service';
 import { StatementImportService } from './statement-import.service';
 import { StatementRejectedFilter } from './statement-rejected';
 
@@ -32,7 +32,7 @@ import { StatementRejectedFilter } from './statement-rejected';
 export class BankReconciliationController {
   constructor(
     private readonly statements: StatementImportService,
-    private readonly reconciliation: ReconciliationService,
+    private readonly reconciliation: BankReconciliationService,
   ) {}
 
   /** Imports a bank/Treasury statement of the fund's account 112 (CSV or XLSX); re-importing adds nothing. */

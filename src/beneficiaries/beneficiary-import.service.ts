@@ -5,7 +5,8 @@ import type { Actor } from '../common/actor';
 import { ConflictError, InvalidRequestError } from '../common/errors';
 import { ImportRun } from '../contributions/entities';
 import { sql } from '../database/sql';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { FundsService } from '../funds/funds.service';
 import {
   BadRow,

@@ -3,7 +3,7 @@ import { Money } from '../common/money';
 import { openDatabase } from '../database/data-source';
 import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import { Account } from '../ledger/entities';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
@@ -61,8 +61,8 @@ describe('book queries', () => {
   beforeAll(async () => {
     dataSource = await openDatabase({ type: 'sqlite', path: ':memory:' });
     uow = new UnitOfWork(dataSource);
-    await uow.write((tx) => new BooksService().open(tx, 1, 'F1'));
-    await uow.write((tx) => new BooksService().open(tx, 2, 'F2'));
+    await uow.write((tx) => new BalancesService().open(tx, 1, 'F1'));
+    await uow.write((tx) => new BalancesService().open(tx, 2, 'F2'));
     cashId = (await dataSource.manager.findOneByOrFail(Account, { fundId: 1, code: '111' })).id;
     // 40 gifts over Jan–Apr in a scrambled date order, some days holding several; every 7th one paid out again
     // in the same entry (two cash lines in one entry); and the other fund's cash, which must never show up.

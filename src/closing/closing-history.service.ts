@@ -3,7 +3,7 @@ import { Actor, assertFundInScope } from '../common/actor';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import { MergerService, MergerSummary } from './merger.service';
 import { YearClosingView, YearEndService } from './year-end.service';
 
@@ -29,7 +29,7 @@ export class ClosingHistoryService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly funds: FundsService,
-    private readonly books: BooksService,
+    private readonly books: BalancesService,
     private readonly years: YearEndService,
     private readonly mergers: MergerService,
   ) {}

@@ -3,10 +3,11 @@ import type { Actor } from '../common/actor';
 import { BusinessRuleError, ConflictError, PeriodLockedError } from '../common/errors';
 import { Money } from '../common/money';
 import { openDatabase } from '../database/data-source';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund, FundLevel } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import { Book, JournalEntry } from '../ledger/entities';
 import { JournalQueryService, TrialBalance } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
@@ -27,7 +28,7 @@ describe('year-end close and mergers (service rules)', () => {
   let years: YearEndService;
   let mergers: MergerService;
   const posting = new PostingService();
-  const books = new BooksService();
+  const books = new BalancesService();
   const journal = new JournalQueryService();
 
   const newFund = (code: string, level: FundLevel, parent: string | null = null) =>

@@ -4,17 +4,18 @@ import { Actor, assertFundInScope } from '../common/actor';
 import { BusinessRuleError, ConflictError, InvalidRequestError, PeriodLockedError } from '../common/errors';
 import { Money } from '../common/money';
 import { sql } from '../database/sql';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund, FundLevel } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import { Account } from '../ledger/entities';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
 import { closingLines, FUND_BALANCE_ACCOUNT, handoverLines } from './closing-lines';
 import { FundMerger } from './entities';
 import { fundTurnover } from './fund-turnover';
-import { formatDateVi } from '../common/text';
+import { formatDateVi } from '../common/clock';
 
 /** What any way of merging (the API, the demo) hands to `record`. */
 export interface MergeInput {
@@ -66,7 +67,7 @@ export class MergerService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly funds: FundsService,
-    private readonly books: BooksService,
+    private readonly books: BalancesService,
     private readonly posting: PostingService,
     private readonly journal: JournalQueryService,
   ) {}

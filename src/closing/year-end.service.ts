@@ -4,10 +4,11 @@ import { Actor, assertFundInScope } from '../common/actor';
 import { BusinessRuleError, ConflictError } from '../common/errors';
 import { Money } from '../common/money';
 import { sql } from '../database/sql';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import { JournalEntry } from '../ledger/entities';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
@@ -86,7 +87,7 @@ export class YearEndService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly funds: FundsService,
-    private readonly books: BooksService,
+    private readonly books: BalancesService,
     private readonly posting: PostingService,
     private readonly journal: JournalQueryService,
   ) {}

@@ -5,7 +5,8 @@ import { BusinessRuleError, ForbiddenError, InvalidRequestError, NotFoundError }
 import type { Page } from '../common/pagination';
 import { maskNationalId } from '../common/redact';
 import { foldVietnamese } from '../common/text';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { CreateDonorDto, SearchDonorsQuery } from './dto';
 import { Contribution, Donor, DonorKind, DonorMerge } from './entities';
 

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../common/decorators';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
-import { formatDateVi } from '../common/text';
+import { formatDateVi } from '../common/clock';
 import { RateLimiter } from '../common/rate-limiter';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';

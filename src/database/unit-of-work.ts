@@ -1,3 +1,4 @@
+import { nowIso } from '../common/clock';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CLI_ACTOR } from '../common/actor';
@@ -17,10 +18,6 @@ export class IdempotentReplay extends Error {
   ) {
     super('idempotent replay');
   }
-}
-
-export function nowIso(): string {
-  return new Date().toISOString();
 }
 
 /**

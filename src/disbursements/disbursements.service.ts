@@ -10,8 +10,9 @@ import {
 } from '../common/errors';
 import { Money } from '../common/money';
 import type { Page } from '../common/pagination';
-import { todayInVietnam } from '../common/text';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { todayInVietnam } from '../common/clock';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Beneficiary } from '../beneficiaries/entities';
 import { NumberingService } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';

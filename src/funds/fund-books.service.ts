@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, assertFundInScope } from '../common/actor';
 import { UnitOfWork } from '../database/unit-of-work';
-import { AccountView, BooksService } from '../ledger/books.service';
+import { AccountView, BalancesService } from '../ledger/balances.service';
 import { AddAccountDto } from '../ledger/dto';
 
 /** A fund's chart of accounts and lock date, as its users see them. */
@@ -9,7 +9,7 @@ import { AddAccountDto } from '../ledger/dto';
 export class FundBooksService {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly books: BooksService,
+    private readonly books: BalancesService,
   ) {}
 
   accounts(actor: Actor, code: string): Promise<AccountView[]> {

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor, assertFundInScope, assertUnscoped, canSeeFund } from '../common/actor';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
-import { BooksService } from '../ledger/books.service';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
+import { BalancesService } from '../ledger/balances.service';
 import { CreateFundDto } from './dto';
 import { Fund, FundLevel } from './fund.entity';
 
@@ -25,7 +26,7 @@ const LEVEL_RANK: Record<FundLevel, number> = { central: 4, province: 3, distric
 export class FundsService {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly books: BooksService,
+    private readonly books: BalancesService,
   ) {}
 
   /** Creates the fund and opens its books with the default chart of accounts, in one transaction. */

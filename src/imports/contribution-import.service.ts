@@ -6,7 +6,8 @@ import { ConflictError, InvalidRequestError } from '../common/errors';
 import { ContributionsService } from '../contributions/contributions.service';
 import { DonorsService } from '../contributions/donors.service';
 import { Contribution, Donor, ImportRun } from '../contributions/entities';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { FundsService } from '../funds/funds.service';
 import {
   ContributionRow,

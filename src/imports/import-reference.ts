@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Actor, canSeeFund } from '../common/actor';
-import { todayInVietnam } from '../common/text';
+import { todayInVietnam } from '../common/clock';
 import { sql } from '../database/sql';
 import type { RowKeys } from './contribution-row';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { BooksService } from './books.service';
+import { BalancesService } from './balances.service';
 import { JournalQueryService } from './journal-query.service';
 import { JournalController } from './journal.controller';
 import { JournalService } from './journal.service';
@@ -8,7 +8,7 @@ import { VerifyService } from './verify.service';
 
 @Module({
   controllers: [JournalController],
-  providers: [PostingService, BooksService, JournalQueryService, JournalService, VerifyService],
-  exports: [PostingService, BooksService, JournalQueryService, VerifyService],
+  providers: [PostingService, BalancesService, JournalQueryService, JournalService, VerifyService],
+  exports: [PostingService, BalancesService, JournalQueryService, VerifyService],
 })
 export class LedgerModule {}

@@ -8,7 +8,7 @@ import {
 import { Money } from '../common/money';
 import { openDatabase } from '../database/data-source';
 import { UnitOfWork } from '../database/unit-of-work';
-import { BooksService } from './books.service';
+import { BalancesService } from './balances.service';
 import { JournalQueryService } from './journal-query.service';
 import type { PostingInput } from './ledger.types';
 import { PostingService } from './posting.service';
@@ -20,7 +20,7 @@ describe('PostingService rules', () => {
   let dataSource: DataSource;
   let uow: UnitOfWork;
   const posting = new PostingService();
-  const books = new BooksService();
+  const books = new BalancesService();
 
   const entry = (overrides: Partial<PostingInput> = {}): PostingInput => ({
     fundCode: 'F1',

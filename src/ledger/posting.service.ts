@@ -9,9 +9,9 @@ import {
   PeriodLockedError,
 } from '../common/errors';
 import { Money } from '../common/money';
-import { todayInVietnam } from '../common/text';
+import { todayInVietnam } from '../common/clock';
 import { isIsoDate } from '../common/validation';
-import { nowIso } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { sql, sumDong } from '../database/sql';
 import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from './entities';
 import { entryHash } from './hash-chain';

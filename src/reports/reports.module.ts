@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FundsModule } from '../funds/funds.module';
 import { LedgerModule } from '../ledger/ledger.module';
-import { ReconciliationService } from './reconciliation.service';
+import { ClaimsReconciliationService } from './claims-reconciliation.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { StatementController } from './statement.controller';
@@ -10,6 +10,6 @@ import { StatementService } from './statement.service';
 @Module({
   imports: [LedgerModule, FundsModule],
   controllers: [ReportsController, StatementController],
-  providers: [ReportsService, StatementService, ReconciliationService],
+  providers: [ReportsService, StatementService, ClaimsReconciliationService],
 })
 export class ReportsModule {}

@@ -1,4 +1,4 @@
-import { formatDateVi } from '../common/text';
+import { formatDateVi } from '../common/clock';
 import * as ExcelJS from 'exceljs';
 import { Money } from '../common/money';
 import { fill } from '../documents/layout-text';

@@ -6,7 +6,7 @@ import { CurrentActor } from '../common/decorators';
 import { pdfFile } from '../common/pdf-response';
 import { renderStatement } from '../documents/statement.renderer';
 import { ReconciliationEntriesQuery, ReconciliationQuery, StatementQuery } from './dto';
-import { ReconciliationService } from './reconciliation.service';
+import { ClaimsReconciliationService } from './claims-reconciliation.service';
 import { statementCsv, statementDocumentView, statementFileName, statementXlsx } from './statement-export';
 import { StatementService } from './statement.service';
 
@@ -18,7 +18,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export class StatementController {
   constructor(
     private readonly statements: StatementService,
-    private readonly reconciliation: ReconciliationService,
+    private readonly reconciliation: ClaimsReconciliationService,
   ) {}
 
   /** The statement of receipts and disbursements, as JSON (default), PDF, XLSX or CSV. */

@@ -2,10 +2,11 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../common/actor';
 import { Money } from '../common/money';
 import { openDatabase } from '../database/data-source';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund, FundLevel } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import type { EntrySource } from '../ledger/entities';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
@@ -41,7 +42,7 @@ describe('statement turnover', () => {
           createdAt: nowIso(),
         }),
       );
-      await new BooksService().open(tx, fund.id, code);
+      await new BalancesService().open(tx, fund.id, code);
       return fund.id;
     });
   const post = (
@@ -79,7 +80,7 @@ describe('statement turnover', () => {
     dataSource = await openDatabase({ type: 'sqlite', path: ':memory:' });
     uow = new UnitOfWork(dataSource);
     transfers = new TransfersService(uow, posting);
-    const books = new BooksService();
+    const books = new BalancesService();
     statements = new StatementService(uow, new FundsService(uow, books), new JournalQueryService());
     const province = await newFund('P', 'province');
     await newFund('C', 'commune', province);

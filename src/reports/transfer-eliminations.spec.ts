@@ -2,9 +2,10 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../common/actor';
 import { Money } from '../common/money';
 import { openDatabase } from '../database/data-source';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund, FundLevel } from '../funds/fund.entity';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import { JournalQueryService, TrialBalance } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
 import { TransfersService } from '../transfers/transfers.service';
@@ -35,7 +36,7 @@ describe('transfer eliminations', () => {
           createdAt: nowIso(),
         }),
       );
-      await new BooksService().open(tx, fund.id, code);
+      await new BalancesService().open(tx, fund.id, code);
       ids[code] = fund.id;
     });
   const transfer = (toFund: string, amount: number, date: string, method: 'cash' | 'bank' = 'bank') =>

@@ -10,9 +10,10 @@ import {
 } from '../common/errors';
 import { Money } from '../common/money';
 import { openDatabase } from '../database/data-source';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund, FundLevel } from '../funds/fund.entity';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
 import { VerifyService } from '../ledger/verify.service';
@@ -33,7 +34,7 @@ describe('TransfersService rules', () => {
   let uow: UnitOfWork;
   let transfers: TransfersService;
   const posting = new PostingService();
-  const books = new BooksService();
+  const books = new BalancesService();
   const journal = new JournalQueryService();
 
   const newFund = (code: string, level: FundLevel, parentId: number | null = null) =>

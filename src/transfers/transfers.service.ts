@@ -5,7 +5,8 @@ import { BusinessRuleError, InvalidRequestError, NotFoundError } from '../common
 import { Money } from '../common/money';
 import type { Page } from '../common/pagination';
 import { sql } from '../database/sql';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { PostingService } from '../ledger/posting.service';
 import { CreateTransferDto, ListTransfersQuery, MAX_TRANSFER_DESCRIPTION, TransferMethod } from './dto';

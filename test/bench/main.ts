@@ -15,7 +15,7 @@ import { Money } from '../../src/common/money';
 import { openDatabase } from '../../src/database/data-source';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { renderVoucher } from '../../src/documents/voucher.renderer';
-import { BooksService } from '../../src/ledger/books.service';
+import { BalancesService } from '../../src/ledger/balances.service';
 import { JournalQueryService } from '../../src/ledger/journal-query.service';
 import { PostingService } from '../../src/ledger/posting.service';
 
@@ -74,7 +74,7 @@ async function trialBalanceScaling(dir: string): Promise<void> {
   const uow = new UnitOfWork(dataSource);
   const posting = new PostingService();
   const journal = new JournalQueryService();
-  await uow.write((tx) => new BooksService().open(tx, 1, 'F'));
+  await uow.write((tx) => new BalancesService().open(tx, 1, 'F'));
 
   const small = 2_000;
   const large = 20_000;

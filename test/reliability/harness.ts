@@ -3,9 +3,10 @@ import Database from 'better-sqlite3';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Money } from '../../src/common/money';
 import { openDatabase } from '../../src/database/data-source';
-import { nowIso, UnitOfWork } from '../../src/database/unit-of-work';
+import { UnitOfWork } from '../../src/database/unit-of-work';
+import { nowIso } from '../../src/common/clock';
 import { Fund } from '../../src/funds/fund.entity';
-import { BooksService } from '../../src/ledger/books.service';
+import { BalancesService } from '../../src/ledger/balances.service';
 import { JournalQueryService } from '../../src/ledger/journal-query.service';
 import type { EntryView } from '../../src/ledger/ledger.types';
 import { PostingService } from '../../src/ledger/posting.service';
@@ -25,7 +26,7 @@ export interface Ledger {
   dataSource: DataSource;
   uow: UnitOfWork;
   posting: PostingService;
-  books: BooksService;
+  books: BalancesService;
   verifier: VerifyService;
   query: JournalQueryService;
   close(): Promise<void>;
@@ -43,7 +44,7 @@ export async function openLedger(existing?: TestDatabase): Promise<Ledger> {
     dataSource,
     uow: new UnitOfWork(dataSource),
     posting: new PostingService(),
-    books: new BooksService(),
+    books: new BalancesService(),
     verifier: new VerifyService(),
     query: new JournalQueryService(),
     async close() {

@@ -5,15 +5,16 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../common/actor';
 import { Money } from '../common/money';
 import { openDatabase } from '../database/data-source';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund, FundLevel } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { BooksService } from '../ledger/books.service';
+import { BalancesService } from '../ledger/balances.service';
 import type { EntrySource } from '../ledger/entities';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
 import { TransfersService } from '../transfers/transfers.service';
-import { ClaimEntryItem, ReconciliationService } from './reconciliation.service';
+import { ClaimEntryItem, ClaimsReconciliationService } from './claims-reconciliation.service';
 import { StatementService } from './statement.service';
 
 const ADMIN: Actor = { userId: 1, username: 'admin', role: 'admin', fundScope: null };
@@ -25,7 +26,7 @@ const ADMIN: Actor = { userId: 1, username: 'admin', role: 'admin', fundScope: n
 describe('reconciliation drill-down', () => {
   let dataSource: DataSource;
   let uow: UnitOfWork;
-  let reconciliation: ReconciliationService;
+  let reconciliation: ClaimsReconciliationService;
   let dir: string;
   const posting = new PostingService();
 
@@ -44,7 +45,7 @@ describe('reconciliation drill-down', () => {
           createdAt: nowIso(),
         }),
       );
-      await new BooksService().open(tx, fund.id, code);
+      await new BalancesService().open(tx, fund.id, code);
       return fund.id;
     });
   const post = (
@@ -74,10 +75,10 @@ describe('reconciliation drill-down', () => {
     const transfers = new TransfersService(uow, posting);
     const statements = new StatementService(
       uow,
-      new FundsService(uow, new BooksService()),
+      new FundsService(uow, new BalancesService()),
       new JournalQueryService(),
     );
-    reconciliation = new ReconciliationService(uow, statements);
+    reconciliation = new ClaimsReconciliationService(uow, statements);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claims-'));
     reconciliation.claimsDir = dir;
 

@@ -98,7 +98,7 @@ export interface ClaimDrillDown {
  * books' own figure, computed exactly as the statement of receipts and disbursements computes it.
  */
 @Injectable()
-export class ReconciliationService {
+export class ClaimsReconciliationService {
   /** Where the claims files are (a test may point it elsewhere). */
   claimsDir = CLAIMS_DIR;
 

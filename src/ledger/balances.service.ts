@@ -19,7 +19,7 @@ export interface AccountView {
 
 /** A fund's books: opening them with the chart of accounts, the lock date, and the account list. */
 @Injectable()
-export class BooksService {
+export class BalancesService {
   async open(
     tx: EntityManager,
     fundId: number,

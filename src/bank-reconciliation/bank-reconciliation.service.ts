@@ -3,8 +3,9 @@ import { EntityManager, In, IsNull } from 'typeorm';
 import { Actor, assertFundInScope } from '../common/actor';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
-import { todayInVietnam } from '../common/text';
-import { nowIso, UnitOfWork } from '../database/unit-of-work';
+import { todayInVietnam } from '../common/clock';
+import { UnitOfWork } from '../database/unit-of-work';
+import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
 import { JournalQueryService } from '../ledger/journal-query.service';
@@ -121,7 +122,7 @@ export interface ReconciliationReport {
  * annotations: nothing here posts to, or changes, the books.
  */
 @Injectable()
-export class ReconciliationService {
+export class BankReconciliationService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly funds: FundsService,
