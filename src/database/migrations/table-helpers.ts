@@ -2,7 +2,8 @@ import { TableForeignKey, TableIndex } from 'typeorm';
 import type { TableColumnOptions } from 'typeorm/schema-builder/options/TableColumnOptions';
 
 // Column and constraint shorthands for migrations written with TypeORM's portable Table API.
-// Changing one changes what an old migration would build: add new shorthands instead of editing these.
+// FROZEN, like the migrations that import it: changing one would change what an old migration builds, so
+// src/database/migrations/frozen.json pins its hash. A new migration that needs other shorthands writes its own.
 
 export const id: TableColumnOptions = {
   name: 'id',
