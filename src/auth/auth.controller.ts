@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { present } from '../common/assert';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor';
@@ -30,7 +31,7 @@ export class AuthController {
   @Post('auth/logout')
   @HttpCode(204)
   async logout(@Req() request: AuthenticatedRequest): Promise<void> {
-    await this.auth.logout(request.sessionId as number);
+    await this.auth.logout(present(request.sessionId, 'session of a signed-in request'));
   }
 
   @ApiBearerAuth()

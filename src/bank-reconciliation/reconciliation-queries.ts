@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
-import { sql } from '../database/sql';
+import { identifier, sql } from '../database/sql';
 import type { Direction, StatementLineStatus } from './entities';
 import type { BookItem, StatementItem } from './matcher';
 
@@ -177,6 +177,9 @@ function conditions(
   filter: LineFilter,
   ids: readonly number[] | null,
 ): { clause: string; params: unknown[] } {
+  // The column names are spliced into the SQL text: names only, never input.
+  identifier(dateColumn);
+  identifier(idColumn);
   let clause = '';
   const params: unknown[] = [];
   if (filter.from) {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { present } from '../common/assert';
 import { EntityManager, In } from 'typeorm';
 import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
 import {
@@ -277,8 +278,8 @@ export class DisbursementsService {
   reverse(actor: Actor, id: number, reason: string, date?: string): Promise<DisbursementView> {
     return this.step(actor, id, ['paid'], async (tx, d) => {
       const today = todayInVietnam();
-      const paid = d.paymentDate as string;
-      const reversal = await this.posting.reverse(tx, d.entryId as number, {
+      const paid = present(d.paymentDate, `payment date of paid payout ${d.id}`);
+      const reversal = await this.posting.reverse(tx, present(d.entryId, `entry of paid payout ${d.id}`), {
         date: date ?? (today > paid ? today : paid),
         reason: `Hủy ${d.voucherNo ? `phiếu chi ${d.voucherNo}` : `chi ${d.id}`}: ${reason}`,
         postedBy: actor.username,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { present } from '../common/assert';
 import { EntityManager, In } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
@@ -79,13 +80,15 @@ export class JournalQueryService {
     });
     const codeOf = new Map(accounts.map((a) => [a.id, a.code]));
     const fundOf = new Map(books.map((b) => [b.fundId, b.fundCode]));
-    const reversedBy = new Map(reversals.map((r) => [r.reversalOfId as number, r.id]));
+    const reversedBy = new Map(
+      reversals.map((r) => [present(r.reversalOfId, `reversed entry of ${r.id}`), r.id]),
+    );
     const linesOf = new Map<number, JournalLine[]>();
     for (const line of lines) linesOf.set(line.entryId, [...(linesOf.get(line.entryId) ?? []), line]);
     return entries.map((e) => ({
       id: e.id,
       number: e.number,
-      fundCode: fundOf.get(e.fundId) as string,
+      fundCode: present(fundOf.get(e.fundId), `fund ${e.fundId}`),
       date: e.entryDate,
       description: e.description,
       source: e.source,
@@ -96,7 +99,7 @@ export class JournalQueryService {
       reversalOf: e.reversalOfId,
       reversedBy: reversedBy.get(e.id) ?? null,
       lines: (linesOf.get(e.id) ?? []).map((l) => ({
-        account: codeOf.get(l.accountId) as string,
+        account: present(codeOf.get(l.accountId), `account ${l.accountId}`),
         debit: l.debit,
         credit: l.credit,
         memo: l.memo,

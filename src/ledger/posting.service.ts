@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { present } from '../common/assert';
 import { EntityManager, In } from 'typeorm';
 import {
   AlreadyReversedError,
@@ -153,7 +154,7 @@ export class PostingService {
         sourceRef: original.sourceRef,
         postedBy: params.postedBy,
         lines: lines.map((l) => ({
-          account: codeOf.get(l.accountId) as string,
+          account: present(codeOf.get(l.accountId), `account ${l.accountId}`),
           debit: Money.fromStored(l.credit),
           credit: Money.fromStored(l.debit),
           memo: l.memo,

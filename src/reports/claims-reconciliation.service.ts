@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { present } from '../common/assert';
 import { Actor, assertFundInScope } from '../common/actor';
 import { NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
@@ -276,7 +277,7 @@ export class ClaimsReconciliationService {
       total: sums.reduce((n, row) => n + Number(row.n), 0),
       items: rows.map((r) => ({
         id: Number(r.id),
-        fundCode: codeOf.get(Number(r.fund_id)) as string,
+        fundCode: present(codeOf.get(Number(r.fund_id)), `fund ${String(r.fund_id)}`),
         number: Number(r.number),
         date: r.entry_date,
         description: r.description,
@@ -334,7 +335,7 @@ export class ClaimsReconciliationService {
       total: Number(count.n),
       items: rows.map((r) => ({
         disbursementId: Number(r.id),
-        fundCode: codeOf.get(Number(r.fund_id)) as string,
+        fundCode: present(codeOf.get(Number(r.fund_id)), `fund ${String(r.fund_id)}`),
         voucherNo: r.voucher_no,
         beneficiaryId: Number(r.beneficiary_id),
         beneficiaryName: r.full_name,
