@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { assert } from '../common/assert';
 import type { EntityManager } from 'typeorm';
 import { Actor, canSeeFund } from '../common/actor';
 import { BusinessRuleError, ForbiddenError, InvalidRequestError, NotFoundError } from '../common/errors';
@@ -9,6 +10,7 @@ import { nowIso } from '../common/clock';
 import { categoryByCode } from './categories';
 import { CreateBeneficiaryDto, SearchBeneficiariesQuery } from './dto';
 import { Candidate, DuplicatesService, shownNationalId } from './duplicates.service';
+import type { BeneficiaryReferences } from './beneficiary-references';
 import { Beneficiary, BeneficiaryMerge } from './entities';
 import { communeKey, IdKind, idKindOf, MatchFields, nameKey } from './identity';
 
@@ -111,10 +113,36 @@ export function possibleDuplicate(candidate: Candidate): PossibleDuplicate {
  */
 @Injectable()
 export class BeneficiariesService {
+  private readonly references: BeneficiaryReferences[] = [];
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly duplicates: DuplicatesService,
   ) {}
+
+  /** Called by each feature that holds rows pointing at households (disbursements/), when its module starts. */
+  registerReferences(holder: BeneficiaryReferences): void {
+    this.references.push(holder);
+  }
+
+  private async moveReferences(
+    tx: EntityManager,
+    fromId: number,
+    intoId: number,
+  ): Promise<Record<string, number>> {
+    // Without the payout feature loaded, a merge would leave its payouts on the merged-away record.
+    assert(
+      this.references.length > 0,
+      'a merge needs the features holding household references (disbursements)',
+    );
+    const moved: Record<string, number> = {};
+    for (const holder of this.references) {
+      for (const [kind, count] of Object.entries(await holder.moveBeneficiary(tx, fromId, intoId))) {
+        moved[kind] = (moved[kind] ?? 0) + count;
+      }
+    }
+    return moved;
+  }
 
   create(actor: Actor, dto: CreateBeneficiaryDto): Promise<CreatedBeneficiary> {
     const fields = newBeneficiary(dto);
@@ -201,23 +229,9 @@ export class BeneficiariesService {
         );
       }
       await this.assertMayMove(tx, actor, fromId);
-      // The disbursements and house-project tables belong to disbursements/, written alongside: plain SQL keeps
-      // this module to the columns the migration defines. Counted first: UPDATE's row count differs by driver.
-      const count = async (table: string) => {
-        const [row] = await sql<{ n: number | string }>(
-          tx,
-          `SELECT COUNT(*) AS n FROM ${table} WHERE beneficiary_id = ?`,
-          [fromId],
-        );
-        return Number(row.n);
-      };
-      const disbursementsMoved = await count('disbursements');
-      const houseProjectsMoved = await count('house_projects');
-      await sql(tx, 'UPDATE disbursements SET beneficiary_id = ? WHERE beneficiary_id = ?', [intoId, fromId]);
-      await sql(tx, 'UPDATE house_projects SET beneficiary_id = ? WHERE beneficiary_id = ?', [
-        intoId,
-        fromId,
-      ]);
+      const moved = await this.moveReferences(tx, fromId, intoId);
+      const disbursementsMoved = moved.disbursements ?? 0;
+      const houseProjectsMoved = moved.houseProjects ?? 0;
       await tx.update(Beneficiary, { id: fromId }, { mergedIntoId: intoId });
       const trace = await tx.save(
         tx.create(BeneficiaryMerge, {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BeneficiariesModule } from '../beneficiaries/beneficiaries.module';
 import { DocumentsModule } from '../documents/documents.module';
 import { FundsModule } from '../funds/funds.module';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -6,12 +7,19 @@ import { DisbursementsController, HouseProjectsController } from './disbursement
 import { DisbursementsService } from './disbursements.service';
 import { HouseProjectsService } from './house-projects.service';
 import { PaymentVouchersService } from './payment-vouchers.service';
+import { PayoutReferences } from './payout-references';
 import { PolicyService } from './policy.service';
 
 @Module({
-  imports: [LedgerModule, FundsModule, DocumentsModule],
+  imports: [LedgerModule, FundsModule, DocumentsModule, BeneficiariesModule],
   controllers: [DisbursementsController, HouseProjectsController],
-  providers: [DisbursementsService, HouseProjectsService, PaymentVouchersService, PolicyService],
+  providers: [
+    DisbursementsService,
+    HouseProjectsService,
+    PaymentVouchersService,
+    PolicyService,
+    PayoutReferences,
+  ],
   exports: [DisbursementsService],
 })
 export class DisbursementsModule {}
