@@ -5,6 +5,7 @@ import { CLI_ACTOR } from '../common/actor';
 import { IdempotencyConflictError } from '../common/errors';
 import { requestContext } from '../common/request-context';
 import { AuditLogEntry, IdempotencyRecord } from './entities';
+import { storageFault } from './storage-faults';
 import { WriteLock } from './write-lock';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
@@ -58,7 +59,7 @@ export class UnitOfWork {
   /** `action` names a write that no request caused (first start, a CLI command) in the audit log. */
   write<T>(fn: (tx: EntityManager) => Promise<T>, action?: string): Promise<T> {
     const context = requestContext.get();
-    return this.lock.run(() =>
+    const written = this.lock.run(() =>
       this.dataSource.transaction(async (tx) => {
         // Several processes on one PostgreSQL database: the write lock above is per process, this one is not.
         if (tx.connection.options.type === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7201)');
@@ -107,6 +108,29 @@ export class UnitOfWork {
         return result;
       }),
     );
+    // Disk full, a read-only file, the server gone: a 503 that says so (the transaction was rolled back).
+    return written.catch((error: unknown) => {
+      resetAfterAutoRollback(this.dataSource);
+      throw storageFault(error) ?? error;
+    });
+  }
+}
+
+/**
+ * When COMMIT fails for lack of space or an I/O error, SQLite rolls the transaction back by itself; TypeORM's
+ * ROLLBACK then fails, and its one query runner still believes a transaction is open, so the next write would
+ * run as a nested SAVEPOINT. Tell it the truth: no transaction is open on the connection.
+ */
+function resetAfterAutoRollback(dataSource: DataSource): void {
+  if (dataSource.options.type !== 'better-sqlite3') return;
+  const driver = dataSource.driver as unknown as {
+    databaseConnection?: { inTransaction: boolean };
+    queryRunner?: { isTransactionActive: boolean; transactionDepth: number };
+  };
+  const runner = driver.queryRunner;
+  if (runner?.isTransactionActive && driver.databaseConnection?.inTransaction === false) {
+    runner.isTransactionActive = false;
+    runner.transactionDepth = 0;
   }
 }
 
