@@ -1,7 +1,7 @@
-import { ValidationPipe } from '@nestjs/common';
+import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
@@ -57,7 +57,13 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useGlobalInterceptors(new RequestInterceptor());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('api/docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+/** The OpenAPI document served at /api/docs, and the source of docs/api.md (`npm run docs:api`). */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Quỹ Đền ơn đáp nghĩa — ledger API')
@@ -68,6 +74,4 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  return app;
 }
