@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BankReconciliationModule } from './bank-reconciliation/bank-reconciliation.module';
@@ -41,6 +42,7 @@ export class AppModule {
         BankReconciliationModule,
         BooksModule,
         ExportsModule,
+        AdminModule,
       ],
       controllers: [HealthController],
     };

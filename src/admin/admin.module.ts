@@ -1,0 +1,40 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { FundsModule } from '../funds/funds.module';
+import { AdminErrorsFilter } from './admin-errors.filter';
+import { AdminAssetsController } from './assets.controller';
+import { AdminBatchesController } from './batches.controller';
+import { AdminContributionsController } from './contributions.controller';
+import { AdminDashboardController } from './dashboard.controller';
+import { AdminDonorsController } from './donors.controller';
+import { AdminImportsController } from './imports.controller';
+import { AdminJournalController } from './journal.controller';
+import { AdminQueries } from './queries';
+import { AdminServices } from './services';
+import { AdminSessionController } from './session.controller';
+import { AdminSessionMiddleware } from './session.middleware';
+import { AdminViews } from './views';
+
+/**
+ * The web admin (DESIGN.md §9a): server-rendered Handlebars pages under /admin that call the same feature
+ * services as the API. No feature module imports this one.
+ */
+@Module({
+  imports: [AuthModule, FundsModule],
+  controllers: [
+    AdminAssetsController,
+    AdminSessionController,
+    AdminDashboardController,
+    AdminContributionsController,
+    AdminDonorsController,
+    AdminBatchesController,
+    AdminImportsController,
+    AdminJournalController,
+  ],
+  providers: [AdminViews, AdminServices, AdminQueries, AdminSessionMiddleware, AdminErrorsFilter],
+})
+export class AdminModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AdminSessionMiddleware).forRoutes('admin', 'admin/*path');
+  }
+}
