@@ -13,7 +13,7 @@ import { createLogger, PinoNestLogger } from './common/logger';
 import { TEMPLATES_DIR } from './common/paths';
 import { RequestInterceptor } from './common/request.interceptor';
 import { requestContext } from './common/request-context';
-import { AppConfig } from './config/app-config';
+import { AppConfig, DEFAULT_HOST } from './config/app-config';
 import { openDatabase } from './database/data-source';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -26,6 +26,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     logger: new PinoNestLogger(logger),
   });
 
+  // Behind a reverse proxy (TRUST_PROXY), req.ip is the client from X-Forwarded-For, so the per-address login
+  // and verification limiters count clients, not the proxy; by default the header is ignored (anyone can write it).
+  app.set('trust proxy', config.trustProxy ?? false);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -59,6 +62,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 
   SwaggerModule.setup('api/docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/** Listens on PORT at HOST (default 127.0.0.1: this machine only; 0.0.0.0 to be reached from a proxy or another host). */
+export async function listen(app: INestApplication, config: AppConfig): Promise<void> {
+  await app.listen(config.port, config.host ?? DEFAULT_HOST);
 }
 
 /** The OpenAPI document served at /api/docs, and the source of docs/api.md (`npm run docs:api`). */

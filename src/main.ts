@@ -1,14 +1,16 @@
 import 'reflect-metadata';
-import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/app-config';
+import { createApp, listen } from './app.factory';
+import { ConfigError, DEFAULT_HOST, loadConfig } from './config/app-config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  await app.listen(config.port);
+  await listen(app, config);
   const where = config.database.type === 'sqlite' ? config.database.path : 'PostgreSQL';
+  const host = config.host ?? DEFAULT_HOST;
+  const shown = host.includes(':') ? `[${host}]` : host;
   console.log(
-    `Quỹ Đền ơn đáp nghĩa ledger listening on http://localhost:${config.port} (database: ${where}; API docs at /api/docs)`,
+    `Quỹ Đền ơn đáp nghĩa ledger listening on http://${shown}:${config.port} (database: ${where}; API docs at /api/docs)`,
   );
 }
 

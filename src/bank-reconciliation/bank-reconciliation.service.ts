@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, IsNull } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { Actor, assertFundInScope } from '../common/actor';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
@@ -218,8 +218,8 @@ export class BankReconciliationService {
   }
 
   /**
-   * Undoes a proposed or confirmed match and frees its lines on both sides. An undone *proposal* is a rejection:
-   * the matcher never proposes the same lines together again. An undone confirmation may be proposed again.
+   * Undoes a proposed or confirmed match and frees its lines on both sides. Every undo is a rejection: the matcher
+   * never proposes the same lines together again, whether the match was only proposed or already confirmed.
    */
   undo(actor: Actor, id: number, dto: UndoMatchDto): Promise<MatchView> {
     return this.uow.write(async (tx) => {
@@ -397,12 +397,12 @@ export class BankReconciliationService {
   }
 }
 
-/** Pairings an accountant rejected (proposals undone before any confirmation) of the fund. */
+/**
+ * Pairings an accountant undid in the fund: a proposal rejected before any confirmation, and a confirmed match
+ * taken back later alike. Either way a person has said these lines do not belong together.
+ */
 async function rejectedSignatures(tx: EntityManager, fundId: number): Promise<Set<string>> {
-  const rejected = await tx.find(BankMatch, {
-    select: { id: true },
-    where: { fundId, status: 'undone', confirmedAt: IsNull() },
-  });
+  const rejected = await tx.find(BankMatch, { select: { id: true }, where: { fundId, status: 'undone' } });
   const signatures = new Set<string>();
   for (let i = 0; i < rejected.length; i += IDS_PER_QUERY) {
     const ids = rejected.slice(i, i + IDS_PER_QUERY).map((m) => m.id);

@@ -23,7 +23,16 @@ export interface AppConfig {
   smtpUrl: string | null;
   /** The From: of receipts sent by e-mail. */
   mailFrom: string;
+  /** SMTP connection and greeting timeout in milliseconds (SMTP_TIMEOUT_MS); default 10 000. */
+  smtpTimeoutMs?: number;
+  /** The address the server listens on (HOST); default 127.0.0.1, 0.0.0.0 behind a reverse proxy or in a container. */
+  host?: string;
+  /** Express's 'trust proxy' setting (TRUST_PROXY); default false: the client is the peer of the TCP connection. */
+  trustProxy?: TrustProxy;
 }
+
+/** What TRUST_PROXY may say: off, a number of proxy hops, or a list of trusted proxy addresses/subnets. */
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -90,6 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl))
     problems.push('SMTP_URL must start with smtp:// or smtps://');
   const mailFrom = env.MAIL_FROM || 'Quỹ Đền ơn đáp nghĩa <no-reply@localhost>';
+  const smtpTimeoutMs = integer(env, 'SMTP_TIMEOUT_MS', 10_000, 100, 600_000, problems);
+  const host = parseHost(env.HOST, problems);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -103,5 +115,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl,
     smtpUrl,
     mailFrom,
+    smtpTimeoutMs,
+    host,
+    trustProxy,
   };
+}
+
+/** Where `npm start` listens when HOST is unset: this machine only. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** HOST: an IPv4 or IPv6 address, or a host name; default 127.0.0.1 (this machine only). */
+export function parseHost(raw: string | undefined, problems: string[]): string {
+  if (raw === undefined || raw === '') return DEFAULT_HOST;
+  const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+  const ipv6 = /^[0-9a-fA-F:]+$/;
+  const name = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+  if (ipv4.test(raw) || (raw.includes(':') && ipv6.test(raw)) || (!/^[\d.]+$/.test(raw) && name.test(raw)))
+    return raw;
+  problems.push(`HOST must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0 (got "${raw}")`);
+  return DEFAULT_HOST;
+}
+
+/**
+ * TRUST_PROXY, as Express's 'trust proxy' takes it: `false` (default) or `true`; a number of proxy hops (`1` for
+ * one reverse proxy in front); or a comma-separated list of proxy addresses, subnets or the names `loopback`,
+ * `linklocal`, `uniquelocal` (e.g. `loopback, 10.0.0.0/8`). Anything else stops start-up.
+ */
+export function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 100) return hops;
+  } else {
+    const items = value.split(',').map((item) => item.trim());
+    const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+    const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
+    const ipv6 = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(\/(12[0-8]|1[01]\d|[1-9]?\d))?$/;
+    if (items.every((item) => named.has(item) || ipv4.test(item) || ipv6.test(item))) return items;
+  }
+  problems.push(
+    `TRUST_PROXY must be true, false, a number of proxy hops (0–100) or a comma-separated list of proxy addresses, subnets, loopback, linklocal or uniquelocal (got "${value}")`,
+  );
+  return false;
 }

@@ -93,6 +93,15 @@ export class DisbursementsService {
       if (dto.projectId && !project) problems.push(`projectId ${dto.projectId} is not a known house project`);
       if (stage !== 'full' && !dto.projectId) problems.push(`stage ${stage} needs a projectId`);
       if (problems.length || !fund || !beneficiary) throw new InvalidRequestError(problems);
+      if (fund.status !== 'active') {
+        // A closed (merged) fund's books take nothing more: a request there could never be paid.
+        const successor = fund.successorId
+          ? await tx.findOne(Fund, { where: { id: fund.successorId } })
+          : null;
+        throw new BusinessRuleError(
+          `fund ${fund.code} is closed${successor ? ` (merged into ${successor.code})` : ''}; request the payout in ${successor ? successor.code : 'an active fund'}`,
+        );
+      }
       if (beneficiary.mergedIntoId !== null) {
         throw new BusinessRuleError(
           `beneficiary ${beneficiary.id} was merged into ${beneficiary.mergedIntoId}; request the payout there`,

@@ -2,6 +2,8 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nodemailer, { Transporter } from 'nodemailer';
+// nodemailer's own reading of smtp:// and smtps:// URLs (host, port, secure, auth, query options).
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { TEMPLATES_DIR } from '../common/paths';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -32,13 +34,30 @@ export function renderMailTemplate(
   return { subject: fill(template.subject), text: fill(template.body) };
 }
 
-/** Sends mail over SMTP (SMTP_URL); without SMTP_URL sending is switched off and `enabled` is false. */
+/** SMTP_TIMEOUT_MS when unset: how long to wait for the connection, and then for the server's greeting. */
+export const DEFAULT_SMTP_TIMEOUT_MS = 10_000;
+
+/**
+ * Sends mail over SMTP (SMTP_URL); without SMTP_URL sending is switched off and `enabled` is false. A server that
+ * does not answer fails the send after SMTP_TIMEOUT_MS (connection, then greeting), and one that stops answering
+ * in the middle after six times that, so a request never hangs on the mail server.
+ */
 @Injectable()
 export class MailService implements OnModuleDestroy {
   private readonly transport: Transporter | null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+    const timeout = config.smtpTimeoutMs ?? DEFAULT_SMTP_TIMEOUT_MS;
+    this.transport = config.smtpUrl
+      ? nodemailer.createTransport({
+          // nodemailer ignores every other option when given `url`, so the URL is read here and merged; a
+          // timeout written in the URL's query (…?greetingTimeout=5000) still wins.
+          connectionTimeout: timeout,
+          greetingTimeout: timeout,
+          socketTimeout: timeout * 6,
+          ...parseConnectionUrl(config.smtpUrl),
+        })
+      : null;
   }
 
   get enabled(): boolean {

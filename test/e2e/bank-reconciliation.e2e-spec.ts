@@ -407,7 +407,7 @@ describe(`bank/Treasury reconciliation (${DB_LABEL})`, () => {
       expect(((await match().expect(201)).body as MatchRun).proposed).toBe(0);
     });
 
-    it('undoes a confirmed match, after which it may be proposed again', async () => {
+    it('undoes a confirmed match, after which that pairing is never proposed again (issue 15, defect 5)', async () => {
       const id = byLine(2).id;
       const before = await t.counts();
       expect((await undo(id).expect(200)).body).toMatchObject({
@@ -420,7 +420,11 @@ describe(`bank/Treasury reconciliation (${DB_LABEL})`, () => {
       expect(r.unmatchedStatementLines.map((l) => l.lineNo)).toEqual([2, 5, 7]);
 
       const again = (await match({ windowDays: 0 }).expect(201)).body as MatchRun;
-      expect(again.matches.map(shape)).toEqual(['line 2 → receipt 1']);
+      expect(again.proposed).toBe(0);
+      expect(again.matches).toEqual([]);
+      const wider = (await match({ windowDays: 10 }).expect(201)).body as MatchRun;
+      expect(wider.matches.map(shape)).not.toContain('line 2 → receipt 1');
+      expect((await report()).unmatchedStatementLines.map((l) => l.lineNo)).toContain(2);
     });
 
     it("keeps a user limited to another fund out of this fund's reconciliation", async () => {

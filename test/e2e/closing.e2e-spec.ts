@@ -527,6 +527,29 @@ describe(`year-end close, reopening and mergers (${DB_LABEL})`, () => {
       expectError(await post('/api/funds/T-H/close-year', { year: 2024 }, t.adminToken), 422);
     });
 
+    it('refuses a payout request on the closed district with 422, and writes nothing (issue 15, defect 3)', async () => {
+      const household = await created(
+        '/api/beneficiaries',
+        { fullName: 'Lò Văn Páo', category: 'war_invalid', commune: 'Xã Bản Vược', birthYear: 1950 },
+        accountant.token,
+      );
+      const before = await t.counts();
+      const refused = await post(
+        '/api/disbursements',
+        {
+          fundCode: 'T-H',
+          beneficiaryId: household.id,
+          purpose: 'visit_gift',
+          amount: 500_000,
+          date: '2025-08-01',
+          method: 'cash',
+        },
+        accountant.token,
+      );
+      expect(expectError(refused, 422).join(' ')).toContain('fund T-H is closed');
+      expect(await t.counts()).toEqual(before);
+    });
+
     it('leaves the consolidated province figures as they were: same receipts, same cash and bank', async () => {
       for (const asOf of [cutoff, '2025-12-31']) {
         const after = await trialBalance('T', asOf, true);
