@@ -5,6 +5,9 @@
  *  1. Reports read stored balances: a trial balance over 10× more entries costs about the same.
  *  2. The posting path (checks, numbering, balances, hash chain) against plain INSERTs of the same rows.
  *  3. Receipts: the font is parsed once per process, so a warm receipt is much cheaper than the first.
+ *
+ * `--quick` runs every benchmark at a tenth of its size (CI runs it so that the benchmarks keep working); its
+ * figures are not the ones to quote. Results also go to test/bench/results/latest.json.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,9 +22,40 @@ import { BalancesService } from '../../src/ledger/balances.service';
 import { JournalQueryService } from '../../src/ledger/journal-query.service';
 import { PostingService } from '../../src/ledger/posting.service';
 
+const QUICK = process.argv.includes('--quick');
+/** Workload sizes: full, or a tenth with --quick. */
+const size = (full: number) => (QUICK ? Math.max(1, Math.round(full / 10)) : full);
+
+/** One line of results/latest.json: `value` against `baseline` in `unit`; `pass` when the ratio meets `target`. */
+interface BenchResult {
+  name: string;
+  unit: string;
+  value: number;
+  baseline: number;
+  ratio: number;
+  target: string;
+  pass: boolean;
+}
+
 const rows: string[][] = [];
-const report = (name: string, baseline: string, measured: string, ratio: number, meaning: string) =>
-  rows.push([name, baseline, measured, ratio.toFixed(2), meaning]);
+const results: BenchResult[] = [];
+function report(
+  result: Omit<BenchResult, 'ratio' | 'pass'> & { ratio: number; pass: boolean },
+  baselineText: string,
+  measuredText: string,
+  meaning: string,
+): void {
+  results.push(result);
+  rows.push([
+    result.name,
+    baselineText,
+    measuredText,
+    result.ratio.toFixed(2),
+    result.target,
+    result.pass ? 'yes' : 'NO',
+    meaning,
+  ]);
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -76,8 +110,8 @@ async function trialBalanceScaling(dir: string): Promise<void> {
   const journal = new JournalQueryService();
   await uow.write((tx) => new BalancesService().open(tx, 1, 'F'));
 
-  const small = 2_000;
-  const large = 20_000;
+  const small = size(2_000);
+  const large = size(20_000);
   await postEntries(uow, posting, small, 0);
   const query = () => journal.trialBalance(dataSource.manager, [1], '2023-12-31');
   await time(5, query);
@@ -86,27 +120,35 @@ async function trialBalanceScaling(dir: string): Promise<void> {
   await time(5, query);
   const grown = await time(30, query);
   report(
-    'trial balance at a month end, 10 years',
+    {
+      name: 'report.trial-balance.scaling',
+      unit: 'ms',
+      value: grown,
+      baseline: base,
+      ratio: grown / base,
+      target: '< 2',
+      pass: grown / base < 2,
+    },
     `${small.toLocaleString('en')} entries: ${base.toFixed(2)} ms`,
     `${large.toLocaleString('en')} entries: ${grown.toFixed(2)} ms`,
-    grown / base,
-    '≈1 means the cost does not grow with the entries (target < 2)',
+    'trial balance at a month end over 10 years: ≈1 means the cost does not grow with the entries',
   );
 
   // Posting path against plain INSERTs of the same two-line entries, in one transaction each 500.
+  const compared = size(2_000);
   const postRate = await (async () => {
     const start = performance.now();
-    await postEntries(uow, posting, 2_000, large);
-    return 2_000 / ((performance.now() - start) / 1000);
+    await postEntries(uow, posting, compared, large);
+    return compared / ((performance.now() - start) / 1000);
   })();
   const insertRate = await (async () => {
     await dataSource.query(
       'CREATE TABLE plain_lines (id INTEGER PRIMARY KEY, entry INTEGER, account TEXT, debit INTEGER, credit INTEGER)',
     );
     const start = performance.now();
-    for (let done = 0; done < 2_000; done += 500) {
+    for (let done = 0; done < compared; done += 500) {
       await dataSource.transaction(async (tx) => {
-        for (let i = 0; i < 500; i++) {
+        for (let i = 0; i < Math.min(500, compared - done); i++) {
           await tx.query('INSERT INTO plain_lines (entry, account, debit, credit) VALUES (?, ?, ?, 0)', [
             done + i,
             '111',
@@ -120,14 +162,21 @@ async function trialBalanceScaling(dir: string): Promise<void> {
         }
       });
     }
-    return 2_000 / ((performance.now() - start) / 1000);
+    return compared / ((performance.now() - start) / 1000);
   })();
   report(
-    'posting path vs plain INSERT',
-    `plain: ${Math.round(insertRate)} entries/s`,
-    `posting: ${Math.round(postRate)} entries/s`,
-    insertRate / postRate,
-    'the price of the invariants per entry (lower is better)',
+    {
+      name: 'post.in-process',
+      unit: 'entries/s',
+      value: postRate,
+      baseline: insertRate,
+      ratio: postRate / insertRate,
+      target: 'informational',
+      pass: true,
+    },
+    `plain INSERT: ${Math.round(insertRate)} entries/s`,
+    `posting path: ${Math.round(postRate)} entries/s`,
+    'the posting path (checks, numbering, balances, hash chain) against plain INSERTs of the same lines',
   );
   await dataSource.destroy();
 }
@@ -156,34 +205,49 @@ async function receiptRendering(): Promise<void> {
   const start = performance.now();
   await renderVoucher(view(1));
   const first = performance.now() - start;
-  const warm = await time(40, () => renderVoucher(view(2)));
+  const warm = await time(size(40), () => renderVoucher(view(2)));
   report(
-    'receipt PDF',
+    {
+      name: 'receipt.pdf.warm',
+      unit: 'ms',
+      value: warm,
+      baseline: first,
+      ratio: warm / first,
+      target: '< 0.5',
+      pass: warm / first < 0.5,
+    },
     `first (parses the font): ${first.toFixed(1)} ms`,
     `warm: ${warm.toFixed(1)} ms (${Math.round(1000 / warm)}/s)`,
-    warm / first,
-    'the font is parsed once per process (lower is better)',
+    'the font is parsed once per process',
   );
 }
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'den-on-bench-'));
   try {
-    console.error('benchmarking… (about a minute)');
+    console.error(
+      QUICK ? 'benchmarking at a tenth of the size (--quick)…' : 'benchmarking… (about a minute)',
+    );
     await receiptRendering();
     await trialBalanceScaling(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const header = ['benchmark', 'baseline', 'measured', 'ratio', 'meaning'];
+  const header = ['benchmark', 'baseline', 'measured', 'ratio', 'target', 'pass', 'meaning'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
   console.log(
-    `\nmeasured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+    `\nmeasured ${new Date().toISOString().slice(0, 10)} on ${machine}${QUICK ? ' (--quick)' : ''}`,
   );
+  const out = path.join(__dirname, '..', '..', '..', 'test', 'bench', 'results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  // A missed target fails the full run; --quick only proves that the benchmarks still work.
+  if (!QUICK && results.some((r) => !r.pass)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
