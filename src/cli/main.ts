@@ -18,6 +18,7 @@ import {
   type ImportReport,
 } from '../imports/contribution-import.service';
 import { CliModule } from './cli.module';
+import { BACKUP_HELP, runBackup, runRestore } from './backup-commands';
 import { EXPORT_HELP, runExport, runVerifyBundle } from './export-commands';
 import { ProgressBar } from './progress';
 
@@ -41,6 +42,7 @@ Commands:
                     xa, cccd, nam_sinh are accepted). Same rules and exit codes as contributions. Possible
                     duplicates (same CCCD, or same name, birth year and commune) are imported and listed.
 ${EXPORT_HELP}
+${BACKUP_HELP}
   help              Show this text.
 
 The database is DATABASE_URL (default sqlite:data/ledger.sqlite), as for npm start.`;
@@ -194,6 +196,8 @@ const commands: Record<string, Command> = {
   },
   export: runExport,
   'verify-bundle': runVerifyBundle,
+  backup: runBackup,
+  restore: runRestore,
   help() {
     console.log(HELP);
     return Promise.resolve(0);
