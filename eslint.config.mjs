@@ -13,6 +13,8 @@ export default tseslint.config(
       'eslint.config.mjs',
       'jest.config.js',
       'test/global-setup.js',
+      'test/tools/jest.config.js',
+      'test/support/pdf-reader.mjs',
     ],
   },
   eslint.configs.recommended,

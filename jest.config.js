@@ -8,12 +8,25 @@ const common = {
   testEnvironment: 'node',
 };
 
+/** Builds dist/ first: for the projects whose tests start the compiled CLI, demo or crash child. */
+const buildsDist = { globalSetup: '<rootDir>/global-setup.js' };
+
+/**
+ * What `npm test` runs: nothing here may start a program that `npm install` does not bring (node itself is fine).
+ * The checks with the auditors' own programs (hledger, ledger, bean-check) are the `tools` project of
+ * test/tools/jest.config.js: `npm run test:tools`.
+ */
 /** @type {import('jest').Config} */
 module.exports = {
-  globalSetup: '<rootDir>/test/global-setup.js',
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
-    { ...common, displayName: 'e2e', rootDir: 'test', testRegex: 'e2e/.*\\.e2e-spec\\.ts$' },
-    { ...common, displayName: 'reliability', rootDir: 'test', testRegex: 'reliability/.*\\.spec\\.ts$' },
+    { ...common, ...buildsDist, displayName: 'e2e', rootDir: 'test', testRegex: 'e2e/.*\\.e2e-spec\\.ts$' },
+    {
+      ...common,
+      ...buildsDist,
+      displayName: 'reliability',
+      rootDir: 'test',
+      testRegex: 'reliability/.*\\.spec\\.ts$',
+    },
   ],
 };

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pdfOverlaps, pdfPages } from '../../test/support/pdf';
 import { BookPdfWriter } from './book-pdf.writer';
 import {
   JournalBookHead,
@@ -15,9 +14,9 @@ import {
   renderLedgerBook,
 } from './books.renderer';
 
-// Read back through poppler (pdftotext, pdfinfo). DOCS_SAMPLES_DIR keeps the files, to look at them:
+// Read back with pdf.js (test/support/pdf.ts). DOCS_SAMPLES_DIR keeps the files, to look at them:
 // DOCS_SAMPLES_DIR=/tmp/books npx jest --selectProjects unit books.renderer
-const OUT_DIR = process.env.DOCS_SAMPLES_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'den-on-books-'));
+const OUT_DIR = process.env.DOCS_SAMPLES_DIR;
 
 const header = {
   unitName: 'UBND tỉnh Lào Cai',
@@ -37,39 +36,23 @@ async function bytesOf(readable: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function save(bytes: Buffer, name: string): string {
-  const file = path.join(OUT_DIR, name);
-  fs.writeFileSync(file, bytes);
-  return file;
+/** Keeps the PDF in DOCS_SAMPLES_DIR, when set, to look at. */
+function keep(pdf: Buffer, name: string): Buffer {
+  if (OUT_DIR !== undefined) {
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+    fs.writeFileSync(path.join(OUT_DIR, `${name}.pdf`), pdf);
+  }
+  return pdf;
 }
 
+/** Each page's text in reading order, as `pdftotext -layout` lays it out; blank pages left out. */
 function pagesOf(pdf: Buffer, name: string): string[] {
-  const text = execFileSync('pdftotext', ['-layout', save(pdf, `${name}.pdf`), '-'], { encoding: 'utf8' });
-  return text.split('\f').filter((page) => page.trim() !== '');
+  return pdfPages(keep(pdf, name)).filter((page) => page.trim() !== '');
 }
 
-/** Pairs of words whose boxes overlap on a page (what a reader would see as text drawn over text). */
+/** Pairs of text runs that overlap on a page (what a reader would see as text drawn over text). */
 function overlaps(pdf: Buffer, name: string): string[] {
-  const html = execFileSync('pdftotext', ['-bbox', save(pdf, `${name}.pdf`), '-'], { encoding: 'utf8' });
-  const boxes: { page: number; text: string; x0: number; y0: number; x1: number; y1: number }[] = [];
-  let page = 0;
-  for (const line of html.split('\n')) {
-    if (line.includes('<page ')) page++;
-    const m = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)<\/word>/.exec(line);
-    if (m) boxes.push({ page, text: m[5], x0: +m[1], y0: +m[2], x1: +m[3], y1: +m[4] });
-  }
-  const found: string[] = [];
-  for (let i = 0; i < boxes.length; i++) {
-    for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i];
-      const b = boxes[j];
-      if (a.page !== b.page) continue;
-      const dx = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
-      const dy = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
-      if (dx > 0.5 && dy > 1.5) found.push(`p${a.page} "${a.text}" × "${b.text}"`);
-    }
-  }
-  return found;
+  return pdfOverlaps(keep(pdf, name));
 }
 
 const cashHead: LedgerBookHead = {

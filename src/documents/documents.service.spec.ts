@@ -1,8 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import PDFDocument from 'pdfkit';
+import {
+  pdfFonts,
+  pdfInfo,
+  pdfOverlaps,
+  pdfPageCount,
+  pdfPages,
+  pdfRawText,
+  pdfRuns,
+  pdfText,
+} from '../../test/support/pdf';
 import { Money } from '../common/money';
 import { amountInWords } from '../common/number-words';
 import { DonorStatementView, VoucherView } from './document.types';
@@ -11,11 +19,11 @@ import { FONTS_DIR, fontCacheMode, fontName, installFonts, loadFontBytes } from 
 import { TemplateError, donorStatementText, fill, voucherText } from './layout-text';
 import { DocumentViewError } from './view-format';
 
-// The PDFs are checked through poppler's pdftotext/pdfinfo (apt: poppler-utils). Set DOCS_SAMPLES_DIR to keep
-// them, e.g. to look at them: DOCS_SAMPLES_DIR=/tmp/docs-samples npx jest --selectProjects unit documents
+// The PDFs are read back with pdf.js (test/support/pdf.ts). Set DOCS_SAMPLES_DIR to keep them, e.g. to look at
+// them: DOCS_SAMPLES_DIR=/tmp/docs-samples npx jest --selectProjects unit documents
 // The module object itself (an `import * as` namespace has read-only bindings that jest cannot spy on).
 const fsForSpy = jest.requireActual<typeof fs>('node:fs');
-const OUT_DIR = process.env.DOCS_SAMPLES_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'den-on-docs-'));
+const OUT_DIR = process.env.DOCS_SAMPLES_DIR;
 
 const header = {
   unitName: 'UBND tỉnh Lào Cai',
@@ -104,10 +112,13 @@ function statementView(overrides: Partial<DonorStatementView> = {}): DonorStatem
   };
 }
 
-function save(pdf: Buffer, name: string): string {
-  const file = path.join(OUT_DIR, `${name}.pdf`);
-  fs.writeFileSync(file, pdf);
-  return file;
+/** Keeps the PDF in DOCS_SAMPLES_DIR, when set, to look at. */
+function keep(pdf: Buffer, name: string): Buffer {
+  if (OUT_DIR !== undefined) {
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+    fs.writeFileSync(path.join(OUT_DIR, `${name}.pdf`), pdf);
+  }
+  return pdf;
 }
 
 /**
@@ -115,73 +126,16 @@ function save(pdf: Buffer, name: string): string {
  * drawing order; `layout` is what a reader (and the e2e tests) see, columns side by side.
  */
 function textOf(pdf: Buffer, name: string, page?: number, mode: 'raw' | 'layout' = 'raw'): string {
-  const pages = page === undefined ? [] : ['-f', String(page), '-l', String(page)];
-  const text = execFileSync('pdftotext', [`-${mode}`, ...pages, save(pdf, name), '-'], { encoding: 'utf8' });
+  keep(pdf, name);
+  const text =
+    mode === 'raw' ? pdfRawText(pdf, page) : page === undefined ? pdfText(pdf) : pdfPages(pdf)[page - 1];
   return text.replace(/\s+/g, ' ');
-}
-
-function pdfInfo(pdf: Buffer, name: string): Record<string, string> {
-  const output = execFileSync('pdfinfo', ['-isodates', save(pdf, name)], { encoding: 'utf8' });
-  return Object.fromEntries(
-    output
-      .split('\n')
-      .map((line) => /^([^:]+):\s*(.*)$/.exec(line))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => [match[1], match[2]]),
-  );
-}
-
-interface WordBox {
-  page: number;
-  text: string;
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-}
-
-/** Every word's box, as pdftotext lays them out. */
-function wordBoxes(pdf: Buffer, name: string): WordBox[] {
-  const html = execFileSync('pdftotext', ['-bbox', save(pdf, name), '-'], { encoding: 'utf8' });
-  const boxes: WordBox[] = [];
-  let page = 0;
-  for (const line of html.split('\n')) {
-    if (line.includes('<page ')) page++;
-    const match = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)<\/word>/.exec(
-      line,
-    );
-    if (match) {
-      const [, xMin, yMin, xMax, yMax, text] = match;
-      boxes.push({ page, text, xMin: +xMin, yMin: +yMin, xMax: +xMax, yMax: +yMax });
-    }
-  }
-  return boxes;
-}
-
-/** Pairs of words whose boxes overlap by more than a hair (adjacent lines may touch). */
-function overlaps(boxes: WordBox[]): string[] {
-  const found: string[] = [];
-  for (let i = 0; i < boxes.length; i++) {
-    for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i];
-      const b = boxes[j];
-      if (a.page !== b.page) continue;
-      const dx = Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin);
-      const dy = Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin);
-      if (dx > 0.5 && dy > 1.5) found.push(`p${a.page} "${a.text}" × "${b.text}"`);
-    }
-  }
-  return found;
 }
 
 describe('DocumentsService', () => {
   const documents = new DocumentsService();
   const receiptText = voucherText('receipt');
   const paymentText = voucherText('payment');
-
-  it('has poppler-utils to read the PDFs back', () => {
-    expect(() => execFileSync('pdftotext', ['-v'], { stdio: 'ignore' })).not.toThrow();
-  });
 
   describe('receipt (C40-BB)', () => {
     let pdf: Buffer;
@@ -194,7 +148,7 @@ describe('DocumentsService', () => {
 
     it('is a one-page PDF with the fund, form, number, date and accounts', () => {
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-      expect(pdfInfo(pdf, 'receipt').Pages).toBe('1');
+      expect(pdfPageCount(pdf)).toBe(1);
       for (const expected of [
         'PHIẾU THU',
         'Mẫu số C40-BB',
@@ -250,15 +204,22 @@ describe('DocumentsService', () => {
     });
 
     it('embeds the DejaVu fonts (subset), and no other', () => {
-      const fonts = execFileSync('pdffonts', [save(pdf, 'receipt')], { encoding: 'utf8' });
-      const rows = fonts.split('\n').slice(2).filter(Boolean);
-      expect(rows.length).toBeGreaterThanOrEqual(2);
-      for (const row of rows)
-        expect(row).toMatch(/\+DejaVuSans(-Bold|-Oblique)?\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+      const fonts = pdfFonts(pdf);
+      expect(fonts.length).toBeGreaterThanOrEqual(2);
+      for (const font of fonts) {
+        expect(font.name).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold|-Oblique)?$/);
+        expect(font).toMatchObject({
+          type: 'CID TrueType',
+          encoding: 'Identity-H',
+          embedded: true,
+          subset: true,
+          toUnicode: true,
+        });
+      }
     });
 
     it('lays out words without overlaps', () => {
-      expect(overlaps(wordBoxes(pdf, 'receipt'))).toEqual([]);
+      expect(pdfOverlaps(keep(pdf, 'receipt'))).toEqual([]);
     });
   });
 
@@ -310,7 +271,7 @@ describe('DocumentsService', () => {
       expect(text).not.toContain('PHIẾU THU');
       expect(text).not.toContain('C40-BB');
       expect(text).not.toContain(receiptText.qrCaption);
-      expect(overlaps(wordBoxes(pdf, 'payment'))).toEqual([]);
+      expect(pdfOverlaps(keep(pdf, 'payment'))).toEqual([]);
     });
   });
 
@@ -323,7 +284,7 @@ describe('DocumentsService', () => {
     });
 
     it('continues over as many pages as the names need, with page numbers', () => {
-      const pages = Number(pdfInfo(pdf, 'receipt-annex').Pages);
+      const pages = pdfPageCount(pdf);
       expect(pages).toBeGreaterThan(3);
       expect(textOf(pdf, 'receipt-annex', 1)).toContain(`Trang 1/${pages}`);
       expect(textOf(pdf, 'receipt-annex', pages)).toContain(`Trang ${pages}/${pages}`);
@@ -349,7 +310,7 @@ describe('DocumentsService', () => {
     });
 
     it('lays out the annex without overlaps', () => {
-      expect(overlaps(wordBoxes(pdf, 'receipt-annex'))).toEqual([]);
+      expect(pdfOverlaps(keep(pdf, 'receipt-annex'))).toEqual([]);
     });
   });
 
@@ -364,13 +325,13 @@ describe('DocumentsService', () => {
       const view = receiptView({ partyName, partyAddress, amount: '1000000000000000', mark: 'copy' });
       const pdf = await documents.renderVoucher(view);
       const text = textOf(pdf, 'receipt-long');
-      expect(pdfInfo(pdf, 'receipt-long').Pages).toBe('1');
+      expect(pdfPageCount(pdf)).toBe(1);
       expect(text).toContain(partyName);
       expect(text).toContain(partyAddress);
       expect(text).toContain('1.000.000.000.000.000 đ');
       expect(text).toContain('Một triệu tỷ đồng');
       const unstamped = await documents.renderVoucher({ ...view, mark: 'original' });
-      expect(overlaps(wordBoxes(unstamped, 'receipt-long-original'))).toEqual([]);
+      expect(pdfOverlaps(keep(unstamped, 'receipt-long-original'))).toEqual([]);
     });
 
     it('wraps the longest amount in words under its label', async () => {
@@ -378,7 +339,7 @@ describe('DocumentsService', () => {
       const text = textOf(pdf, 'receipt-longest-words');
       expect(text).toContain('999.999.999.999.999 đ');
       expect(text).toContain(`${amountInWords('999999999999999')}.`);
-      expect(overlaps(wordBoxes(pdf, 'receipt-longest-words'))).toEqual([]);
+      expect(pdfOverlaps(keep(pdf, 'receipt-longest-words'))).toEqual([]);
     });
 
     it('moves what does not fit on the first page to the next, never over the margin', async () => {
@@ -387,9 +348,9 @@ describe('DocumentsService', () => {
         (_, index) => `Ghi chú số ${index + 1}: ${'nội dung dài '.repeat(12)}`,
       );
       const pdf = await documents.renderVoucher(receiptView({ notes }));
-      const boxes = wordBoxes(pdf, 'receipt-overflow');
-      expect(Math.max(...boxes.map((box) => box.page))).toBeGreaterThan(1);
-      expect(overlaps(boxes)).toEqual([]);
+      const runs = pdfRuns(keep(pdf, 'receipt-overflow'));
+      expect(Math.max(...runs.map((run) => run.page))).toBeGreaterThan(1);
+      expect(pdfOverlaps(pdf)).toEqual([]);
       const text = textOf(pdf, 'receipt-overflow');
       expect(text).toContain('Ghi chú số 20');
       expect(text).toContain('THỦ QUỸ');
@@ -407,8 +368,8 @@ describe('DocumentsService', () => {
     });
 
     it('is an A4 letter of thanks to the donor for the year', () => {
-      const info = pdfInfo(pdf, 'donor-statement');
-      expect(info['Page size']).toMatch(/^595\.28 x 841\.89 pts \(A4\)/);
+      const { pageSizes } = pdfInfo(pdf);
+      expect(pageSizes).toEqual([{ width: 595.28, height: 841.89 }]); // A4
       for (const expected of [
         'THƯ CẢM ƠN',
         'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
@@ -430,7 +391,7 @@ describe('DocumentsService', () => {
       expect(text).toContain(statementText.voidedNote);
       expect(text).toContain('Tổng cộng 17.500.000 đ');
       expect(text).toContain('Mười bảy triệu năm trăm nghìn đồng');
-      expect(overlaps(wordBoxes(pdf, 'donor-statement'))).toEqual([]);
+      expect(pdfOverlaps(keep(pdf, 'donor-statement'))).toEqual([]);
     });
 
     it('refuses a total that is not the sum of the receipts that are not void', async () => {
@@ -455,11 +416,11 @@ describe('DocumentsService', () => {
         voided: false,
       }));
       const long = await documents.renderDonorStatement(statementView({ receipts, total: '120000000' }));
-      expect(Number(pdfInfo(long, 'donor-statement-long').Pages)).toBeGreaterThan(2);
+      expect(pdfPageCount(long)).toBeGreaterThan(2);
       const longText = textOf(long, 'donor-statement-long');
       expect(longText).toContain('PT-2024-000120');
       expect(longText).toContain('Một trăm hai mươi triệu đồng');
-      expect(overlaps(wordBoxes(long, 'donor-statement-long'))).toEqual([]);
+      expect(pdfOverlaps(keep(long, 'donor-statement-long'))).toEqual([]);
     });
   });
 
@@ -488,8 +449,8 @@ describe('DocumentsService', () => {
 
     it('takes its creation date and /ID from issuedAt, not from the clock', async () => {
       const pdf = await documents.renderVoucher(receiptView());
-      expect(pdfInfo(pdf, 'receipt-dates').CreationDate).toBe('2025-03-15T09:30:00Z');
-      expect(pdfInfo(pdf, 'receipt-dates').ModDate).toBe('2025-03-15T09:30:00Z');
+      expect(pdfInfo(pdf).creationDate).toBe('2025-03-15T09:30:00Z');
+      expect(pdfInfo(pdf).modDate).toBe('2025-03-15T09:30:00Z');
       const later = await documents.renderVoucher(receiptView({ issuedAt: '2025-03-16T09:30:00Z' }));
       const id = (bytes: Buffer) => /\/ID \[<([0-9a-f]+)>/.exec(bytes.toString('latin1'))?.[1];
       expect(id(pdf)).toMatch(/^[0-9a-f]{32}$/);
