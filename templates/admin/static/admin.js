@@ -37,6 +37,7 @@
     // The donor combobox: type to search, or create a donor inline.
     root.querySelectorAll('select[data-donor-combobox]').forEach((select) => {
       if (select.tomselect || !window.TomSelect) return;
+      const label = document.querySelector('label[for="' + select.id + '"]');
       new window.TomSelect(select, {
         valueField: 'id',
         labelField: 'name',
@@ -61,6 +62,8 @@
           no_results: () => '<div class="no-results">' + (select.dataset.noResults || '') + '</div>',
         },
       });
+      // Tom Select moves the label to its own input; the hidden select keeps a name for assistive technology.
+      if (label) select.setAttribute('aria-label', label.textContent.trim());
     });
     // Charts: the data rides in a data attribute (no inline script under the CSP).
     root.querySelectorAll('canvas[data-chart]').forEach((canvas) => {
@@ -124,7 +127,11 @@
     const addRow = () => {
       body.appendChild(template.content.cloneNode(true));
       const rows = body.querySelectorAll('tr');
-      rows[rows.length - 1].querySelector('th').textContent = String(rows.length);
+      const row = rows[rows.length - 1];
+      row.querySelector('th').textContent = String(rows.length);
+      row.querySelectorAll('input').forEach((input) => {
+        input.setAttribute('aria-label', input.getAttribute('aria-label') + ' ' + rows.length);
+      });
     };
     const update = () => {
       let count = 0;

@@ -1,0 +1,355 @@
+import AxeBuilder from '@axe-core/playwright';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { pdfText } from '../support/pdf';
+
+// The web admin in real Chromium: the built app (dist/main.js) on a fresh SQLite file, driven only through its
+// pages by visible labels and roles, as an accountant would. One browser for the whole run.
+
+jest.setTimeout(150_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHOTS = path.join(__dirname, 'screenshots');
+const ADMIN_PASSWORD = 'admin-browser-pass-1';
+const PASSWORD = 'browser-pass-12345';
+
+let app: ChildProcess;
+let browser: Browser;
+let base: string;
+let dir: string;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function launch(): Promise<Browser> {
+  const args = ['--no-sandbox', '--disable-dev-shm-usage'];
+  if (process.env.CHROMIUM_PATH) return chromium.launch({ executablePath: process.env.CHROMIUM_PATH, args });
+  // @sparticuz/chromium is an ES module, which jest's CommonJS runtime cannot load: a child node unpacks it.
+  const found = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "const c = (await import('@sparticuz/chromium')).default; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }));",
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (found.status !== 0) throw new Error(`@sparticuz/chromium: ${found.stderr}`);
+  const c = JSON.parse(found.stdout.trim().split('\n').pop() ?? '{}') as { path: string; args: string[] };
+  return chromium.launch({ executablePath: c.path, args: [...c.args.filter((a) => a !== '--single-process'), ...args], headless: true });
+}
+
+async function api(method: string, url: string, token: string | null, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+}
+
+async function login(context: BrowserContext, username: string, password: string): Promise<Page> {
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(`${base}/admin`);
+  return page;
+}
+
+async function visible(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
+}
+
+/** Waits until the condition holds (the page updates as the user types). */
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${condition.toString()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** No serious or critical axe violation on the page as it is now. */
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}-1366.png`), fullPage: true });
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.screenshot({ path: path.join(SHOTS, `${name}-768.png`), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 768 });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(path.join(tmpdir(), 'admin-browser-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  app = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${path.join(dir, 'ledger.sqlite')}`,
+      ADMIN_PASSWORD,
+      PUBLIC_URL: base,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const [started] = await Promise.all([
+    (async () => {
+      for (let i = 0; i < 200; i++) {
+        try {
+          if ((await fetch(`${base}/api/health`)).ok) return true;
+        } catch {
+          // not up yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    })(),
+    launch().then((b) => (browser = b)),
+  ]);
+  if (!started) throw new Error('the app did not start');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  app?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('web admin, part 1', () => {
+  let adminToken: string;
+  let contributionUrl: string;
+
+  it('1. sets up a fund, an accountant and an auditor through the API', async () => {
+    adminToken = (await api('POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD }))
+      .token as string;
+    await api('POST', '/api/funds', adminToken, { code: 'LC', name: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai', level: 'province' });
+    await api('POST', '/api/users', adminToken, { username: 'ketoan', password: PASSWORD, role: 'accountant' });
+    await api('POST', '/api/users', adminToken, { username: 'kiemtoan', password: PASSWORD, role: 'auditor', fundCode: 'LC' });
+  });
+
+  it('2. the admin logs in and sees the dashboard', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await login(context, 'admin', ADMIN_PASSWORD);
+    await visible(page.getByRole('heading', { name: /Tổng quan/ }));
+    await page.getByRole('banner').getByLabel('Quỹ').waitFor();
+    expect(await page.getByRole('banner').getByLabel('Quỹ').inputValue()).toBe('LC');
+    await visible(page.getByText('Tiền mặt (111)'));
+    await expectAccessible(page);
+    await context.close();
+  });
+
+  describe('the accountant', () => {
+    let context: BrowserContext;
+    let page: Page;
+    let receiptNo: string;
+
+    beforeAll(async () => {
+      context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    });
+    afterAll(() => context.close());
+
+    it('3. logs in', async () => {
+      page = await login(context, 'ketoan', PASSWORD);
+      await visible(page.getByText('ketoan · Kế toán'));
+    });
+
+    it('4. creates a donor', async () => {
+      await page.goto(`${base}/admin/donors/new`);
+      await page.getByLabel('Tên', { exact: true }).fill('Công ty CP Apatit Việt Nam');
+      await page.getByLabel('Loại').selectOption('enterprise');
+      await page.getByLabel('Địa chỉ').fill('Phường Pom Hán, TP Lào Cai');
+      await page.getByLabel('Email').fill('ketoan@apatit.vn');
+      await page.getByLabel('Mã số thuế').fill('5300100123');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Lưu' }).click();
+      await visible(page.getByRole('heading', { name: 'Công ty CP Apatit Việt Nam' }));
+      await page.goto(`${base}/admin/donors`);
+      await page.getByLabel('Tìm kiếm').fill('apatit viet');
+      await visible(page.getByRole('link', { name: 'Công ty CP Apatit Việt Nam' }));
+      await expectAccessible(page);
+    });
+
+    it('5. records a contribution of 55.500.000.000 đ, seeing the amount in words as it is typed', async () => {
+      await page.goto(`${base}/admin/contributions/new`);
+      const form = page.getByRole('main');
+      await form.getByLabel('Quỹ').selectOption('LC');
+      await form.getByRole('combobox', { name: 'Nhà tài trợ' }).last().fill('apatit');
+      await page.getByRole('option', { name: 'Công ty CP Apatit Việt Nam' }).click();
+      await form.getByLabel('Ngày').fill('20/07/2023');
+      await form.getByLabel('Số tiền').fill('55.500.000.000');
+      await until(async () => ((await page.locator('#amount-words').textContent()) ?? '').trim() === 'Năm mươi lăm tỷ năm trăm triệu đồng');
+      await form.getByLabel('Hình thức').selectOption('bank');
+      await expectAccessible(page);
+      await shot(page, '05-contribution-form');
+      await page.getByRole('button', { name: 'Ghi thu' }).click();
+      const heading = page.getByRole('heading', { name: /Số phiếu/ });
+      await visible(heading);
+      receiptNo = ((await heading.textContent()) ?? '').replace('Số phiếu', '').trim();
+      expect(receiptNo).toMatch(/^[A-Z]{2,4}-2023-\d{6}$/);
+      await visible(page.getByText('55.500.000.000 đ'));
+      contributionUrl = page.url();
+      await expectAccessible(page);
+    });
+
+    it('6. opens the receipt: the PDF has its number and amount', async () => {
+      const href = await page.getByRole('link', { name: 'Phiếu thu (PDF)' }).getAttribute('href');
+      const res = await page.request.get(`${base}${href}`);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-type']).toContain('application/pdf');
+      const text = pdfText(await res.body());
+      expect(text).toContain(receiptNo);
+      expect(text).toContain('55.500.000.000');
+    });
+
+    it('7. enters a batch of 5 against control figures, refused while they differ', async () => {
+      await page.goto(`${base}/admin/batches/new`);
+      const form = page.getByRole('main');
+      await form.getByRole('combobox', { name: 'Cơ quan, đơn vị nộp' }).last().fill('Sở Tài chính');
+      await page.getByText('Thêm nhà tài trợ mới:').click();
+      await form.getByLabel('Diễn giải').fill('Ủng hộ một ngày lương tháng 7/2023');
+      await form.getByLabel('Ngày').fill('21/07/2023');
+      await form.getByLabel('Số người').fill('5');
+      await form.getByLabel('Tổng tiền').fill('5.000.000');
+      const amounts = ['1.000.000', '1.000.000', '1.000.000', '1.000.000', '900.000'];
+      for (const [i, amount] of amounts.entries()) {
+        await form.getByLabel(`Họ và tên ${i + 1}`, { exact: true }).fill(`Cán bộ số ${i + 1}`);
+        await form.getByLabel(`Số tiền ${i + 1}`, { exact: true }).fill(amount);
+      }
+      const save = page.getByRole('button', { name: 'Lưu' });
+      await until(() => save.isDisabled());
+      await visible(page.getByText('Chưa khớp với số liệu kiểm soát'));
+      await form.getByLabel('Số tiền 5', { exact: true }).fill('1.000.000');
+      await visible(page.getByText('Khớp với số liệu kiểm soát'));
+      await until(() => save.isEnabled());
+      await expectAccessible(page);
+      await shot(page, '07-batch-grid');
+      await save.click();
+      await visible(page.getByRole('heading', { name: /Số phiếu/ }));
+      await visible(page.getByText('5.000.000 đ', { exact: true }));
+    });
+
+    it('8. imports a CSV with one bad row and sees the row named', async () => {
+      const csv = path.join(dir, 'contributions.csv');
+      writeFileSync(
+        csv,
+        [
+          'fund_code,date,donor_name,donor_kind,amount,method',
+          'LC,2023-08-01,Hội Cựu chiến binh tỉnh Lào Cai,organization,8.500.000,cash',
+          'LC,2023-08-02,Nguyễn Văn An,individual,một triệu,cash',
+          'LC,2023-08-03,Trần Thị Bình,individual,500000,cash',
+        ].join('\n'),
+      );
+      await page.goto(`${base}/admin/imports`);
+      await expectAccessible(page);
+      await page.getByLabel('Tệp', { exact: true }).setInputFiles(csv);
+      await page.getByRole('button', { name: 'Nhập' }).click();
+      await visible(page.getByText('Tệp bị từ chối'));
+      await visible(page.getByText('Dòng 3'));
+      await shot(page, '08-import');
+    });
+
+    it('9. posts a manual entry, then reverses it', async () => {
+      await page.goto(`${base}/admin/journal/new`);
+      const form = page.getByRole('main');
+      await form.getByLabel('Diễn giải').fill('Tạm ứng mua quà');
+      await form.getByLabel('Ngày').fill('22/07/2023');
+      await form.getByLabel('Tài khoản 1', { exact: true }).selectOption('141');
+      await form.getByLabel('Nợ 1', { exact: true }).fill('2.000.000');
+      await form.getByLabel('Tài khoản 2', { exact: true }).selectOption('338');
+      await form.getByLabel('Có 2', { exact: true }).fill('1.000.000');
+      const post = page.getByRole('button', { name: 'Ghi sổ' });
+      await until(() => post.isDisabled());
+      await form.getByLabel('Có 2', { exact: true }).fill('2.000.000');
+      await until(() => post.isEnabled());
+      await expectAccessible(page);
+      await post.click();
+      await visible(page.getByText('Đã ghi bút toán.'));
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Đảo bút toán' }).click();
+      await page.getByRole('dialog').getByLabel('Lý do').fill('Ghi nhầm');
+      await page.getByRole('button', { name: 'Xác nhận đảo bút toán' }).click();
+      await visible(page.getByText('Đã đảo bút toán.'));
+      await visible(page.getByText('Đảo của bút toán'));
+    });
+
+    it('10. voids a contribution with a reason', async () => {
+      await page.goto(contributionUrl);
+      await page.getByRole('button', { name: 'Hủy phiếu' }).click();
+      await page.getByRole('dialog').getByLabel('Lý do').fill('Ghi sai tên người nộp');
+      await page.getByRole('button', { name: 'Xác nhận hủy phiếu' }).click();
+      await visible(page.getByText('Phiếu đã bị hủy: Ghi sai tên người nộp'));
+      expect(await page.getByRole('button', { name: 'Hủy phiếu' }).count()).toBe(0);
+    });
+
+    it('11. switches to English and back', async () => {
+      await page.goto(`${base}/admin`);
+      await page.getByRole('link', { name: 'English' }).click();
+      await visible(page.getByRole('heading', { name: /Dashboard/ }));
+      await visible(page.getByRole('button', { name: 'Log out' }));
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Tiếng Việt' }).click();
+      await visible(page.getByRole('heading', { name: /Tổng quan/ }));
+      await expectAccessible(page);
+      await shot(page, '11-dashboard');
+    });
+
+    it('refuses a forged POST without the CSRF token, and writes nothing', async () => {
+      const before = (await api('GET', '/api/contributions?fund=LC', adminToken)).total;
+      const forged = await page.request.post(`${base}/admin/contributions`, {
+        form: { fundCode: 'LC', donorId: '1', date: '23/07/2023', amount: '1000000', method: 'cash' },
+      });
+      expect(forged.status()).toBe(403);
+      expect((await api('GET', '/api/contributions?fund=LC', adminToken)).total).toBe(before);
+    });
+
+    it('12. logs out', async () => {
+      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await visible(page.getByRole('button', { name: 'Đăng nhập' }));
+      await page.goto(`${base}/admin/contributions`);
+      await visible(page.getByLabel('Tên đăng nhập'));
+    });
+  });
+
+  it('the auditor sees no "new contribution" button, and a forged POST by the auditor is 403', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await login(context, 'kiemtoan', PASSWORD);
+    await page.goto(`${base}/admin/contributions`);
+    await visible(page.getByRole('heading', { name: /Phiếu thu/ }));
+    expect(await page.getByRole('link', { name: 'Ghi phiếu thu mới' }).count()).toBe(0);
+    await expectAccessible(page);
+    const token = await page.locator('body').getAttribute('data-csrf');
+    const before = (await api('GET', '/api/contributions?fund=LC', adminToken)).total;
+    const forged = await page.request.post(`${base}/admin/contributions`, {
+      form: { _csrf: token ?? '', fundCode: 'LC', donorId: '1', date: '23/07/2023', amount: '1000000', method: 'cash' },
+    });
+    expect(forged.status()).toBe(403);
+    expect((await api('GET', '/api/contributions?fund=LC', adminToken)).total).toBe(before);
+    expect((await page.request.get(`${base}/admin/contributions/new`)).status()).toBe(403);
+    await context.close();
+  });
+});
