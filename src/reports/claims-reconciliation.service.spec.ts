@@ -1,89 +1,31 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DataSource } from 'typeorm';
-import type { Actor } from '../common/actor';
 import { Money } from '../common/money';
-import { openDatabase } from '../database/data-source';
-import { UnitOfWork } from '../database/unit-of-work';
-import { nowIso } from '../common/clock';
-import { Fund, FundLevel } from '../funds/fund.entity';
-import { FundsService } from '../funds/funds.service';
-import { BalancesService } from '../ledger/balances.service';
-import type { EntrySource } from '../ledger/entities';
-import { JournalQueryService } from '../ledger/journal-query.service';
-import { PostingService } from '../ledger/posting.service';
-import { TransfersService } from '../transfers/transfers.service';
+import { ADMIN_ACTOR as ADMIN, LedgerBooks } from '../../test/support/ledger-books';
 import { ClaimEntryItem, ClaimsReconciliationService } from './claims-reconciliation.service';
-import { StatementService } from './statement.service';
-
-const ADMIN: Actor = { userId: 1, username: 'admin', role: 'admin', fundScope: null };
 
 /**
  * The drill-down lists exactly the entries behind a claim's figure: what each adds sums to the figure, over
  * closes, eliminated transfers, and a transfer whose elimination completes inside the period.
  */
 describe('reconciliation drill-down', () => {
-  let dataSource: DataSource;
-  let uow: UnitOfWork;
+  let books: LedgerBooks;
   let reconciliation: ClaimsReconciliationService;
   let dir: string;
-  const posting = new PostingService();
 
-  const newFund = (code: string, level: FundLevel, parentId: number | null = null) =>
-    uow.write(async (tx) => {
-      const fund = await tx.save(
-        tx.create(Fund, {
-          code,
-          name: `Quỹ ${code}`,
-          unitName: null,
-          level,
-          parentId,
-          validFrom: null,
-          validTo: null,
-          status: 'active',
-          createdAt: nowIso(),
-        }),
-      );
-      await new BalancesService().open(tx, fund.id, code);
-      return fund.id;
-    });
-  const post = (
-    fundCode: string,
-    date: string,
-    lines: [string, number, number][],
-    source: EntrySource = 'manual',
-  ) =>
-    uow.write((tx) =>
-      posting.post(tx, {
-        fundCode,
-        date,
-        description: `${source} ${date}`,
-        source,
-        postedBy: 'tester',
-        lines: lines.map(([account, debit, credit]) =>
-          debit ? { account, debit: Money.parse(debit) } : { account, credit: Money.parse(credit) },
-        ),
-      }),
-    );
-  const reverse = (entryId: number, date: string) =>
-    uow.write((tx) => posting.reverse(tx, entryId, { date, reason: 'nhầm', postedBy: 'tester' }));
+  const post: LedgerBooks['post'] = (...args) => books.post(...args);
+  const reverse: LedgerBooks['reverse'] = (...args) => books.reverse(...args);
 
   beforeAll(async () => {
-    dataSource = await openDatabase({ type: 'sqlite', path: ':memory:' });
-    uow = new UnitOfWork(dataSource);
-    const transfers = new TransfersService(uow, posting);
-    const statements = new StatementService(
-      uow,
-      new FundsService(uow, new BalancesService()),
-      new JournalQueryService(),
-    );
-    reconciliation = new ClaimsReconciliationService(uow, statements);
+    books = await LedgerBooks.open();
+    const { transfers } = books;
+    reconciliation = new ClaimsReconciliationService(books.uow, books.statements);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claims-'));
     reconciliation.claimsDir = dir;
 
-    const province = await newFund('P', 'province');
-    await newFund('C', 'commune', province);
+    const province = await books.newFund('P', 'province');
+    await books.newFund('C', 'commune', province);
     await post('P', '2022-01-10', [
       ['112', 10_000, 0],
       ['5111', 0, 10_000],
@@ -148,7 +90,7 @@ describe('reconciliation drill-down', () => {
   });
   afterAll(async () => {
     fs.rmSync(dir, { recursive: true, force: true });
-    await dataSource.destroy();
+    await books.close();
   });
 
   it('lists entries whose amounts add up to each figure', async () => {

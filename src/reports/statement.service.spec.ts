@@ -1,19 +1,6 @@
-import { DataSource } from 'typeorm';
-import type { Actor } from '../common/actor';
 import { Money } from '../common/money';
-import { openDatabase } from '../database/data-source';
-import { UnitOfWork } from '../database/unit-of-work';
-import { nowIso } from '../common/clock';
-import { Fund, FundLevel } from '../funds/fund.entity';
-import { FundsService } from '../funds/funds.service';
-import { BalancesService } from '../ledger/balances.service';
-import type { EntrySource } from '../ledger/entities';
-import { JournalQueryService } from '../ledger/journal-query.service';
-import { PostingService } from '../ledger/posting.service';
-import { TransfersService } from '../transfers/transfers.service';
-import { StatementReport, StatementService } from './statement.service';
-
-const ADMIN: Actor = { userId: 1, username: 'admin', role: 'admin', fundScope: null };
+import { ADMIN_ACTOR, LedgerBooks } from '../../test/support/ledger-books';
+import { StatementReport } from './statement.service';
 
 /**
  * The statement's turnover arithmetic against real books (SQLite in memory), posted through the posting
@@ -21,54 +8,13 @@ const ADMIN: Actor = { userId: 1, username: 'admin', role: 'admin', fundScope: n
  * and periods that add up.
  */
 describe('statement turnover', () => {
-  let dataSource: DataSource;
-  let uow: UnitOfWork;
-  let transfers: TransfersService;
-  let statements: StatementService;
-  const posting = new PostingService();
+  let books: LedgerBooks;
 
-  const newFund = (code: string, level: FundLevel, parentId: number | null = null) =>
-    uow.write(async (tx) => {
-      const fund = await tx.save(
-        tx.create(Fund, {
-          code,
-          name: `Quỹ ${code}`,
-          unitName: null,
-          level,
-          parentId,
-          validFrom: null,
-          validTo: null,
-          status: 'active',
-          createdAt: nowIso(),
-        }),
-      );
-      await new BalancesService().open(tx, fund.id, code);
-      return fund.id;
-    });
-  const post = (
-    fundCode: string,
-    date: string,
-    lines: [string, number, number][],
-    source: EntrySource = 'manual',
-  ) =>
-    uow.write((tx) =>
-      posting.post(tx, {
-        fundCode,
-        date,
-        description: `${source} ${date}`,
-        source,
-        postedBy: 'tester',
-        lines: lines.map(([account, debit, credit]) =>
-          debit ? { account, debit: Money.parse(debit) } : { account, credit: Money.parse(credit) },
-        ),
-      }),
-    );
-  const reverse = (entryId: number, date: string) =>
-    uow.write((tx) => posting.reverse(tx, entryId, { date, reason: 'mở lại', postedBy: 'tester' }));
-  const transfer = (fromFund: string, toFund: string, amount: number, date: string) =>
-    transfers.create(ADMIN, { fromFund, toFund, amount, date, method: 'bank' });
+  const post: LedgerBooks['post'] = (...args) => books.post(...args);
+  const reverse = (entryId: number, date: string) => books.reverse(entryId, date, 'mở lại');
+  const transfer: LedgerBooks['transfer'] = (...args) => books.transfer(...args);
   const statement = (fund: string, from: string, to: string, consolidated = false) =>
-    statements.statement(ADMIN, fund, from, to, consolidated);
+    books.statements.statement(ADMIN_ACTOR, fund, from, to, consolidated);
   const figures = (s: StatementReport) => ({
     opening: s.openingBalance,
     receipts: s.receipts.total,
@@ -77,16 +23,12 @@ describe('statement turnover', () => {
   });
 
   beforeEach(async () => {
-    dataSource = await openDatabase({ type: 'sqlite', path: ':memory:' });
-    uow = new UnitOfWork(dataSource);
-    transfers = new TransfersService(uow, posting);
-    const books = new BalancesService();
-    statements = new StatementService(uow, new FundsService(uow, books), new JournalQueryService());
-    const province = await newFund('P', 'province');
-    await newFund('C', 'commune', province);
-    await newFund('Q', 'province');
+    books = await LedgerBooks.open();
+    const province = await books.newFund('P', 'province');
+    await books.newFund('C', 'commune', province);
+    await books.newFund('Q', 'province');
   });
-  afterEach(() => dataSource.destroy());
+  afterEach(() => books.close());
 
   it('adds back a year-end close, and counts a reopened year once', async () => {
     await post('P', '2022-03-01', [

@@ -24,20 +24,19 @@ function onPath(command: string): boolean {
     });
 }
 
-/** The tools not on PATH, each with its package: `hledger (apt-get install hledger)`. */
-export function missingTools(): string[] {
-  return Object.entries(AUDITOR_TOOLS)
-    .filter(([command]) => !onPath(command))
-    .map(([command, pkg]) => `${command} (apt-get install ${pkg})`);
+/** The tools not on PATH. */
+export function missingTools(): AuditorTool[] {
+  return (Object.keys(AUDITOR_TOOLS) as AuditorTool[]).filter((command) => !onPath(command));
 }
 
 /** Throws, naming the Debian packages to install, unless every tool is on PATH. */
 export function requireTools(): void {
   const missing = missingTools();
   if (missing.length > 0) {
+    const packages = [...new Set(missing.map((command) => AUDITOR_TOOLS[command]))];
     throw new Error(
-      `npm run test:tools checks the exports with the auditors' own programs; not installed: ${missing.join(', ')}. ` +
-        `Install them with: apt-get install ${[...new Set(Object.values(AUDITOR_TOOLS))].join(' ')}`,
+      `npm run test:tools checks the exports with the auditors' own programs, and ${missing.join(', ')} ` +
+        `${missing.length === 1 ? 'is' : 'are'} not installed: apt-get install ${packages.join(' ')}`,
     );
   }
 }
