@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { present } from '../common/assert';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -10,8 +10,9 @@ import {
   Public,
   Roles,
 } from '../common/decorators';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AuthService } from './auth.service';
-import { CreateUserDto, LoginDto } from './dto';
+import { ChangeOwnPasswordDto, CreateUserDto, LoginDto, ResetPasswordDto } from './dto';
 
 @ApiTags('auth')
 @Controller('api')
@@ -56,5 +57,54 @@ export class AuthController {
   @Roles('admin')
   listUsers(@CurrentActor() actor: Actor) {
     return this.auth.listUsers(actor);
+  }
+
+  /** Changes the caller's own password; every session of theirs ends, this one too. */
+  @ApiBearerAuth()
+  @Post('auth/password')
+  @HttpCode(200)
+  changeOwnPassword(
+    @CurrentActor() actor: Actor,
+    @Body() dto: ChangeOwnPasswordDto,
+    @Req() request: Request,
+  ) {
+    return this.auth.changeOwnPassword(actor, dto, request.ip ?? 'unknown');
+  }
+
+  @ApiBearerAuth()
+  @Post('users/:id/disable')
+  @HttpCode(200)
+  @Roles('admin')
+  disableUser(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe('user')) id: number) {
+    return this.auth.disableUser(actor, id);
+  }
+
+  @ApiBearerAuth()
+  @Post('users/:id/enable')
+  @HttpCode(200)
+  @Roles('admin')
+  enableUser(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe('user')) id: number) {
+    return this.auth.enableUser(actor, id);
+  }
+
+  /** Sets another user's password; their sessions end at once. */
+  @ApiBearerAuth()
+  @Post('users/:id/password')
+  @HttpCode(200)
+  @Roles('admin')
+  resetPassword(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('user')) id: number,
+    @Body() dto: ResetPasswordDto,
+  ) {
+    return this.auth.resetPassword(actor, id, dto.newPassword);
+  }
+
+  @ApiBearerAuth()
+  @Post('users/:id/revoke-sessions')
+  @HttpCode(200)
+  @Roles('admin')
+  revokeSessions(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe('user')) id: number) {
+    return this.auth.revokeAllSessions(actor, id);
   }
 }

@@ -1,19 +1,34 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Actor, assertUnscoped } from '../common/actor';
-import { RateLimiter } from '../common/rate-limiter';
-import { ConflictError, InvalidRequestError, UnauthenticatedError } from '../common/errors';
+import {
+  BusinessRuleError,
+  ConflictError,
+  InvalidRequestError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../common/errors';
 import { requestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { UnitOfWork } from '../database/unit-of-work';
+import { DATA_SOURCE, UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { CreateUserDto } from './dto';
+import { ChangeOwnPasswordDto, CreateUserDto } from './dto';
+import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
+import { passwordProblem } from './password-policy';
 import { Session, User } from './user.entity';
+
+export interface UserView {
+  id: number;
+  username: string;
+  role: User['role'];
+  fundCode: string | null;
+  status: User['status'];
+}
 
 export interface LoginResult {
   token: string;
@@ -24,16 +39,25 @@ export interface LoginResult {
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');
-  private readonly throttle: RateLimiter;
+  private throttle: LoginThrottle;
+  /**
+   * A hash of a random password with the same scrypt parameters as real ones: an unknown or disabled user is
+   * checked against it, so that the answer takes as long as for a real user and timing does not tell them apart.
+   */
+  private dummyHash: string;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly funds: FundsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.throttle = new RateLimiter(config.loginAttemptsPerMinute, 'failed logins');
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.throttle = await LoginThrottle.create(this.config, this.dataSource);
+    this.dummyHash = await hashPassword(randomBytes(16).toString('base64url'));
   }
 
   /** First start: with no users at all, create `admin` (password from ADMIN_PASSWORD, or a random one logged once). */
@@ -61,14 +85,13 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
-    const throttleKey = `${username}|${address}`;
     // Counted before the (slow) password check, so parallel guesses cannot slip past the limit.
-    this.throttle.hit(throttleKey);
+    await this.throttle.attempt(username, address);
     const user = await this.uow.manager.findOne(User, { where: { username, status: 'active' } });
-    if (!user || !(await verifyPassword(password, user.passwordHash))) {
-      throw new UnauthenticatedError('invalid username or password');
-    }
-    this.throttle.reset(throttleKey);
+    // Always one scrypt: against the user's hash, or the dummy one when there is no such (active) user.
+    const right = await verifyPassword(password, user?.passwordHash ?? this.dummyHash);
+    if (!user || !right) throw new UnauthenticatedError('invalid username or password');
+    await this.throttle.succeeded(username, address);
 
     const context = requestContext.get();
     if (context)
@@ -133,6 +156,8 @@ export class AuthService implements OnApplicationBootstrap {
         if (!fund) throw new InvalidRequestError(`fundCode ${dto.fundCode} is not a known fund`);
         fundId = fund.id;
       }
+      const problem = passwordProblem(dto.password, dto.username);
+      if (problem) throw new InvalidRequestError(problem);
       const inserted = await tx.insert(User, {
         username: dto.username,
         passwordHash: await hashPassword(dto.password),
@@ -146,22 +171,108 @@ export class AuthService implements OnApplicationBootstrap {
     });
   }
 
-  async listUsers(
-    actor: Actor,
-  ): Promise<
-    { id: number; username: string; role: User['role']; fundCode: string | null; status: string }[]
-  > {
+  async listUsers(actor: Actor): Promise<UserView[]> {
     assertUnscoped(actor, 'list every user');
     const users = await this.uow.manager.find(User, {
       relations: { fund: true },
       order: { username: 'ASC' },
     });
-    return users.map((u) => ({
-      id: u.id,
-      username: u.username,
-      role: u.role,
-      fundCode: u.fund?.code ?? null,
-      status: u.status,
-    }));
+    return users.map(userView);
   }
+
+  /** Disables a user and ends every session of theirs at once; they can no longer log in. */
+  disableUser(actor: Actor, id: number): Promise<UserView & { sessionsRevoked: number }> {
+    assertUnscoped(actor, 'disable users');
+    if (id === actor.userId) throw new BusinessRuleError('an admin may not disable their own account');
+    return this.uow.write(async (tx) => {
+      const user = await this.userById(tx, id);
+      await tx.update(User, { id }, { status: 'disabled' });
+      const sessionsRevoked = await revokeSessions(tx, id);
+      return { ...userView({ ...user, status: 'disabled' }), sessionsRevoked };
+    });
+  }
+
+  enableUser(actor: Actor, id: number): Promise<UserView> {
+    assertUnscoped(actor, 'enable users');
+    return this.uow.write(async (tx) => {
+      const user = await this.userById(tx, id);
+      await tx.update(User, { id }, { status: 'active' });
+      return userView({ ...user, status: 'active' });
+    });
+  }
+
+  /** An admin sets another user's password (the user forgot it): their sessions end at once. */
+  resetPassword(
+    actor: Actor,
+    id: number,
+    newPassword: string,
+  ): Promise<UserView & { sessionsRevoked: number }> {
+    assertUnscoped(actor, "reset other users' passwords");
+    if (id === actor.userId)
+      throw new BusinessRuleError('change your own password with POST /api/auth/password');
+    return this.uow.write(async (tx) => {
+      const user = await this.userById(tx, id);
+      const problem = passwordProblem(newPassword, user.username);
+      if (problem) throw new InvalidRequestError(problem.replace(/^password/, 'newPassword'));
+      await tx.update(User, { id }, { passwordHash: await hashPassword(newPassword) });
+      return { ...userView(user), sessionsRevoked: await revokeSessions(tx, id) };
+    });
+  }
+
+  /** Ends every session of a user (a lost laptop): their tokens answer 401 from now on. */
+  revokeAllSessions(actor: Actor, id: number): Promise<UserView & { sessionsRevoked: number }> {
+    assertUnscoped(actor, "end other users' sessions");
+    return this.uow.write(async (tx) => {
+      const user = await this.userById(tx, id);
+      return { ...userView(user), sessionsRevoked: await revokeSessions(tx, id) };
+    });
+  }
+
+  /**
+   * A user changes their own password, proving the current one (counted like a failed login when wrong). Every
+   * session of theirs ends, this one included: they log in again with the new password.
+   */
+  async changeOwnPassword(
+    actor: Actor,
+    dto: ChangeOwnPasswordDto,
+    address: string,
+  ): Promise<{ username: string; sessionsRevoked: number }> {
+    if (actor.userId === null) throw new UnauthenticatedError('log in to change your password');
+    await this.throttle.attempt(actor.username, address);
+    const user = await this.userById(this.uow.manager, actor.userId);
+    if (!(await verifyPassword(dto.currentPassword, user.passwordHash)))
+      throw new InvalidRequestError('currentPassword is not your current password');
+    await this.throttle.succeeded(actor.username, address);
+    const problem = passwordProblem(dto.newPassword, user.username);
+    if (problem) throw new InvalidRequestError(problem.replace(/^password/, 'newPassword'));
+    if (dto.newPassword === dto.currentPassword)
+      throw new InvalidRequestError('newPassword must differ from currentPassword');
+    return this.uow.write(async (tx) => {
+      await tx.update(User, { id: user.id }, { passwordHash: await hashPassword(dto.newPassword) });
+      return { username: user.username, sessionsRevoked: await revokeSessions(tx, user.id) };
+    });
+  }
+
+  private async userById(manager: EntityManager, id: number): Promise<User> {
+    const user = await manager.findOne(User, { where: { id }, relations: { fund: true } });
+    if (!user) throw new NotFoundError(`user ${id} does not exist`);
+    return user;
+  }
+}
+
+function userView(user: User): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    fundCode: user.fund?.code ?? null,
+    status: user.status,
+  };
+}
+
+/** Revokes every live session of a user; the count of those ended. */
+async function revokeSessions(tx: EntityManager, userId: number): Promise<number> {
+  const live = await tx.count(Session, { where: { userId, revokedAt: IsNull() } });
+  await tx.update(Session, { userId, revokedAt: IsNull() }, { revokedAt: nowIso() });
+  return live;
 }

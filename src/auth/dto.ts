@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../common/actor';
+import { IsAcceptablePassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-policy';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -23,10 +24,13 @@ export class CreateUserDto {
   })
   username: string;
 
-  @ApiProperty({ minLength: 8 })
+  @ApiProperty({
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    description: 'At least 12 characters, not a common password (data/common-passwords.txt)',
+  })
   @IsString()
-  @MinLength(8)
-  @MaxLength(200)
+  @IsAcceptablePassword()
   password: string;
 
   @ApiProperty({ enum: ROLES })
@@ -38,4 +42,24 @@ export class CreateUserDto {
   @IsString()
   @MaxLength(32)
   fundCode?: string;
+}
+
+export class ChangeOwnPasswordDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
+  @IsString()
+  @IsAcceptablePassword()
+  newPassword: string;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
+  @IsString()
+  @IsAcceptablePassword()
+  newPassword: string;
 }

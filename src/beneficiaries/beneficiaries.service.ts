@@ -13,6 +13,7 @@ import { Candidate, DuplicatesService, shownNationalId } from './duplicates.serv
 import type { BeneficiaryReferences } from './beneficiary-references';
 import { Beneficiary, BeneficiaryMerge } from './entities';
 import { communeKey, IdKind, idKindOf, MatchFields, nameKey } from './identity';
+import { HouseholdScope, householdScope, visibleHouseholds } from './visibility';
 
 export interface BeneficiaryView {
   id: number;
@@ -148,7 +149,7 @@ export class BeneficiariesService {
     const fields = newBeneficiary(dto);
     return this.uow.write(async (tx) => {
       // Looked up before the insert, in the same transaction: the new record is never its own candidate.
-      const candidates = await this.duplicates.candidatesFor(tx, fields);
+      const candidates = await this.visibleOnly(tx, actor, await this.duplicates.candidatesFor(tx, fields));
       const saved = await tx.save(
         tx.create(Beneficiary, {
           ...fields,
@@ -164,12 +165,16 @@ export class BeneficiariesService {
 
   async get(actor: Actor, id: number): Promise<BeneficiaryDetail> {
     const manager = this.uow.manager;
-    const beneficiary = await this.byId(manager, id);
+    const scope = await householdScope(manager, actor);
+    const beneficiary = await this.visibleById(manager, scope, id);
+    // A user limited to some funds sees the totals of those funds only.
+    const inScope =
+      scope === null ? '' : ` AND fund_id IN (${scope.fundIds.map(() => '?').join(', ') || 'NULL'})`;
     const [paid] = await sql<{ n: number | string; total: string }>(
       manager,
       `SELECT COUNT(*) AS n, ${sumDong('amount')} AS total
-         FROM disbursements WHERE beneficiary_id = ? AND status = 'paid'`,
-      [id],
+         FROM disbursements WHERE beneficiary_id = ? AND status = 'paid'${inScope}`,
+      [id, ...(scope?.fundIds ?? [])],
     );
     const merges = await manager.find(BeneficiaryMerge, {
       where: [{ fromId: id }, { intoId: id }],
@@ -177,7 +182,11 @@ export class BeneficiariesService {
     });
     const candidates =
       beneficiary.mergedIntoId === null
-        ? await this.duplicates.candidatesFor(manager, beneficiary, beneficiary.id)
+        ? await this.visibleOnly(
+            manager,
+            actor,
+            await this.duplicates.candidatesFor(manager, beneficiary, beneficiary.id),
+          )
         : [];
     return {
       ...this.view(beneficiary, actor),
@@ -185,6 +194,29 @@ export class BeneficiariesService {
       merges: merges.map(mergeTrace),
       possibleDuplicates: candidates.map(possibleDuplicate),
     };
+  }
+
+  /** A household as a user with `scope` may see it: outside their funds it is unknown, a 404. */
+  async visibleById(manager: EntityManager, scope: HouseholdScope | null, id: number): Promise<Beneficiary> {
+    const beneficiary = await this.byId(manager, id);
+    if (!(await visibleHouseholds(manager, scope, [id])).has(id))
+      throw new NotFoundError(`beneficiary ${id} does not exist`);
+    return beneficiary;
+  }
+
+  /** Candidates the actor may see: another fund's household is not named to a user limited to some funds. */
+  private async visibleOnly(
+    manager: EntityManager,
+    actor: Actor,
+    candidates: Candidate[],
+  ): Promise<Candidate[]> {
+    const scope = await householdScope(manager, actor);
+    const visible = await visibleHouseholds(
+      manager,
+      scope,
+      candidates.map((c) => c.id),
+    );
+    return candidates.filter((c) => visible.has(c.id));
   }
 
   async byId(manager: EntityManager, id: number): Promise<Beneficiary> {
@@ -202,6 +234,18 @@ export class BeneficiariesService {
     }
     if (q.category) query.andWhere('b.category = :category', { category: q.category });
     if (q.commune) query.andWhere('b.commune_folded = :commune', { commune: communeKey(q.commune) });
+    const scope = await householdScope(this.uow.manager, actor);
+    if (scope !== null) {
+      query.andWhere(
+        `(b.id IN (SELECT beneficiary_id FROM disbursements WHERE fund_id IN (:...scopeFunds))
+          OR b.id IN (SELECT beneficiary_id FROM house_projects WHERE fund_id IN (:...scopeFunds))
+          OR b.commune_folded IN (:...scopeCommunes))`,
+        {
+          scopeFunds: scope.fundIds.length > 0 ? scope.fundIds : [0],
+          scopeCommunes: scope.communeKeys.length > 0 ? scope.communeKeys : [''],
+        },
+      );
+    }
     const [rows, total] = await query
       .orderBy('b.name_folded', 'ASC')
       .addOrderBy('b.id', 'ASC')
@@ -218,8 +262,9 @@ export class BeneficiariesService {
   merge(actor: Actor, fromId: number, intoId: number, reason: string): Promise<MergeResult> {
     if (fromId === intoId) throw new InvalidRequestError('intoId must be another beneficiary');
     return this.uow.write(async (tx) => {
-      const from = await this.byId(tx, fromId);
-      const into = await this.byId(tx, intoId);
+      const scope = await householdScope(tx, actor);
+      const from = await this.visibleById(tx, scope, fromId);
+      const into = await this.visibleById(tx, scope, intoId);
       if (from.mergedIntoId !== null) {
         throw new BusinessRuleError(`beneficiary ${fromId} was already merged into ${from.mergedIntoId}`);
       }
@@ -283,9 +328,10 @@ export class BeneficiariesService {
     );
     const outside = funds.map((f) => f.code).filter((code) => !canSeeFund(actor, code));
     if (outside.length > 0) {
+      // Which funds, the user may not know: naming them would tell of another fund's payouts to this household.
       throw new ForbiddenError(
-        `beneficiary ${fromId} has payouts in fund(s) ${outside.join(', ')}, outside the funds user ` +
-          `${actor.username} may write to; ask a user of those funds to merge`,
+        `beneficiary ${fromId} has payouts or house projects outside the funds user ${actor.username} ` +
+          'may write to; ask a user not limited to some funds to merge',
       );
     }
   }

@@ -6,6 +6,7 @@ import { maskNationalId } from '../common/redact';
 import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { DuplicateRule, IdKind, matchingRules, MatchFields, nameRuleKey, reasonText } from './identity';
+import { householdScope, householdVisibleSql } from './visibility';
 
 /** Most candidates named for one household (a CCCD typed into many records must not flood an answer). */
 export const MAX_CANDIDATES = 50;
@@ -161,30 +162,42 @@ export class DuplicatesService {
    */
   async report(actor: Actor, page: number, pageSize: number): Promise<Page<DuplicatePair>> {
     const manager = this.uow.manager;
+    // A user limited to some funds sees only pairs of households both within those funds (visibility.ts).
+    const scope = await householdScope(manager, actor);
+    let visible = '';
+    let scopeParams: unknown[] = [];
+    if (scope !== null) {
+      const a = householdVisibleSql('a', scope);
+      const b = householdVisibleSql('b', scope);
+      visible = ` AND ${a.clause} AND ${b.clause}`;
+      scopeParams = [...a.params, ...b.params];
+    }
     const pairs = `
       WITH pairs AS (
         SELECT a.id AS a_id, b.id AS b_id, 1 AS by_id, 0 AS by_name
           FROM beneficiaries a
           JOIN beneficiaries b ON b.national_id = a.national_id AND b.id > a.id
-         WHERE a.national_id IS NOT NULL AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+         WHERE a.national_id IS NOT NULL AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL${visible}
         UNION ALL
         SELECT a.id, b.id, 0, 1
           FROM beneficiaries a
           JOIN beneficiaries b
             ON b.name_folded = a.name_folded AND b.birth_year = a.birth_year
            AND b.commune_folded = a.commune_folded AND b.id > a.id
-         WHERE a.birth_year IS NOT NULL AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+         WHERE a.birth_year IS NOT NULL AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL${visible}
       )`;
+    const pairParams = [...scopeParams, ...scopeParams];
     const [{ n }] = await sql<{ n: number | string }>(
       manager,
       `${pairs} SELECT COUNT(*) AS n FROM (SELECT a_id FROM pairs GROUP BY a_id, b_id) g`,
+      pairParams,
     );
     const rows = await sql<{ a_id: number; b_id: number; by_id: number; by_name: number }>(
       manager,
       `${pairs}
        SELECT a_id, b_id, MAX(by_id) AS by_id, MAX(by_name) AS by_name
          FROM pairs GROUP BY a_id, b_id ORDER BY a_id, b_id LIMIT ? OFFSET ?`,
-      [pageSize, (page - 1) * pageSize],
+      [...pairParams, pageSize, (page - 1) * pageSize],
     );
     const ids = [...new Set(rows.flatMap((r) => [Number(r.a_id), Number(r.b_id)]))];
     const members = new Map<number, PairMember>();

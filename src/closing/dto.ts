@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsIsoDate } from '../common/validation';
+import { IsBookDate } from '../common/validation';
 
 export const MIN_YEAR = 1990;
 export const MAX_YEAR = 2999;
@@ -49,7 +49,7 @@ export class MergeFundDto {
     description:
       "The predecessor's last day: its closing, handover and the successor's opening entry are dated on it",
   })
-  @IsIsoDate()
+  @IsBookDate()
   cutoff: string;
 
   @ApiProperty({ example: 'Nghị quyết 202/2025/QH15 về sắp xếp đơn vị hành chính', maxLength: 300 })

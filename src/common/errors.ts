@@ -3,7 +3,7 @@
  * contract's status code; services throw these and never an HTTP exception.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 502 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 502 | 503;
   /** One human-readable line per problem. */
   readonly messages: string[];
 
@@ -47,6 +47,18 @@ export class BusinessRuleError extends DomainError {
 }
 
 export class InsufficientFundsError extends BusinessRuleError {}
+
+/** 429: too many requests; `retryAfterS` goes out as the `Retry-After` header. */
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+
+  constructor(
+    messages: string | string[],
+    readonly retryAfterS: number,
+  ) {
+    super(messages);
+  }
+}
 
 /** 502: a service we depend on (the mail server) refused or failed. */
 export class UpstreamError extends DomainError {

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError } from './errors';
+import { DomainError, TooManyRequestsError } from './errors';
 import { requestContext } from './request-context';
 
 export interface ErrorBody {
@@ -74,6 +74,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ requestId, err: { name: err.name, message: err.message, stack: err.stack } });
     }
     if (response.headersSent) return;
+    if (exception instanceof TooManyRequestsError)
+      response.setHeader('Retry-After', String(exception.retryAfterS));
     response.status(body.statusCode).json(body);
   }
 }

@@ -1,44 +1,103 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import {
+  RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import type { DataSource } from 'typeorm';
+import { TooManyRequestsError } from './errors';
 
-/** A sliding one-minute window per key; past `maxPerMinute` events, `assertAllowed` answers 429. */
+/**
+ * Where the counters live. `memory` is one process's own (bounded: a key disappears when its window ends);
+ * `postgres` is a table shared by every process and machine on the same database, so N processes do not allow
+ * N times the limit.
+ */
+export type RateLimitStore = { kind: 'memory' } | { kind: 'postgres'; dataSource: DataSource };
+
+export const RATE_LIMIT_TABLE = 'rate_limits';
+
+export interface RateLimitOptions {
+  /** Distinguishes this limiter's keys from the others' in a shared store. */
+  name: string;
+  /** Events allowed per window. */
+  points: number;
+  windowS: number;
+  /** For the 429 message: "too many failed logins". */
+  what: string;
+}
+
+/**
+ * A fixed-window limiter from `rate-limiter-flexible`. A refusal is a TooManyRequestsError (429) that carries
+ * the seconds to wait, which the exception filter sends as `Retry-After`.
+ */
 export class RateLimiter {
-  private readonly events = new Map<string, number[]>();
-  private static readonly WINDOW_MS = 60_000;
-  private static readonly MAX_KEYS = 10_000;
-
-  constructor(
-    private readonly maxPerMinute: number,
-    private readonly what: string,
+  private constructor(
+    private readonly limiter: RateLimiterAbstract,
+    private readonly options: RateLimitOptions,
   ) {}
 
-  assertAllowed(key: string, nowMs = Date.now()): void {
-    const recent = this.recent(key, nowMs);
-    if (recent.length >= this.maxPerMinute) {
-      const retryS = Math.ceil((recent[0] + RateLimiter.WINDOW_MS - nowMs) / 1000);
-      throw new HttpException(
-        { message: [`too many ${this.what}; try again in ${retryS} s`] },
-        HttpStatus.TOO_MANY_REQUESTS,
+  /** A limiter of this process only. */
+  static memory(options: RateLimitOptions): RateLimiter {
+    return new RateLimiter(
+      new RateLimiterMemory({ keyPrefix: options.name, points: options.points, duration: options.windowS }),
+      options,
+    );
+  }
+
+  /** Builds the limiter; with the PostgreSQL store, creates its table first (idempotent across processes). */
+  static async create(
+    options: RateLimitOptions,
+    store: RateLimitStore = { kind: 'memory' },
+  ): Promise<RateLimiter> {
+    const base = { keyPrefix: options.name, points: options.points, duration: options.windowS };
+    if (store.kind === 'memory') return RateLimiter.memory(options);
+    const limiter = await new Promise<RateLimiterPostgres>((resolve, reject) => {
+      const created: RateLimiterPostgres = new RateLimiterPostgres(
+        {
+          ...base,
+          storeClient: store.dataSource,
+          storeType: 'typeorm',
+          tableName: RATE_LIMIT_TABLE,
+          // Should the database be unreachable, each process goes on limiting on its own rather than not at all.
+          insuranceLimiter: new RateLimiterMemory(base),
+        },
+        (error?: Error) => (error ? reject(error) : resolve(created)),
       );
+    });
+    return new RateLimiter(limiter, options);
+  }
+
+  /** Counts one event and refuses it (429) when the window's budget is spent. */
+  async hit(key: string): Promise<void> {
+    try {
+      await this.limiter.consume(key);
+    } catch (refusal) {
+      throw this.refusal(refusal);
     }
   }
 
-  record(key: string, nowMs = Date.now()): void {
-    // Bounded memory: a flood of distinct keys resets the window rather than growing without limit.
-    if (this.events.size >= RateLimiter.MAX_KEYS && !this.events.has(key)) this.events.clear();
-    this.events.set(key, [...this.recent(key, nowMs), nowMs]);
+  /** Refuses (429) when the budget is already spent, without counting. */
+  async assertAllowed(key: string): Promise<void> {
+    const state = await this.limiter.get(key);
+    if (state !== null && state.consumedPoints >= this.options.points) throw this.refusal(state);
   }
 
-  /** Counts an event and refuses it when over the limit. */
-  hit(key: string, nowMs = Date.now()): void {
-    this.assertAllowed(key, nowMs);
-    this.record(key, nowMs);
+  /** Takes one event back (a login that turned out right). */
+  async reward(key: string): Promise<void> {
+    await this.limiter.reward(key);
   }
 
-  reset(key: string): void {
-    this.events.delete(key);
+  async reset(key: string): Promise<void> {
+    await this.limiter.delete(key);
   }
 
-  private recent(key: string, nowMs: number): number[] {
-    return (this.events.get(key) ?? []).filter((t) => nowMs - t < RateLimiter.WINDOW_MS);
+  private refusal(refusal: unknown): Error {
+    if (!(refusal instanceof RateLimiterRes))
+      return refusal instanceof Error ? refusal : new Error(String(refusal));
+    const retryAfterS = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+    return new TooManyRequestsError(
+      `too many ${this.options.what}; try again in ${retryAfterS} s`,
+      retryAfterS,
+    );
   }
 }

@@ -1,4 +1,6 @@
-const SECRET_KEYS = new Set(['password', 'token', 'authorization', 'newpassword']);
+const SECRET_KEYS = new Set(['password', 'token', 'authorization', 'newpassword', 'currentpassword']);
+/** Never copied: they could reach an object's prototype (the body guard drops them earlier too). */
+const POISONED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const ID_KEYS = new Set(['nationalid', 'cccd', 'cmnd']);
 
 /** Masks a citizen ID for display and logs: 010012345689 → 0100******89. */
@@ -14,12 +16,14 @@ export function redact(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.slice(0, 1000).map((item) => redact(item, depth + 1));
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, item]) => {
-      const lower = key.toLowerCase();
-      if (SECRET_KEYS.has(lower)) return [key, '[redacted]'];
-      if (ID_KEYS.has(lower) && typeof item === 'string') return [key, maskNationalId(item)];
-      return [key, redact(item, depth + 1)];
-    }),
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => !POISONED_KEYS.has(key))
+      .map(([key, item]) => {
+        const lower = key.toLowerCase();
+        if (SECRET_KEYS.has(lower)) return [key, '[redacted]'];
+        if (ID_KEYS.has(lower) && typeof item === 'string') return [key, maskNationalId(item)];
+        return [key, redact(item, depth + 1)];
+      }),
   );
 }
 

@@ -1,4 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { todayInVietnam } from './clock';
 import { Money } from './money';
 
 /** A whole amount of đồng (JSON integer or digit string, ≤ 10^15); positive unless `allowZero`. */
@@ -44,6 +45,47 @@ export function IsIsoDate(options: ValidationOptions = {}) {
       validator: {
         validate: (value: unknown) => isIsoDate(value),
         defaultMessage: (args: ValidationArguments) => `${args.property} must be a date written YYYY-MM-DD`,
+      },
+    });
+  };
+}
+
+/** The earliest date the books take: the Revolution of August 1945 precedes every fund and every beneficiary. */
+export const EARLIEST_BOOK_DATE = '1945-01-01';
+
+/** One year after today in Vietnam: the latest date a record may carry (a planned start, a decision). */
+export function latestBookDate(today = todayInVietnam()): string {
+  const next = new Date(`${today}T00:00:00Z`);
+  next.setUTCFullYear(next.getUTCFullYear() + 1);
+  return next.toISOString().slice(0, 10);
+}
+
+/** Why a date may not be written to the books or records, or null: before 1945-01-01 or over a year ahead. */
+export function bookDateProblem(field: string, value: unknown): string | null {
+  if (!isIsoDate(value)) return `${field} must be a date written YYYY-MM-DD`;
+  if (value < EARLIEST_BOOK_DATE) return `${field} must not be before ${EARLIEST_BOOK_DATE}`;
+  const latest = latestBookDate();
+  if (value > latest) return `${field} must not be after ${latest}, a year from today`;
+  return null;
+}
+
+/**
+ * A date that is written (an entry's, a payout's, a fund's validity): a real YYYY-MM-DD date from 1945-01-01 to a
+ * year ahead of today in Vietnam. Dates that only filter reads (`asOf`, `to`) stay IsIsoDate: asking about 2099 is
+ * harmless. The posting path also checks the fund's own validFrom.
+ */
+export function IsBookDate(options: ValidationOptions = {}) {
+  return (target: object, propertyName: string) => {
+    registerDecorator({
+      name: 'isBookDate',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) =>
+          bookDateProblem(args.property, value) === null,
+        defaultMessage: (args: ValidationArguments) =>
+          bookDateProblem(args.property, args.value) ?? `${args.property} is not an allowed date`,
       },
     });
   };

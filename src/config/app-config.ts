@@ -13,8 +13,14 @@ export interface AppConfig {
   adminPassword: string | null;
   logLevel: LogLevel;
   sessionTtlHours: number;
-  /** Login attempts allowed per username and address in one minute. */
+  /** Failed logins allowed per username in one minute (from any address). */
   loginAttemptsPerMinute: number;
+  /** Failed logins allowed per client address in one minute (whatever the usernames); default 30. */
+  loginAttemptsPerAddressPerMinute?: number;
+  /** The global brake: failed logins allowed in one hour across all users and addresses; default 1000. */
+  loginFailuresPerHour?: number;
+  /** Where the login counters live: `postgres` (shared by every process) by default on PostgreSQL, else `memory`. */
+  rateLimitStore?: 'memory' | 'postgres';
   /** Public verification page requests allowed per address in one minute. */
   verifyRequestsPerMinute: number;
   /** The address donors reach this service at: receipt QR codes point to `${publicUrl}/verify/…`. */
@@ -81,8 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const database = parseDatabaseUrl(env.DATABASE_URL || 'sqlite:data/ledger.sqlite', problems);
 
   const adminPassword = env.ADMIN_PASSWORD || null;
-  if (adminPassword !== null && adminPassword.length < 8)
-    problems.push('ADMIN_PASSWORD must be at least 8 characters');
+  if (adminPassword !== null && adminPassword.length < 12)
+    problems.push('ADMIN_PASSWORD must be at least 12 characters');
 
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel))
@@ -90,6 +96,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const sessionTtlHours = integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 90, problems);
   const loginAttemptsPerMinute = integer(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000, problems);
+  const loginAttemptsPerAddressPerMinute = integer(
+    env,
+    'LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE',
+    30,
+    1,
+    100_000,
+    problems,
+  );
+  const loginFailuresPerHour = integer(env, 'LOGIN_FAILURES_PER_HOUR', 1000, 1, 10_000_000, problems);
+  const rateLimitStore = (env.RATE_LIMIT_STORE || (database.type === 'postgres' ? 'postgres' : 'memory')) as
+    'memory' | 'postgres';
+  if (rateLimitStore !== 'memory' && rateLimitStore !== 'postgres')
+    problems.push(`RATE_LIMIT_STORE must be memory or postgres (got "${String(rateLimitStore)}")`);
+  else if (rateLimitStore === 'postgres' && database.type !== 'postgres')
+    problems.push('RATE_LIMIT_STORE=postgres needs DATABASE_URL=postgres://…');
   const verifyRequestsPerMinute = integer(env, 'VERIFY_REQUESTS_PER_MINUTE', 60, 1, 100_000, problems);
 
   const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
@@ -111,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     sessionTtlHours,
     loginAttemptsPerMinute,
+    loginAttemptsPerAddressPerMinute,
+    loginFailuresPerHour,
+    rateLimitStore,
     verifyRequestsPerMinute,
     publicUrl,
     smtpUrl,
@@ -129,7 +153,8 @@ export function parseHost(raw: string | undefined, problems: string[]): string {
   if (raw === undefined || raw === '') return DEFAULT_HOST;
   const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
   const ipv6 = /^[0-9a-fA-F:]+$/;
-  const name = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+  const name =
+    /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
   if (ipv4.test(raw) || (raw.includes(':') && ipv6.test(raw)) || (!/^[\d.]+$/.test(raw) && name.test(raw)))
     return raw;
   problems.push(`HOST must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0 (got "${raw}")`);
@@ -151,7 +176,8 @@ export function parseTrustProxy(raw: string | undefined, problems: string[]): Tr
   } else {
     const items = value.split(',').map((item) => item.trim());
     const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
-    const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
+    const ipv4 =
+      /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
     const ipv6 = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(\/(12[0-8]|1[01]\d|[1-9]?\d))?$/;
     if (items.every((item) => named.has(item) || ipv4.test(item) || ipv6.test(item))) return items;
   }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../common/actor';
 import { BusinessRuleError, ForbiddenError, InvalidRequestError, NotFoundError } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { maskNationalId } from '../common/redact';
 import { foldVietnamese } from '../common/text';
+import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { CreateDonorDto, SearchDonorsQuery } from './dto';
@@ -33,6 +34,21 @@ export const RECEIPT_ACCOUNT: Record<DonorKind, string> = {
   organization: '5113',
   individual: '5114',
 };
+
+/** Whether a donor gave to a fund (a contribution or a batch): what lets a user of that fund see the donor. */
+export async function hasContributedTo(
+  manager: EntityManager,
+  donorId: number,
+  fundId: number,
+): Promise<boolean> {
+  const [row] = await sql<{ n: number | string }>(
+    manager,
+    `SELECT (SELECT COUNT(*) FROM contributions WHERE donor_id = ? AND fund_id = ?)
+          + (SELECT COUNT(*) FROM contribution_batches WHERE donor_id = ? AND fund_id = ?) AS n`,
+    [donorId, fundId, donorId, fundId],
+  );
+  return Number(row.n) > 0;
+}
 
 @Injectable()
 export class DonorsService {
@@ -64,7 +80,42 @@ export class DonorsService {
   }
 
   async get(actor: Actor, id: number): Promise<DonorView> {
-    return this.view(await this.byId(this.uow.manager, id), actor);
+    return this.view(await this.visibleById(this.uow.manager, actor, id), actor);
+  }
+
+  /**
+   * A donor as `actor` may see it: a user limited to some funds sees a donor only through those funds (a
+   * contribution or a batch there); any other donor is unknown to them, a 404 like an id that does not exist.
+   */
+  async visibleById(manager: EntityManager, actor: Actor, id: number): Promise<Donor> {
+    const donor = await this.byId(manager, id);
+    if (actor.fundScope === null) return donor;
+    const codes = [...actor.fundScope];
+    if (codes.length > 0) {
+      const [seen] = await sql<{ n: number | string }>(
+        manager,
+        `SELECT COUNT(*) AS n FROM funds f
+          WHERE f.code IN (${codes.map(() => '?').join(', ')})
+            AND (EXISTS (SELECT 1 FROM contributions c WHERE c.donor_id = ? AND c.fund_id = f.id)
+                 OR EXISTS (SELECT 1 FROM contribution_batches b WHERE b.donor_id = ? AND b.fund_id = f.id))`,
+        [...codes, id, id],
+      );
+      if (Number(seen.n) > 0) return donor;
+    }
+    throw new NotFoundError(`donor ${id} does not exist`);
+  }
+
+  /** Limits a donor query (alias `d`) to the donors `actor` may see. */
+  private scoped(query: SelectQueryBuilder<Donor>, actor: Actor): SelectQueryBuilder<Donor> {
+    if (actor.fundScope === null) return query;
+    const codes = actor.fundScope.size > 0 ? [...actor.fundScope] : [''];
+    return query.andWhere(
+      `(EXISTS (SELECT 1 FROM contributions sc JOIN funds sf ON sf.id = sc.fund_id
+                 WHERE sc.donor_id = d.id AND sf.code IN (:...scopeCodes))
+        OR EXISTS (SELECT 1 FROM contribution_batches sb JOIN funds sbf ON sbf.id = sb.fund_id
+                    WHERE sb.donor_id = d.id AND sbf.code IN (:...scopeCodes)))`,
+      { scopeCodes: codes },
+    );
   }
 
   async byId(manager: EntityManager, id: number): Promise<Donor> {
@@ -75,7 +126,10 @@ export class DonorsService {
 
   /** Name search without diacritics: "nguyen van a" finds "Nguyễn Văn An". Merged records are left out. */
   async search(actor: Actor, q: SearchDonorsQuery): Promise<Page<DonorView>> {
-    const query = this.uow.manager.createQueryBuilder(Donor, 'd').where('d.merged_into_id IS NULL');
+    const query = this.scoped(
+      this.uow.manager.createQueryBuilder(Donor, 'd').where('d.merged_into_id IS NULL'),
+      actor,
+    );
     if (q.q) query.andWhere('d.name_folded LIKE :q', { q: `%${foldVietnamese(q.q).replace(/[%_]/g, '')}%` });
     if (q.kind) query.andWhere('d.kind = :kind', { kind: q.kind });
     const [donors, total] = await query

@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { MAX_ID } from '../common/parse-id.pipe';
-import { IsDong, IsIsoDate, IsNotBlank, dongSchema } from '../common/validation';
+import { dongSchema, IsBookDate, IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
 import { DONOR_KINDS, PAYMENT_METHODS, type DonorKind, type PaymentMethod } from './entities';
 
 const DONG_SCHEMA = dongSchema('5000000');
@@ -108,11 +108,11 @@ export class CreateCampaignDto {
   name: string;
 
   @ApiProperty({ example: '2023-06-28' })
-  @IsIsoDate()
+  @IsBookDate()
   startsOn: string;
 
   @ApiProperty({ example: '2023-07-27' })
-  @IsIsoDate()
+  @IsBookDate()
   endsOn: string;
 }
 
@@ -130,7 +130,7 @@ export class CreateContributionDto {
   donorId: number;
 
   @ApiProperty({ example: '2023-07-20' })
-  @IsIsoDate()
+  @IsBookDate()
   date: string;
 
   @ApiProperty(DONG_SCHEMA)
@@ -198,7 +198,7 @@ export class VoidContributionDto {
     description: 'Date of the reversal; today (Vietnam) by default',
   })
   @IsOptional()
-  @IsIsoDate()
+  @IsBookDate()
   date?: string;
 }
 
@@ -246,7 +246,7 @@ export class CreateBatchDto {
   donorId: number;
 
   @ApiProperty({ example: '2023-07-15' })
-  @IsIsoDate()
+  @IsBookDate()
   date: string;
 
   @ApiProperty({ enum: PAYMENT_METHODS })

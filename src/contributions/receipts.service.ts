@@ -16,7 +16,7 @@ import { MailService, renderMailTemplate } from '../documents/mail.service';
 import { fundHeader } from '../funds/fund-header';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { RECEIPT_ACCOUNT } from './donors.service';
+import { hasContributedTo, RECEIPT_ACCOUNT } from './donors.service';
 import { ContributionsService } from './contributions.service';
 import { BatchMember, Campaign, Contribution, Donor, EmailDelivery } from './entities';
 
@@ -198,6 +198,9 @@ export class ReceiptsService {
     const fund = await this.funds.byCode(this.uow.manager, fundCode);
     const donor = await this.uow.manager.findOne(Donor, { where: { id: donorId } });
     if (!donor) throw new NotFoundError(`donor ${donorId} does not exist`);
+    // Personal data (the address) goes only to users who see this donor through the fund asked about.
+    if (actor.fundScope !== null && !(await hasContributedTo(this.uow.manager, donorId, fund.id)))
+      throw new NotFoundError(`donor ${donorId} does not exist`);
     const rows = await this.uow.manager
       .createQueryBuilder(Contribution, 'c')
       .where('c.donor_id = :donorId AND c.fund_id = :fundId', { donorId, fundId: fund.id })

@@ -22,7 +22,12 @@ export class VerifyController {
     private readonly receipts: ReceiptsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.limiter = new RateLimiter(config.verifyRequestsPerMinute, 'verification requests');
+    this.limiter = RateLimiter.memory({
+      name: 'verify',
+      points: config.verifyRequestsPerMinute,
+      windowS: 60,
+      what: 'verification requests',
+    });
   }
 
   @Public()
@@ -38,7 +43,7 @@ export class VerifyController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    this.limiter.hit(req.ip ?? 'unknown');
+    await this.limiter.hit(req.ip ?? 'unknown');
     const wantsJson = req.accepts(['html', 'json']) === 'json';
     const found =
       receiptNo.length <= 40

@@ -290,7 +290,7 @@ export function checkDefinition({ main, funds, names }: DemoDefinition): string[
   for (const user of main.users.province) {
     if (user.fund !== undefined && !codes.has(user.fund))
       problems.push(`user ${user.username}: unknown fund ${user.fund}`);
-    if (user.password.length < 8) problems.push(`user ${user.username}: the password needs 8 characters`);
+    if (user.password.length < 12) problems.push(`user ${user.username}: the password needs 12 characters`);
   }
   return problems;
 }

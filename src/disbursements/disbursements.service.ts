@@ -176,6 +176,16 @@ export class DisbursementsService {
           `${actor.username} prepared payout ${id} and may not approve it; another approver must`,
         );
       }
+      // Submitting is part of making the request: whoever sent a draft on for approval may not approve it either.
+      if (
+        await tx.findOne(DisbursementEvent, {
+          where: { disbursementId: id, action: 'submitted', username: actor.username },
+        })
+      ) {
+        throw new MakerCheckerError(
+          `${actor.username} submitted payout ${id} and may not approve it; another approver must`,
+        );
+      }
       if (actor.role !== 'approver' && actor.role !== 'admin') {
         throw new ForbiddenError(`role ${actor.role} may not approve payouts; it needs approver or admin`);
       }

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, Max } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { MAX_ID } from '../common/parse-id.pipe';
-import { IsDong, IsIsoDate, IsNotBlank, dongSchema } from '../common/validation';
+import { dongSchema, IsBookDate, IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
 import {
   DISBURSEMENT_STATUSES,
   PURPOSES,
@@ -37,7 +37,7 @@ export class CreateDisbursementDto {
   amount: string | number;
 
   @ApiProperty({ example: '2023-07-20', description: 'Date of the request (its decision)' })
-  @IsIsoDate()
+  @IsBookDate()
   date: string;
 
   @ApiProperty({ enum: METHODS })
@@ -131,7 +131,7 @@ export class ReasonDto {
 
 export class PayDto {
   @ApiProperty({ example: '2023-07-25' })
-  @IsIsoDate()
+  @IsBookDate()
   date: string;
 }
 
@@ -141,7 +141,7 @@ export class ReverseDisbursementDto extends ReasonDto {
     description: 'Date of the reversal; today (Vietnam) by default',
   })
   @IsOptional()
-  @IsIsoDate()
+  @IsBookDate()
   date?: string;
 }
 
@@ -180,7 +180,7 @@ export class CreateHouseProjectDto {
   budget: string | number;
 
   @ApiProperty({ example: '2023-03-01' })
-  @IsIsoDate()
+  @IsBookDate()
   startedOn: string;
 
   @ApiPropertyOptional({ ...DONG_SCHEMA, description: 'Memo: central budget for the same house' })
@@ -201,7 +201,7 @@ export class CreateHouseProjectDto {
 
 export class CompleteProjectDto {
   @ApiProperty({ example: '2023-10-30' })
-  @IsIsoDate()
+  @IsBookDate()
   date: string;
 }
 

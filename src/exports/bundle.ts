@@ -4,7 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Transform, TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { EntityManager } from 'typeorm';
 import * as yazl from 'yazl';
+import { sql } from '../database/sql';
+import { GENESIS_HASH } from '../ledger/hash-chain';
 import type { ChainHeadView, ExportEntry, ExportFormat, ExportPlan } from './export.types';
 import { FORMATS, JournalWriter } from './formats';
 import { end, write } from './formats/output';
@@ -35,7 +38,40 @@ export interface BundleManifest {
   entries: number;
   /** The hash chain's head at the snapshot: the journal holds no entry after `lastEntryId`. */
   chainHead: ChainHeadView;
+  /** What `chainHead` is: the whole chain's head, or (for a user limited to some funds) their funds' last entry. */
+  chainHeadNote: string;
   files: ManifestFile[];
+}
+
+/**
+ * The chain head as of the last entry of `fundIds`: that entry's hash and its position in the whole chain, which
+ * `verify-bundle` checks like the global head. What a user limited to some funds gets in place of the global head.
+ */
+export async function scopedChainHead(
+  manager: EntityManager,
+  fundIds: readonly number[],
+): Promise<ChainHeadView> {
+  const ids = fundIds.length > 0 ? [...fundIds] : [0];
+  const [last] = await sql<{ id: number; hash: string }>(
+    manager,
+    `SELECT id, hash FROM journal_entries WHERE fund_id IN (${ids.map(() => '?').join(', ')})
+      ORDER BY id DESC LIMIT 1`,
+    ids,
+  );
+  if (!last) return { hash: GENESIS_HASH, entryCount: 0, lastEntryId: null, scope: 'funds' };
+  const [count] = await sql<{ n: number | string }>(
+    manager,
+    'SELECT COUNT(*) AS n FROM journal_entries WHERE id <= ?',
+    [last.id],
+  );
+  return { hash: last.hash, entryCount: Number(count.n), lastEntryId: Number(last.id), scope: 'funds' };
+}
+
+export function chainHeadNote(head: ChainHeadView): string {
+  return head.scope === 'funds'
+    ? 'chainHead is the hash chain as of the last entry of the funds in this bundle (the exporting user is ' +
+        "limited to some funds); other funds' entries may follow it in the chain"
+    : 'chainHead is the head of the whole hash chain when the bundle was made';
 }
 
 /** Passes bytes through, hashing and counting them. */
@@ -123,6 +159,7 @@ export async function writeBundle(
       funds: plan.funds.map((f) => f.code),
       entries: plan.entryCount,
       chainHead: plan.chainHead,
+      chainHeadNote: chainHeadNote(plan.chainHead),
       files: listed,
     };
     const zip = new yazl.ZipFile();

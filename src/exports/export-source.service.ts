@@ -16,6 +16,7 @@ import { FundsService } from '../funds/funds.service';
 import { Account, Book, ChainHead, EntrySource } from '../ledger/entities';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { eliminate, transferEliminations } from '../reports/transfer-eliminations';
+import { scopedChainHead } from './bundle';
 import { addDays } from './dates';
 import type {
   AccountBalanceRow,
@@ -148,7 +149,10 @@ export class ExportSourceService {
         createdAt,
         generator: generatorName(),
         funds,
-        chainHead: { hash: head.hash, entryCount: head.entryCount, lastEntryId: head.lastEntryId },
+        chainHead:
+          actor.fundScope === null
+            ? { hash: head.hash, entryCount: head.entryCount, lastEntryId: head.lastEntryId, scope: 'global' }
+            : await scopedChainHead(tx, fundIds),
         entryCount,
         firstDate,
         opening,

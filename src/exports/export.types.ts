@@ -65,6 +65,12 @@ export interface ChainHeadView {
   hash: string;
   entryCount: number;
   lastEntryId: number | null;
+  /**
+   * `global`: the chain's head when the snapshot was taken. `funds`: for a user limited to some funds, the head as
+   * of the exported funds' last entry (hash and chain position of that entry): the global head would tell them of
+   * other funds' activity.
+   */
+  scope?: 'global' | 'funds';
 }
 
 export interface FundTrialBalance extends TrialBalance {

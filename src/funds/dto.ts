@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsIsoDate, IsNotBlank } from '../common/validation';
+import { IsBookDate, IsNotBlank } from '../common/validation';
 import { FUND_LEVELS, type FundLevel } from './fund.entity';
 
 export class CreateFundDto {
@@ -37,11 +37,11 @@ export class CreateFundDto {
 
   @ApiPropertyOptional({ example: '2013-01-01' })
   @IsOptional()
-  @IsIsoDate()
+  @IsBookDate()
   validFrom?: string;
 
   @ApiPropertyOptional({ example: '2025-06-30' })
   @IsOptional()
-  @IsIsoDate()
+  @IsBookDate()
   validTo?: string;
 }

@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDong, IsIsoDate, IsNotBlank, dongSchema } from '../common/validation';
+import { dongSchema, IsBookDate, IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
 import { ACCOUNT_TYPES, type AccountType } from './entities';
 import { MAX_LINES_PER_ENTRY } from './ledger.types';
 
@@ -52,7 +52,7 @@ export class PostEntryDto {
   fundCode: string;
 
   @ApiProperty({ example: '2023-07-27' })
-  @IsIsoDate()
+  @IsBookDate()
   date: string;
 
   @ApiProperty({ example: 'Thu đóng góp Tháng 7 tri ân' })
@@ -72,7 +72,7 @@ export class PostEntryDto {
 
 export class ReverseEntryDto {
   @ApiProperty({ example: '2023-08-01' })
-  @IsIsoDate()
+  @IsBookDate()
   date: string;
 
   @ApiProperty({ example: 'Ghi nhầm số tiền' })
@@ -124,6 +124,6 @@ export class AddAccountDto {
 
 export class LockDto {
   @ApiProperty({ example: '2023-12-31' })
-  @IsIsoDate()
+  @IsBookDate()
   through: string;
 }

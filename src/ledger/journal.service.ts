@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, assertFundInScope } from '../common/actor';
+import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
 import type { Page } from '../common/pagination';
@@ -40,7 +40,8 @@ export class JournalService {
 
   async get(actor: Actor, id: number): Promise<EntryView> {
     const entry = await this.query.get(this.uow.manager, id);
-    assertFundInScope(actor, entry.fundCode);
+    // Out of scope reads as unknown, as every other `:id` route: a 403 would confirm the entry and name its fund.
+    if (!canSeeFund(actor, entry.fundCode)) throw new NotFoundError(`journal entry ${id} does not exist`);
     return entry;
   }
 
@@ -53,7 +54,7 @@ export class JournalService {
       const original = await tx.findOne(JournalEntry, { where: { id } });
       if (!original) throw new NotFoundError(`journal entry ${id} does not exist`);
       const book = await tx.findOneByOrFail(Book, { fundId: original.fundId });
-      assertFundInScope(actor, book.fundCode);
+      if (!canSeeFund(actor, book.fundCode)) throw new NotFoundError(`journal entry ${id} does not exist`);
       const root =
         original.source === 'reversal' && original.reversalOfId !== null
           ? await tx.findOneOrFail(JournalEntry, { where: { id: original.reversalOfId } })

@@ -11,7 +11,7 @@ import {
 } from '../common/errors';
 import { Money } from '../common/money';
 import { todayInVietnam } from '../common/clock';
-import { isIsoDate } from '../common/validation';
+import { EARLIEST_BOOK_DATE, isIsoDate } from '../common/validation';
 import { nowIso } from '../common/clock';
 import { sql, sumDong } from '../database/sql';
 import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from './entities';
@@ -47,6 +47,7 @@ export class PostingService {
     if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
     this.assertNotClosed(book);
     this.assertOpen(book, input.date);
+    await this.assertFundExisted(tx, book, input.date);
     const lines = await this.checkLines(tx, book, input);
 
     book.lastEntryNo += 1;
@@ -181,6 +182,22 @@ export class PostingService {
         `fund ${book.fundCode} is locked through ${book.lockedThrough}; post on a later date or ask an admin to reopen the period`,
       );
     }
+  }
+
+  /** Nothing is dated before the fund existed (its validFrom), nor ever before EARLIEST_BOOK_DATE. */
+  private async assertFundExisted(tx: EntityManager, book: Book, date: string): Promise<void> {
+    if (date < EARLIEST_BOOK_DATE)
+      throw new InvalidRequestError(
+        `date ${date} is before ${EARLIEST_BOOK_DATE}, the earliest date the books take`,
+      );
+    // funds/ owns the table; ledger/ reads the one column it needs without importing that feature.
+    const [fund] = await sql<{ valid_from: string | null }>(tx, 'SELECT valid_from FROM funds WHERE id = ?', [
+      book.fundId,
+    ]);
+    if (fund?.valid_from && date < fund.valid_from)
+      throw new InvalidRequestError(
+        `date ${date} is before fund ${book.fundCode} existed (valid from ${fund.valid_from})`,
+      );
   }
 
   /** Invariant 1 and the shape of lines: every problem is reported at once, by line number. */

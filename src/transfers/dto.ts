@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
+import { IsBookDate, IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
 
 export const TRANSFER_METHODS = ['cash', 'bank'] as const;
 export type TransferMethod = (typeof TRANSFER_METHODS)[number];
@@ -27,7 +27,7 @@ export class CreateTransferDto {
   amount: string | number;
 
   @ApiProperty({ example: '2023-08-15' })
-  @IsIsoDate()
+  @IsBookDate()
   date: string;
 
   @ApiProperty({

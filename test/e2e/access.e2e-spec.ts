@@ -96,40 +96,10 @@ async function payoutIn(status: 'submitted' | 'approved' | 'paid'): Promise<numb
 }
 
 /** A new repair project of the shared household in fund P, with nothing paid (so nothing left to settle). */
-const newProject = async () =>
-  idOf(
-    await postAsAdmin('/api/house-projects', {
-      fundCode: 'P',
-      beneficiaryId: householdId,
-      kind: 'repair',
-      description: `Sửa nhà tình nghĩa ${++counter}`,
-      budget: 1000,
-      startedOn: '2023-03-01',
-    }),
-  );
+const newProject = () => make.houseProject('P', householdId);
 
 /** An open batch of the shared donor in fund P, expecting two names totalling 3.000 đ; with them if `filled`. */
-async function newBatch(filled: boolean): Promise<number> {
-  const id = idOf(
-    await postAsAdmin('/api/contribution-batches', {
-      fundCode: 'P',
-      donorId,
-      date: '2023-07-03',
-      method: 'bank',
-      description: 'Ủng hộ một ngày lương',
-      expectedCount: 2,
-      expectedTotal: 3000,
-    }),
-  );
-  if (filled) {
-    const members = [
-      { name: 'Trần Thị Bình', amount: 1000 },
-      { name: 'Lê Văn Cường', amount: '2000' },
-    ];
-    await postAsAdmin(`/api/contribution-batches/${id}/members`, { members }, 200);
-  }
-  return id;
-}
+const newBatch = (filled: boolean) => make.batch('P', donorId, filled);
 
 // The whole API surface, one row per route. CONTRACT.md and DESIGN.md §9: admin runs users and funds (and may
 // also post, reverse and lock); accountants record; approvers lock periods; auditors read, verify and read the
@@ -148,6 +118,27 @@ const ROUTES: RouteCase[] = [
   },
   {
     route: 'POST /api/auth/logout',
+  {
+    route: 'POST /api/auth/password',
+    who: 'everyone',
+    // The row cannot know each caller's password: a wrong current one is the 400 every role gets past the guard
+    // (and it ends no session). test/e2e/security.e2e-spec.ts changes passwords for real.
+    ok: 400,
+    call: () =>
+      Promise.resolve({
+        path: '/api/auth/password',
+        body: { currentPassword: 'not-the-password', newPassword: 'a-brand-new-phrase-42' },
+      }),
+  },
+  ...(['disable', 'enable', 'password', 'revoke-sessions'] as const).map((action): RouteCase => ({
+    route: `POST /api/users/{id}/${action}`,
+    who: ['admin'],
+    ok: 200,
+    call: async () => ({
+      path: `/api/users/${await newMatrixUser()}/${action}`,
+      body: action === 'password' ? { newPassword: 'a-brand-new-phrase-42' } : {},
+    }),
+  })),
     who: 'everyone',
     ok: 204,
     call: () => Promise.resolve({ path: '/api/auth/logout', freshSession: true }),
@@ -759,6 +750,12 @@ const ROUTES: RouteCase[] = [
       Promise.resolve({ path: '/api/books/general-ledger?fund=P&account=112&from=2023-01-01&to=2023-12-31' }),
   },
   {
+/** A new auditor for the user administration routes, which disable it, reset its password or end its sessions. */
+async function newMatrixUser(): Promise<number> {
+  const body = { username: `matrix-user-${++counter}`, password: 'long-enough-password', role: 'auditor' };
+  return idOf(await postAsAdmin('/api/users', body));
+}
+
     route: 'GET /api/books/cash',
     who: 'everyone',
     ok: 200,
@@ -983,13 +980,21 @@ describe(`access control (${DB_LABEL})`, () => {
       await get(province, '/api/funds/P-C2/accounts').expect(200);
     });
 
-    it("gets 403 on another fund's entries, and lists only its own", async () => {
+    it("gets 404 on another fund's entry (as on every :id route), 403 on its list, and lists only its own", async () => {
       const mine = await get(commune, `/api/journal-entries/${own}`).expect(200);
       expect(mine.body).toMatchObject({ id: own, fundCode: 'P-C1' });
-      expectError(await get(commune, `/api/journal-entries/${other}`), 403);
-      expectError(await get(commune, `/api/journal-entries/${entryId}`), 403);
+      expectError(await get(commune, `/api/journal-entries/${other}`), 404);
+      expectError(await get(commune, `/api/journal-entries/${entryId}`), 404);
       expectError(await get(commune, '/api/journal-entries?fund=P-C2'), 403);
       expectError(await get(commune, '/api/journal-entries?fund=P'), 403);
+      // Another fund's entry is unknown to this user: reversing it is a 404, as reading it is.
+      expectError(
+        await t.http
+          .post(`/api/journal-entries/${other}/reverse`)
+          .set(bearer(commune.token))
+          .send({ date: '2023-06-01', reason: 'x' }),
+        404,
+      );
 
       const list = await get(commune, '/api/journal-entries').expect(200);
       const page = list.body as { items: { id: number; fundCode: string }[]; total: number };
@@ -1018,10 +1023,6 @@ describe(`access control (${DB_LABEL})`, () => {
           .post('/api/journal-entries')
           .set(bearer(commune.token))
           .send(bankReceipt('P-C2', '2023-06-01', 1)),
-        t.http.post(`/api/journal-entries/${other}/reverse`).set(bearer(commune.token)).send({
-          date: '2023-06-01',
-          reason: 'x',
-        }),
         t.http
           .post('/api/funds/P-C2/accounts')
           .set(bearer(commune.token))

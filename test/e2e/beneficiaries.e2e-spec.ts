@@ -610,15 +610,23 @@ describe(`beneficiaries (${DB_LABEL})`, () => {
     });
 
     it("keeps a user scoped to one fund from moving another fund's payouts", async () => {
-      const commune = await createUser(s.t, 'accountant', 'LC-TV');
+      // The households are registered in xã Bản Hồ: a user of that commune's fund sees them (docs/security.md).
+      await s.t.http
+        .post('/api/funds')
+        .set(bearer(s.t.adminToken))
+        .send({ code: 'LC-BH', name: 'Quỹ Đền ơn đáp nghĩa xã Bản Hồ', level: 'commune', parentCode: 'LC' })
+        .expect(201);
+      const commune = await createUser(s.t, 'accountant', 'LC-BH');
       const a = await household('Giàng A Páo');
       const b = await household('Giang A Pao');
       await paidPayout(b.id, '5000000');
       const before = await s.t.counts();
       const messages = expectError(await merge(b.id, { intoId: a.id, reason: 'Trùng' }, commune.token), 403);
+      // Without naming the other fund: the refusal must not tell of another fund's payouts (issue 9, finding 10).
       expect(messages).toEqual([
-        expect.stringMatching(/has payouts in fund\(s\) LC, outside the funds user/),
+        expect.stringMatching(/has payouts or house projects outside the funds user/),
       ]);
+      expect(messages[0]).not.toMatch(/\bLC\b/);
       expect(await s.t.counts()).toEqual(before);
       const c = await household('Giàng A Pao');
       await merge(c.id, { intoId: a.id, reason: 'Trùng' }, commune.token).expect(200);

@@ -344,22 +344,22 @@ describe(`bad input is a 400 that writes nothing (${DB_LABEL})`, () => {
     it.each([
       [
         'a bad role',
-        { username: 'new.user', password: 'long-enough', role: 'boss' },
+        { username: 'new.user', password: 'long-enough-phrase', role: 'boss' },
         /^role must be one of the following values/,
       ],
       [
         'a short password',
         { username: 'new.user', password: 'short', role: 'auditor' },
-        /^password must be longer than or equal to 8 characters$/,
+        /^password must be at least 12 characters$/,
       ],
       [
         'a bad username',
-        { username: 'Bad Name', password: 'long-enough', role: 'auditor' },
+        { username: 'Bad Name', password: 'long-enough-phrase', role: 'auditor' },
         /^username must be 2 to 64/,
       ],
       [
         'an unknown fund',
-        { username: 'new.user', password: 'long-enough', role: 'auditor', fundCode: 'NOPE' },
+        { username: 'new.user', password: 'long-enough-phrase', role: 'auditor', fundCode: 'NOPE' },
         /^fundCode NOPE is not a known fund$/,
       ],
     ])('rejects %s with 400', async (_label, body, reason) => {
@@ -367,9 +367,11 @@ describe(`bad input is a 400 that writes nothing (${DB_LABEL})`, () => {
     });
 
     it('rejects a duplicate username with 409', async () => {
-      await rejects(() => postUser({ username: 'admin', password: 'long-enough', role: 'admin' }), 409, [
-        /^user admin already exists$/,
-      ]);
+      await rejects(
+        () => postUser({ username: 'admin', password: 'long-enough-phrase', role: 'admin' }),
+        409,
+        [/^user admin already exists$/],
+      );
     });
   });
 
