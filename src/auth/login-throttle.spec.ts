@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { TooManyRequestsError } from '../common/errors';
-import type { AppConfig } from '../config/app-config';
+import { loadConfig, type AppConfig } from '../config/app-config';
 import { LoginThrottle } from './login-throttle';
 
 const config = (overrides: Partial<AppConfig> = {}): AppConfig =>
@@ -58,5 +58,26 @@ describe('LoginThrottle', () => {
       await throttle.succeeded('admin', '10.0.0.4');
     }
     await throttle.attempt('admin', '10.0.0.4');
+  });
+});
+
+describe('the throttle store setting', () => {
+  it('shares the counters through PostgreSQL by default on PostgreSQL, in memory on SQLite', () => {
+    expect(loadConfig({}).rateLimitStore).toBe('memory');
+    expect(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' }).rateLimitStore).toBe(
+      'postgres',
+    );
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', RATE_LIMIT_STORE: 'memory' })
+        .rateLimitStore,
+    ).toBe('memory');
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'postgres' })).toThrow(/RATE_LIMIT_STORE=postgres needs/);
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(
+      /RATE_LIMIT_STORE must be memory or postgres/,
+    );
+    expect(loadConfig({})).toMatchObject({
+      loginAttemptsPerAddressPerMinute: 30,
+      loginFailuresPerHour: 1000,
+    });
   });
 });
