@@ -22,7 +22,13 @@ module.exports = {
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
     { ...common, ...buildsDist, displayName: 'e2e', rootDir: 'test', testRegex: 'e2e/.*\\.e2e-spec\\.ts$' },
     // Real Chromium (@sparticuz/chromium, or CHROMIUM_PATH) driving the built app's web admin.
-    { ...common, ...buildsDist, displayName: 'browser', rootDir: 'test', testRegex: 'browser/.*\\.browser-spec\\.ts$' },
+    {
+      ...common,
+      ...buildsDist,
+      displayName: 'browser',
+      rootDir: 'test',
+      testRegex: 'browser/.*\\.browser-spec\\.ts$',
+    },
     {
       ...common,
       ...buildsDist,

@@ -97,7 +97,10 @@ export class AdminContributionsController {
     const errors = emptyErrors();
     const from = this.optionalDate(query, 'from', errors, t);
     const to = this.optionalDate(query, 'to', errors, t);
-    const donorId = /^\d{1,9}$/.test(String(query.donorId ?? '')) ? Number(query.donorId) : undefined;
+    const donorId =
+      typeof query.donorId === 'string' && /^\d{1,9}$/.test(query.donorId)
+        ? Number(query.donorId)
+        : undefined;
     const method = PAYMENT_METHODS.find((m) => m === query.method);
     const status = ['posted', 'voided'].find((s) => s === query.status);
     const campaign = typeof query.campaign === 'string' && query.campaign ? query.campaign : undefined;
@@ -301,7 +304,7 @@ export class AdminContributionsController {
     errors: FormErrors,
     t: (k: string) => string,
   ) {
-    const raw = typeof query[name] === 'string' ? (query[name] as string).trim() : '';
+    const raw = typeof query[name] === 'string' ? query[name].trim() : '';
     if (!raw) return undefined;
     const iso = parseDateInput(raw);
     if (!iso) addError(errors, name, t('forms.badDate'));

@@ -11,7 +11,7 @@ import { DONOR_KINDS } from '../contributions/entities';
 import type { DonorView } from '../contributions/donors.service';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { pageOf, pager, parseId } from './contributions.controller';
-import { addError, checkDto, emptyErrors, FormErrors, hasErrors, onceFor, refusal, text } from './forms';
+import { checkDto, emptyErrors, FormErrors, hasErrors, onceFor, refusal, text } from './forms';
 import { tFor } from './i18n';
 import { AdminQueries } from './queries';
 import { AdminServices } from './services';

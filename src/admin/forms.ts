@@ -123,7 +123,7 @@ export function serviceError(error: unknown): { status: number; messages: string
       typeof response === 'object' && response !== null
         ? (response as { message?: unknown }).message
         : response;
-    const messages = Array.isArray(raw) ? raw.map(String) : [String(raw ?? error.message)];
+    const messages = Array.isArray(raw) ? raw.map(String) : [typeof raw === 'string' ? raw : error.message];
     return { status: error.getStatus(), messages };
   }
   return null;

@@ -56,7 +56,7 @@ export class AdminJournalController {
     const { selected } = await this.views.fundChoice(req);
     const errors = emptyErrors();
     const date = (name: string) => {
-      const raw = typeof query[name] === 'string' ? (query[name] as string).trim() : '';
+      const raw = typeof query[name] === 'string' ? query[name].trim() : '';
       if (!raw) return undefined;
       const iso = parseDateInput(raw);
       if (!iso) addError(errors, name, t('forms.badDate'));

@@ -35,8 +35,10 @@ export class AdminSessionMiddleware implements NestMiddleware {
     this.secure = config.publicUrl.startsWith('https:');
     this.csrf = doubleCsrf({
       getSecret: () => secret,
-      getSessionIdentifier: (req) =>
-        String((req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE] ?? ''),
+      getSessionIdentifier: (req) => {
+        const value = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+        return typeof value === 'string' ? value : '';
+      },
       cookieName: this.secure ? '__Host-den.csrf' : 'den_csrf',
       cookieOptions: { sameSite: 'lax', secure: this.secure, httpOnly: true, path: '/' },
       getCsrfTokenFromRequest: (req) => {
@@ -60,7 +62,9 @@ export class AdminSessionMiddleware implements NestMiddleware {
 
   private async handle(req: AdminRequest, res: Response, next: NextFunction): Promise<void> {
     req.lang = languageOfCookie(req);
-    if (req.path.startsWith('/admin/assets/')) return next();
+    // Mounted middleware sees a req.path relative to its mount point: use the whole path.
+    const where = req.originalUrl.split('?')[0];
+    if (where.startsWith('/admin/assets/')) return next();
     const token: unknown = (req.cookies as Record<string, unknown>)[SESSION_COOKIE];
     if (typeof token === 'string' && token) {
       try {
@@ -75,7 +79,7 @@ export class AdminSessionMiddleware implements NestMiddleware {
       }
     }
     const safe = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
-    if (!safe && !CSRF_CHECKED_IN_CONTROLLER.includes(req.path) && !this.csrf.validateRequest(req)) {
+    if (!safe && !CSRF_CHECKED_IN_CONTROLLER.includes(where) && !this.csrf.validateRequest(req)) {
       this.refuse(req, res);
       return;
     }

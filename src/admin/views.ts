@@ -107,7 +107,7 @@ export class AdminViews {
   private registerHelpers(): void {
     const hb = this.hb;
     hb.registerHelper('t', function (this: unknown, key: string, options: HandlebarsNs.HelperOptions) {
-      const root = options.data?.root as { lang?: Language } | undefined;
+      const root = (options.data as { root?: unknown } | undefined)?.root as { lang?: Language } | undefined;
       return tFor(root?.lang ?? 'vi')(key, options.hash as Record<string, unknown>);
     });
     hb.registerHelper('money', (digits: string) => money(digits));
@@ -124,15 +124,18 @@ export class AdminViews {
     hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
     hb.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
     hb.registerHelper('fieldError', function (field: string, options: HandlebarsNs.HelperOptions) {
-      const root = options.data?.root as { errors?: FormErrors } | undefined;
+      const root = (options.data as { root?: unknown } | undefined)?.root as
+        { errors?: FormErrors } | undefined;
       return root?.errors?.fields[field] ?? '';
     });
     hb.registerHelper('invalid', function (field: string, options: HandlebarsNs.HelperOptions) {
-      const root = options.data?.root as { errors?: FormErrors } | undefined;
+      const root = (options.data as { root?: unknown } | undefined)?.root as
+        { errors?: FormErrors } | undefined;
       return root?.errors?.fields[field] ? 'is-invalid' : '';
     });
     hb.registerHelper('describedBy', function (field: string, options: HandlebarsNs.HelperOptions) {
-      const root = options.data?.root as { errors?: FormErrors } | undefined;
+      const root = (options.data as { root?: unknown } | undefined)?.root as
+        { errors?: FormErrors } | undefined;
       return root?.errors?.fields[field] ? `${field}-error` : '';
     });
   }

@@ -27,7 +27,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -47,10 +49,19 @@ async function launch(): Promise<Browser> {
   );
   if (found.status !== 0) throw new Error(`@sparticuz/chromium: ${found.stderr}`);
   const c = JSON.parse(found.stdout.trim().split('\n').pop() ?? '{}') as { path: string; args: string[] };
-  return chromium.launch({ executablePath: c.path, args: [...c.args.filter((a) => a !== '--single-process'), ...args], headless: true });
+  return chromium.launch({
+    executablePath: c.path,
+    args: [...c.args.filter((a) => a !== '--single-process'), ...args],
+    headless: true,
+  });
 }
 
-async function api(method: string, url: string, token: string | null, body?: unknown): Promise<Record<string, unknown>> {
+async function api(
+  method: string,
+  url: string,
+  token: string | null,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const res = await fetch(`${base}${url}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -89,7 +100,9 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Pro
 async function expectAccessible(page: Page): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual(
+    [],
+  );
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -147,9 +160,22 @@ describe('web admin, part 1', () => {
   it('1. sets up a fund, an accountant and an auditor through the API', async () => {
     adminToken = (await api('POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD }))
       .token as string;
-    await api('POST', '/api/funds', adminToken, { code: 'LC', name: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai', level: 'province' });
-    await api('POST', '/api/users', adminToken, { username: 'ketoan', password: PASSWORD, role: 'accountant' });
-    await api('POST', '/api/users', adminToken, { username: 'kiemtoan', password: PASSWORD, role: 'auditor', fundCode: 'LC' });
+    await api('POST', '/api/funds', adminToken, {
+      code: 'LC',
+      name: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai',
+      level: 'province',
+    });
+    await api('POST', '/api/users', adminToken, {
+      username: 'ketoan',
+      password: PASSWORD,
+      role: 'accountant',
+    });
+    await api('POST', '/api/users', adminToken, {
+      username: 'kiemtoan',
+      password: PASSWORD,
+      role: 'auditor',
+      fundCode: 'LC',
+    });
   });
 
   it('2. the admin logs in and sees the dashboard', async () => {
@@ -202,7 +228,11 @@ describe('web admin, part 1', () => {
       await page.getByRole('option', { name: 'Công ty CP Apatit Việt Nam' }).click();
       await form.getByLabel('Ngày').fill('20/07/2023');
       await form.getByLabel('Số tiền').fill('55.500.000.000');
-      await until(async () => ((await page.locator('#amount-words').textContent()) ?? '').trim() === 'Năm mươi lăm tỷ năm trăm triệu đồng');
+      await until(
+        async () =>
+          ((await page.locator('#amount-words').textContent()) ?? '').trim() ===
+          'Năm mươi lăm tỷ năm trăm triệu đồng',
+      );
       await form.getByLabel('Hình thức').selectOption('bank');
       await expectAccessible(page);
       await shot(page, '05-contribution-form');
@@ -345,7 +375,14 @@ describe('web admin, part 1', () => {
     const token = await page.locator('body').getAttribute('data-csrf');
     const before = (await api('GET', '/api/contributions?fund=LC', adminToken)).total;
     const forged = await page.request.post(`${base}/admin/contributions`, {
-      form: { _csrf: token ?? '', fundCode: 'LC', donorId: '1', date: '23/07/2023', amount: '1000000', method: 'cash' },
+      form: {
+        _csrf: token ?? '',
+        fundCode: 'LC',
+        donorId: '1',
+        date: '23/07/2023',
+        amount: '1000000',
+        method: 'cash',
+      },
     });
     expect(forged.status()).toBe(403);
     expect((await api('GET', '/api/contributions?fund=LC', adminToken)).total).toBe(before);
