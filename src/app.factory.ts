@@ -1,14 +1,16 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/exception.filter';
+import { ApiValidationPipe } from './common/validation-pipe';
+import { requireUtf8 } from './common/utf8-body';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { TEMPLATES_DIR } from './common/paths';
 import { RequestInterceptor } from './common/request.interceptor';
@@ -30,6 +32,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // and verification limiters count clients, not the proxy; by default the header is ignored (anyone can write it).
   app.set('trust proxy', config.trustProxy ?? false);
   app.use(helmet());
+  // Nest's own JSON parser (same limit), refusing bodies that are not valid UTF-8 with a 400.
+  app.use(json({ verify: requireUtf8 }));
   app.use(
     pinoHttp({
       logger,
@@ -55,7 +59,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.setBaseViewsDir(path.join(TEMPLATES_DIR, 'views'));
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/public' });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new ApiValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new RequestInterceptor());
   app.enableShutdownHooks();
