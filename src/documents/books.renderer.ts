@@ -1,12 +1,10 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { Money } from '../common/money';
 import { bookPdf } from './book-pdf.writer';
 import { BookBlock, BookColumn, BookRow, BookTable, Cell, checkCell } from './book-table';
 import { bookXlsx } from './book-xlsx.writer';
 import type { FundHeader } from './document.types';
-import { DOCUMENT_TEMPLATES_DIR, TemplateError, fill } from './layout-text';
+import { BookKind, BooksText, booksText, fill } from './layout-text';
 import { DOCUMENT_LIMITS, formatDate, issuedAtDate, textOf } from './view-format';
 
 /**
@@ -19,8 +17,10 @@ import { DOCUMENT_LIMITS, formatDate, issuedAtDate, textOf } from './view-format
  * templates/documents/books.vi.json.
  */
 
-export type LedgerBookKind = 'general' | 'cash' | 'bank';
-export type BookKind = LedgerBookKind | 'journal';
+export type LedgerBookKind = Exclude<BookKind, 'journal'>;
+// The books' wording is loaded by layout-text.ts.
+export { booksText };
+export type { BookKind, BooksText };
 export type BookFormat = 'pdf' | 'xlsx' | 'csv';
 
 export interface LedgerBookHead {
@@ -139,149 +139,6 @@ function fileName(base: string, head: { header: FundHeader; from: string; to: st
   const account = 'account' in head ? `_${String(head.account)}` : '';
   const raw = `${base}_${head.header.fundCode}${account}_${head.from}_${head.to}.${format}`;
   return raw.replace(/[^A-Za-z0-9._-]/g, '-');
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Wording
-
-interface BookWording {
-  title: string;
-  documentTitle: string;
-  fileName: string;
-  sheetName: string;
-  formCode: string;
-  formNote: string;
-  signatures: { title: string; hint: string }[];
-}
-
-/** templates/documents/books.vi.json */
-export interface BooksText {
-  books: Record<BookKind, BookWording>;
-  unitLabel: string;
-  fundLine: string;
-  accountLine: string;
-  periodLine: string;
-  currencyNote: string;
-  continuationHeader: string;
-  columns: Record<
-    | 'date'
-    | 'entryNo'
-    | 'reference'
-    | 'receiptNo'
-    | 'paymentNo'
-    | 'description'
-    | 'counterAccounts'
-    | 'account'
-    | 'memo'
-    | 'debit'
-    | 'credit'
-    | 'balanceDebit'
-    | 'balanceCredit'
-    | 'receipt'
-    | 'payment'
-    | 'cashBalance',
-    string
-  >;
-  openingRow: string;
-  monthRow: string;
-  totalRow: string;
-  closingRow: string;
-  carriedForward: string;
-  broughtForward: string;
-  noEntries: string;
-  pageCountLine: string;
-  openedLine: string;
-  signatureDateLine: string;
-  pageNumber: string;
-}
-
-const BOOK_KINDS: BookKind[] = ['general', 'cash', 'bank', 'journal'];
-const WORDING_KEYS = ['title', 'documentTitle', 'fileName', 'sheetName', 'formCode', 'formNote'] as const;
-const COLUMN_KEYS: (keyof BooksText['columns'])[] = [
-  'date',
-  'entryNo',
-  'reference',
-  'receiptNo',
-  'paymentNo',
-  'description',
-  'counterAccounts',
-  'account',
-  'memo',
-  'debit',
-  'credit',
-  'balanceDebit',
-  'balanceCredit',
-  'receipt',
-  'payment',
-  'cashBalance',
-];
-const LABEL_KEYS = [
-  'unitLabel',
-  'fundLine',
-  'accountLine',
-  'periodLine',
-  'currencyNote',
-  'continuationHeader',
-  'openingRow',
-  'monthRow',
-  'totalRow',
-  'closingRow',
-  'carriedForward',
-  'broughtForward',
-  'noEntries',
-  'pageCountLine',
-  'openedLine',
-  'signatureDateLine',
-  'pageNumber',
-] as const;
-
-let cachedText: BooksText | null = null;
-
-/** The wording, read and checked once per process; a missing or unknown label is a TemplateError. */
-export function booksText(): BooksText {
-  if (cachedText) return cachedText;
-  const file = 'books.vi.json';
-  const parsed: unknown = JSON.parse(fs.readFileSync(path.join(DOCUMENT_TEMPLATES_DIR, file), 'utf8'));
-  const root = record(parsed, file);
-  const books = record(root.books, `${file}.books`);
-  for (const kind of BOOK_KINDS) {
-    const book = record(books[kind], `${file}.books.${kind}`);
-    exactKeys(book, [...WORDING_KEYS, 'signatures'], `${file}.books.${kind}`);
-    for (const key of WORDING_KEYS) text(book[key], `${file}.books.${kind}.${key}`);
-    if (!Array.isArray(book.signatures))
-      throw new TemplateError(`${file}.books.${kind}.signatures must be a list`);
-    book.signatures.forEach((signature: unknown, index) => {
-      const where = `${file}.books.${kind}.signatures[${index}]`;
-      const item = record(signature, where);
-      exactKeys(item, ['title', 'hint'], where);
-      text(item.title, `${where}.title`);
-      text(item.hint, `${where}.hint`);
-    });
-  }
-  exactKeys(books, BOOK_KINDS, `${file}.books`);
-  const columns = record(root.columns, `${file}.columns`);
-  exactKeys(columns, COLUMN_KEYS, `${file}.columns`);
-  for (const key of COLUMN_KEYS) text(columns[key], `${file}.columns.${key}`);
-  exactKeys(root, ['books', 'columns', ...LABEL_KEYS], file);
-  for (const key of LABEL_KEYS) text(root[key], `${file}.${key}`);
-  cachedText = parsed as BooksText;
-  return cachedText;
-}
-
-function record(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new TemplateError(`${where} must be an object`);
-  return value as Record<string, unknown>;
-}
-
-function text(value: unknown, where: string): void {
-  if (typeof value !== 'string') throw new TemplateError(`${where} must be a string`);
-}
-
-function exactKeys(value: Record<string, unknown>, keys: readonly string[], where: string): void {
-  for (const key of keys) if (!(key in value)) throw new TemplateError(`${where}.${key} is missing`);
-  for (const key of Object.keys(value))
-    if (!keys.includes(key)) throw new TemplateError(`${where}.${key} is not a known label`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

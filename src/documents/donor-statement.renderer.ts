@@ -2,7 +2,18 @@ import { Money } from '../common/money';
 import { amountInWords } from '../common/number-words';
 import { DonorStatementView } from './document.types';
 import { DonorStatementText, donorStatementText, fill } from './layout-text';
-import { COLORS, PageSetup, PdfCanvas, TableColumn, TableRow, TextStyle } from './pdf-canvas';
+import {
+  SignatureRow,
+  OfficialLetterheadLook,
+  documentMeta,
+  drawLetterhead,
+  drawSignatureRow,
+  officialLetterhead,
+  pageNumbers,
+  signatureRowHeight,
+} from './document-blocks';
+import { COLORS, PageSetup, PdfCanvas, TextStyle } from './pdf-canvas';
+import { TableColumn, TableRow, drawTable } from './pdf-table';
 import {
   DOCUMENT_LIMITS,
   DateParts,
@@ -28,11 +39,6 @@ const PAGE: PageSetup = {
 };
 
 const STYLE = {
-  unit: { size: 10, align: 'center' },
-  unitBold: { size: 10, face: 'bold', align: 'center' },
-  national: { size: 9.5, face: 'bold', align: 'center' },
-  motto: { size: 10.5, face: 'bold', align: 'center' },
-  date: { size: 10, face: 'italic', align: 'center' },
   title: { size: 16, face: 'bold', align: 'center' },
   subtitle: { size: 10.5, face: 'italic', align: 'center' },
   label: { size: 11, lineGap: 1.5 },
@@ -52,6 +58,12 @@ const LEFT_COLUMN_WIDTH = 220;
 const RIGHT_COLUMN_WIDTH = 260;
 const SIGNATURE_SPACE = 70;
 
+const LETTERHEAD: OfficialLetterheadLook = {
+  sizes: { unit: 10, nationalTitle: 9.5, motto: 10.5, date: 10 },
+  columns: [LEFT_COLUMN_WIDTH, RIGHT_COLUMN_WIDTH],
+  spaces: { date: 8, below: 24 },
+};
+
 interface StatementContent {
   view: DonorStatementView;
   text: DonorStatementText;
@@ -62,21 +74,13 @@ interface StatementContent {
 export async function renderDonorStatement(view: DonorStatementView): Promise<Buffer> {
   const content = prepare(view);
   const { text } = content;
-  const meta = {
-    title: fill(text.documentTitle, { donorName: view.donorName, year: view.year }),
-    author: view.header.fundName,
-    issuedAt: issuedAtDate(view.issuedAt),
-  };
+  const meta = documentMeta(fill(text.documentTitle, { donorName: view.donorName, year: view.year }), view);
   return await PdfCanvas.render(PAGE, meta, (canvas) => {
-    drawLetterhead(canvas, content);
+    drawLetterhead(canvas, officialLetterhead(view.header, text, content.issued, LETTERHEAD));
     drawOpening(canvas, content);
     drawReceipts(canvas, content);
     drawClosing(canvas, content);
-    canvas.forEachPage((index, count) => {
-      if (count < 2) return;
-      const label = fill(text.pageNumber, { page: index + 1, pages: count });
-      canvas.draw(label, canvas.left, canvas.pageHeight - 30, canvas.width, STYLE.pageNumber);
-    });
+    pageNumbers(canvas, text.pageNumber, 30, STYLE.pageNumber);
   });
 }
 
@@ -115,46 +119,21 @@ function prepare(view: DonorStatementView): StatementContent {
   };
 }
 
-/** The fund (left) and the national title and motto (right), each centred in its column, then the date. */
-function drawLetterhead(canvas: PdfCanvas, { view, text, issued }: StatementContent): void {
-  const top = canvas.y;
-  const leftX = canvas.left;
-  let leftY = top + canvas.draw(view.header.unitName, leftX, top, LEFT_COLUMN_WIDTH, STYLE.unit) + 1;
-  leftY += canvas.draw(view.header.fundName, leftX, leftY, LEFT_COLUMN_WIDTH, STYLE.unitBold) + 3;
-  canvas.line(leftX + LEFT_COLUMN_WIDTH * 0.3, leftY, leftX + LEFT_COLUMN_WIDTH * 0.7, leftY, 0.7);
-
-  const rightX = canvas.right - RIGHT_COLUMN_WIDTH;
-  let rightY = top + canvas.draw(text.nationalTitle, rightX, top, RIGHT_COLUMN_WIDTH, STYLE.national) + 1;
-  rightY += canvas.draw(text.nationalMotto, rightX, rightY, RIGHT_COLUMN_WIDTH, STYLE.motto) + 2;
-  const mottoWidth = canvas.widthOf(text.nationalMotto, STYLE.motto);
-  const mottoLeft = rightX + (RIGHT_COLUMN_WIDTH - mottoWidth) / 2;
-  canvas.line(mottoLeft, rightY, mottoLeft + mottoWidth, rightY, 0.7);
-  rightY += 8;
-  rightY += canvas.draw(fill(text.dateLine, { ...issued }), rightX, rightY, RIGHT_COLUMN_WIDTH, STYLE.date);
-  canvas.y = Math.max(leftY, rightY) + 24;
-}
-
 function drawOpening(canvas: PdfCanvas, { view, text }: StatementContent): void {
   canvas.paragraph(text.title, STYLE.title, 3);
   const subtitle = fill(text.subtitle, { fundName: view.header.fundName, year: view.year });
   canvas.paragraph(subtitle, STYLE.subtitle, 18, canvas.left + 40, canvas.width - 80);
   const indent = 40;
-  canvas.field(text.greetingLabel, view.donorName, {
-    labelStyle: STYLE.label,
-    valueStyle: STYLE.greeting,
-    x: canvas.left + indent,
-    width: canvas.width - indent,
-    gap: 2,
-  });
-  if (view.donorAddress) {
-    canvas.field(text.addressLabel, view.donorAddress, {
+  const field = (label: string, value: string, valueStyle: TextStyle) =>
+    canvas.field(label, value, {
       labelStyle: STYLE.label,
-      valueStyle: STYLE.label,
+      valueStyle,
       x: canvas.left + indent,
       width: canvas.width - indent,
       gap: 2,
     });
-  }
+  field(text.greetingLabel, view.donorName, STYLE.greeting);
+  if (view.donorAddress) field(text.addressLabel, view.donorAddress, STYLE.label);
   canvas.y += 12;
   const values = { fundName: view.header.fundName, donorName: view.donorName, year: view.year };
   const intro = fill(text.intro, values);
@@ -190,7 +169,7 @@ function drawReceipts(canvas: PdfCanvas, { view, text, total }: StatementContent
     }));
     rows[rows.length - 1].keepWithNext = true;
     rows.push({ cells: [text.totalLabel, total.format(), ''], face: 'bold', mergeFirst: 4 });
-    canvas.table(columns, rows, STYLE.table);
+    drawTable(canvas, columns, rows, STYLE.table);
     canvas.y += 4;
     if (view.receipts.some((receipt) => receipt.voided)) canvas.paragraph(text.voidedExplanation, STYLE.note);
     canvas.y += 6;
@@ -212,18 +191,19 @@ function drawClosing(canvas: PdfCanvas, { view, text }: StatementContent): void 
   const recipientsHeight =
     canvas.measure(text.recipientsLabel, LEFT_COLUMN_WIDTH, STYLE.recipientsLabel) +
     canvas.measure(recipients, LEFT_COLUMN_WIDTH, STYLE.recipients);
-  const signatureX = canvas.right - RIGHT_COLUMN_WIDTH;
-  const signatureLines = text.signature.lines.join('\n');
-  const signatureHeight =
-    canvas.measure(signatureLines, RIGHT_COLUMN_WIDTH, STYLE.signature) +
-    canvas.measure(text.signature.hint, RIGHT_COLUMN_WIDTH, STYLE.signatureHint) +
-    SIGNATURE_SPACE;
-  canvas.ensureSpace(Math.max(recipientsHeight, signatureHeight));
+  const signature: SignatureRow = {
+    blocks: [text.signature],
+    title: STYLE.signature,
+    hint: STYLE.signatureHint,
+    space: SIGNATURE_SPACE,
+    x: canvas.right - RIGHT_COLUMN_WIDTH,
+    width: RIGHT_COLUMN_WIDTH,
+  };
+  canvas.ensureSpace(Math.max(recipientsHeight, signatureRowHeight(canvas, signature)));
   const top = canvas.y;
   let leftY =
     top + canvas.draw(text.recipientsLabel, canvas.left, top, LEFT_COLUMN_WIDTH, STYLE.recipientsLabel);
   leftY += canvas.draw(recipients, canvas.left, leftY, LEFT_COLUMN_WIDTH, STYLE.recipients);
-  let rightY = top + canvas.draw(signatureLines, signatureX, top, RIGHT_COLUMN_WIDTH, STYLE.signature);
-  rightY += canvas.draw(text.signature.hint, signatureX, rightY, RIGHT_COLUMN_WIDTH, STYLE.signatureHint);
-  canvas.y = Math.max(leftY, rightY + SIGNATURE_SPACE);
+  drawSignatureRow(canvas, signature);
+  canvas.y = Math.max(leftY, canvas.y);
 }

@@ -110,10 +110,11 @@ export function fontCacheMode(): 'parsed-once' | 'buffer' {
 
 /**
  * Makes every face available in `doc` under fontName(face), without reading a font file again. Call the
- * returned release function once the document has ended (or failed).
+ * returned release function once the document has ended (or failed). `shared` false registers the bytes
+ * instead of taking the parsed fonts, for a document that is written over a long time (a streamed book).
  */
-export function installFonts(doc: PDFKit.PDFDocument): () => void {
-  const parsed = loadParsedFonts();
+export function installFonts(doc: PDFKit.PDFDocument, shared = true): () => void {
+  const parsed = shared ? loadParsedFonts() : null;
   const table = fontTable(doc);
   if (parsed && table && !parsedFontsInUse) {
     parsedFontsInUse = true;

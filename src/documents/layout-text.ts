@@ -75,8 +75,117 @@ export interface DonorStatementText {
   pageNumber: string;
 }
 
+/** templates/documents/statement.vi.json (báo cáo thu chi; its labels also head the XLSX and CSV forms). */
+export interface StatementText {
+  documentTitle: string;
+  fileName: string;
+  nationalTitle: string;
+  nationalMotto: string;
+  title: string;
+  period: string;
+  fundLabel: string;
+  scopeLabel: string;
+  scopeOwn: string;
+  scopeConsolidated: string;
+  eliminatedNote: string;
+  closingNote: string;
+  unitNote: string;
+  columns: { index: string; item: string; households: string; amount: string };
+  sections: {
+    opening: string;
+    receipts: string;
+    disbursements: string;
+    otherMovements: string;
+    closing: string;
+    receiptsByLevel: string;
+    years: string;
+  };
+  /** Keyed as the statement view's byDonorKind, byPurpose and byLevel, in the order they are printed. */
+  donorKinds: Record<string, string>;
+  purposes: Record<string, string>;
+  levels: Record<string, string>;
+  levelsTitle: string;
+  levelColumns: { index: string; level: string; amount: string };
+  receiptsWords: string;
+  disbursementsWords: string;
+  closingWords: string;
+  negativeWords: string;
+  chartTitle: string;
+  chartReceipts: string;
+  chartDisbursements: string;
+  chartUnit: string;
+  chartUnits: { billion: string; million: string; dong: string };
+  yearsTitle: string;
+  yearColumns: {
+    year: string;
+    receipts: string;
+    disbursements: string;
+    households: string;
+    closingBalance: string;
+  };
+  yearColumn: string;
+  sheetName: string;
+  dateLine: string;
+  signatures: SignatureText[];
+  pageNumber: string;
+}
+
+export type BookKind = 'general' | 'cash' | 'bank' | 'journal';
+
+/** The wording of one book in templates/documents/books.vi.json. */
+export interface BookWording {
+  title: string;
+  documentTitle: string;
+  fileName: string;
+  sheetName: string;
+  formCode: string;
+  formNote: string;
+  signatures: SignatureText[];
+}
+
+/** templates/documents/books.vi.json (sổ cái, sổ quỹ tiền mặt, sổ tiền gửi, sổ nhật ký chung). */
+export interface BooksText {
+  books: Record<BookKind, BookWording>;
+  unitLabel: string;
+  fundLine: string;
+  accountLine: string;
+  periodLine: string;
+  currencyNote: string;
+  continuationHeader: string;
+  columns: Record<
+    | 'date'
+    | 'entryNo'
+    | 'reference'
+    | 'receiptNo'
+    | 'paymentNo'
+    | 'description'
+    | 'counterAccounts'
+    | 'account'
+    | 'memo'
+    | 'debit'
+    | 'credit'
+    | 'balanceDebit'
+    | 'balanceCredit'
+    | 'receipt'
+    | 'payment'
+    | 'cashBalance',
+    string
+  >;
+  openingRow: string;
+  monthRow: string;
+  totalRow: string;
+  closingRow: string;
+  carriedForward: string;
+  broughtForward: string;
+  noEntries: string;
+  pageCountLine: string;
+  openedLine: string;
+  signatureDateLine: string;
+  pageNumber: string;
+}
+
 /** The expected shape of a template, derived from its interface so the two cannot drift apart. */
-type Shape<T> = T extends string
+export type Shape<T> = T extends string
   ? 'string'
   : T extends (infer Item)[]
     ? [Shape<Item>]
@@ -149,11 +258,126 @@ const DONOR_STATEMENT_SHAPE: Shape<DonorStatementText> = {
   pageNumber: 'string',
 };
 
+/** Every label of a map, by key: a key the template lacks, or one it adds, is refused. */
+function labelsOf<Key extends string>(keys: readonly Key[]): Record<Key, 'string'> {
+  return Object.fromEntries(keys.map((key) => [key, 'string'])) as Record<Key, 'string'>;
+}
+
+const STATEMENT_SHAPE: Shape<StatementText> = {
+  ...labelsOf([
+    'documentTitle',
+    'fileName',
+    'nationalTitle',
+    'nationalMotto',
+    'title',
+    'period',
+    'fundLabel',
+    'scopeLabel',
+    'scopeOwn',
+    'scopeConsolidated',
+    'eliminatedNote',
+    'closingNote',
+    'unitNote',
+    'levelsTitle',
+    'receiptsWords',
+    'disbursementsWords',
+    'closingWords',
+    'negativeWords',
+    'chartTitle',
+    'chartReceipts',
+    'chartDisbursements',
+    'chartUnit',
+    'yearsTitle',
+    'yearColumn',
+    'sheetName',
+    'dateLine',
+    'pageNumber',
+  ]),
+  columns: labelsOf(['index', 'item', 'households', 'amount']),
+  sections: labelsOf([
+    'opening',
+    'receipts',
+    'disbursements',
+    'otherMovements',
+    'closing',
+    'receiptsByLevel',
+    'years',
+  ]),
+  donorKinds: labelsOf(['agency', 'enterprise', 'organization', 'individual', 'other']),
+  purposes: labelsOf([
+    'house_new',
+    'house_repair',
+    'visit_gift',
+    'hardship',
+    'savings_book',
+    'memorial',
+    'management',
+    'transfer',
+    'other',
+  ]),
+  levels: labelsOf(['central', 'province', 'district', 'commune']),
+  levelColumns: labelsOf(['index', 'level', 'amount']),
+  chartUnits: labelsOf(['billion', 'million', 'dong']),
+  yearColumns: labelsOf(['year', 'receipts', 'disbursements', 'households', 'closingBalance']),
+  signatures: [SIGNATURE],
+};
+
+const BOOK_WORDING: Shape<BookWording> = {
+  ...labelsOf(['title', 'documentTitle', 'fileName', 'sheetName', 'formCode', 'formNote']),
+  signatures: [SIGNATURE],
+};
+
+const BOOKS_SHAPE: Shape<BooksText> = {
+  books: { general: BOOK_WORDING, cash: BOOK_WORDING, bank: BOOK_WORDING, journal: BOOK_WORDING },
+  ...labelsOf([
+    'unitLabel',
+    'fundLine',
+    'accountLine',
+    'periodLine',
+    'currencyNote',
+    'continuationHeader',
+    'openingRow',
+    'monthRow',
+    'totalRow',
+    'closingRow',
+    'carriedForward',
+    'broughtForward',
+    'noEntries',
+    'pageCountLine',
+    'openedLine',
+    'signatureDateLine',
+    'pageNumber',
+  ]),
+  columns: labelsOf([
+    'date',
+    'entryNo',
+    'reference',
+    'receiptNo',
+    'paymentNo',
+    'description',
+    'counterAccounts',
+    'account',
+    'memo',
+    'debit',
+    'credit',
+    'balanceDebit',
+    'balanceCredit',
+    'receipt',
+    'payment',
+    'cashBalance',
+  ]),
+};
+
 export class TemplateError extends Error {}
 
 const cache = new Map<string, unknown>();
 
-function load<T>(file: string, shape: Shape<T>): T {
+/**
+ * The one loader of templates/documents/*.json: reads `file` once per process and checks it against `shape`
+ * (every label present and a string, no unknown label), so a template error shows on the first document, with
+ * the path of the label at fault.
+ */
+export function loadTemplate<T>(file: string, shape: Shape<T>): T {
   const cached = cache.get(file);
   if (cached !== undefined) return cached as T;
   const fullPath = path.join(DOCUMENT_TEMPLATES_DIR, file);
@@ -186,11 +410,19 @@ function check(value: unknown, shape: ShapeNode, where: string): void {
 }
 
 export function voucherText(kind: 'receipt' | 'payment'): VoucherText {
-  return load<VoucherText>(`${kind}.vi.json`, VOUCHER_SHAPE);
+  return loadTemplate<VoucherText>(`${kind}.vi.json`, VOUCHER_SHAPE);
+}
+
+export function statementText(): StatementText {
+  return loadTemplate<StatementText>('statement.vi.json', STATEMENT_SHAPE);
+}
+
+export function booksText(): BooksText {
+  return loadTemplate<BooksText>('books.vi.json', BOOKS_SHAPE);
 }
 
 export function donorStatementText(): DonorStatementText {
-  return load<DonorStatementText>('donor-statement.vi.json', DONOR_STATEMENT_SHAPE);
+  return loadTemplate<DonorStatementText>('donor-statement.vi.json', DONOR_STATEMENT_SHAPE);
 }
 
 /** Fills {name} placeholders; a placeholder with no value is a template error, never printed as is. */

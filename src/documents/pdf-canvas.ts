@@ -3,12 +3,17 @@ import * as QRCode from 'qrcode';
 import { FontFace, fontName, installFonts } from './fonts';
 
 /**
- * The low-level drawing shared by every document: a pdfkit document with our fonts and a fixed creation date,
- * a cursor (`y`) that moves down the page, measured text, labelled fields, tables that continue on new pages,
- * signature blocks, stamps and a vector QR code.
+ * The one drawing layer under every document: a pdfkit document with our fonts and a fixed creation date, a
+ * cursor (`y`) that moves down the page, measured text, labelled fields, rules and filled boxes, stamps and a
+ * vector QR code. Tables (pdf-table.ts) and the letterhead and signature blocks (document-blocks.ts) are built
+ * on it; the renderers only place what they print.
  *
  * Everything is drawn at explicit positions after being measured, and every text call carries a height, so
  * pdfkit never breaks a page on its own: the layout decides where pages break, and nothing overlaps.
+ *
+ * A canvas either keeps its pages (`render`: receipts, vouchers, letters, statements, which number and stamp
+ * their pages once laid out) or streams them (`stream`: the books, whose finished pages leave as they are
+ * written, so a book of a million lines needs the memory of one page).
  */
 
 export interface TextStyle {
@@ -32,28 +37,6 @@ export interface DocumentMeta {
   issuedAt: Date;
 }
 
-export interface SignatureBlock {
-  lines: string[];
-  hint: string;
-}
-
-export interface TableColumn {
-  header: string;
-  width: number;
-  align?: 'left' | 'center' | 'right';
-}
-
-export interface TableRow {
-  cells: string[];
-  face?: FontFace;
-  color?: string;
-  /** Merges this many leading columns into one cell, e.g. a "Tổng cộng" label; `cells` then has one
-   * entry for the merged cell followed by one per remaining column. */
-  mergeFirst?: number;
-  /** Keeps this row on the same page as the next one (e.g. the last row before a total). */
-  keepWithNext?: boolean;
-}
-
 export interface StampOptions {
   size: number;
   color: string;
@@ -73,6 +56,9 @@ interface OutlineFont {
   };
 }
 
+/** pdfkit's fonts as it keeps them per document (see trimLayoutCache). */
+type FontFamilies = Record<string, { layoutCache?: object }>;
+
 export const COLORS = {
   text: '#000000',
   muted: '#555555',
@@ -89,33 +75,46 @@ export class PdfCanvas {
   readonly doc: PDFKit.PDFDocument;
   /** The next free vertical position on the current page. */
   y: number;
-  private readonly result: Promise<Buffer>;
+  /** The font, size and colour in use, so that use() sets them only when they change. */
+  private style = '';
+  private readonly lineHeights = new Map<string, number>();
+  private readonly result: Promise<Buffer> | null;
   private readonly releaseFonts: () => void;
 
   /**
-   * Renders one document: `draw` lays it out, synchronously (so no other document can use the shared fonts
-   * meanwhile), then the document ends and the promise resolves with its bytes.
+   * Renders one document that keeps its pages: `draw` lays it out, synchronously (so no other document can use
+   * the shared fonts meanwhile), then the document ends and the promise resolves with its bytes.
    */
   static render(setup: PageSetup, meta: DocumentMeta, draw: (canvas: PdfCanvas) => void): Promise<Buffer> {
-    const canvas = new PdfCanvas(setup, meta);
+    const canvas = new PdfCanvas(setup, meta, true);
     try {
       draw(canvas);
       canvas.doc.end();
     } finally {
       canvas.releaseFonts();
     }
-    return canvas.result;
+    return canvas.result as Promise<Buffer>;
+  }
+
+  /**
+   * Opens a document whose finished pages are handed on as they are written: take them with drain(), and call
+   * end() after the last page. Its fonts are registered from their bytes rather than taken from the parsed-once
+   * cache of fonts.ts: a stream can take seconds, and receipts rendered meanwhile keep the fast path.
+   */
+  static stream(setup: PageSetup, meta: DocumentMeta): PdfCanvas {
+    return new PdfCanvas(setup, meta, false);
   }
 
   private constructor(
     private readonly setup: PageSetup,
     meta: DocumentMeta,
+    keepPages: boolean,
   ) {
     this.doc = new PDFDocument({
       size: setup.size,
       layout: setup.layout,
       margins: setup.margins,
-      bufferPages: true,
+      bufferPages: keepPages,
       lang: 'vi-VN',
       displayTitle: true,
       // pdfkit derives the file /ID from this info (an MD5 of it), so fixing the dates fixes the /ID too.
@@ -128,14 +127,34 @@ export class PdfCanvas {
         ModDate: meta.issuedAt,
       },
     });
-    const chunks: Buffer[] = [];
-    this.result = new Promise<Buffer>((resolve, reject) => {
-      this.doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-      this.doc.on('end', () => resolve(Buffer.concat(chunks)));
-      this.doc.on('error', reject);
-    });
-    this.releaseFonts = installFonts(this.doc);
+    if (keepPages) {
+      const chunks: Buffer[] = [];
+      this.result = new Promise<Buffer>((resolve, reject) => {
+        this.doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+        this.doc.on('end', () => resolve(Buffer.concat(chunks)));
+        this.doc.on('error', reject);
+      });
+    } else {
+      this.result = null;
+    }
+    this.releaseFonts = installFonts(this.doc, keepPages);
     this.y = setup.margins.top;
+  }
+
+  /** The bytes written so far (whole pages, on a streamed canvas), to pass on. */
+  *drain(): Generator<Buffer> {
+    for (
+      let chunk = this.doc.read() as Buffer | null;
+      chunk !== null;
+      chunk = this.doc.read() as Buffer | null
+    )
+      yield chunk;
+  }
+
+  /** Ends a streamed document: drain() then yields the rest. */
+  end(): void {
+    this.doc.end();
+    this.releaseFonts();
   }
 
   get left(): number {
@@ -167,16 +186,34 @@ export class PdfCanvas {
   }
 
   private use(style: TextStyle): void {
-    this.doc
-      .font(fontName(style.face ?? 'regular'))
-      .fontSize(style.size)
-      .fillColor(style.color ?? COLORS.text);
+    // Setting the same font and colour again costs a lot over a long book; the PDF keeps them between texts.
+    const face = style.face ?? 'regular';
+    const color = style.color ?? COLORS.text;
+    const key = `${face}/${style.size}/${color}`;
+    if (key === this.style) return;
+    this.style = key;
+    this.doc.font(fontName(face)).fontSize(style.size).fillColor(color);
   }
 
   /** Height the text takes when wrapped to `width`. */
   measure(text: string, width: number, style: TextStyle): number {
+    if (text === '') return 0;
     this.use(style);
+    // Most texts fit on one line, whose height depends on the font and size only: no need to wrap them.
+    if (!text.includes('\n') && this.doc.widthOfString(text) <= width) return this.lineHeight(style);
     return this.doc.heightOfString(text, { width, lineGap: style.lineGap ?? 0, align: style.align });
+  }
+
+  /** Height of one line of text in this style. */
+  lineHeight(style: TextStyle): number {
+    const key = `${style.face ?? 'regular'}/${style.size}/${style.lineGap ?? 0}`;
+    let height = this.lineHeights.get(key);
+    if (height === undefined) {
+      this.use(style);
+      height = this.doc.currentLineHeight(true) + (style.lineGap ?? 0);
+      this.lineHeights.set(key, height);
+    }
+    return height;
   }
 
   /** Width of the text on one line. */
@@ -188,31 +225,45 @@ export class PdfCanvas {
   /** Draws wrapped text with its top-left at (x, y); returns its height. Does not move the cursor. */
   draw(text: string, x: number, y: number, width: number, style: TextStyle): number {
     const height = this.measure(text, width, style);
+    this.put(text, x, y, width, style);
+    return height;
+  }
+
+  /** Draws text already measured (a table's cells, measured for the row's height). */
+  put(text: string, x: number, y: number, width: number, style: TextStyle): void {
+    if (text === '') return;
+    this.use(style);
     this.doc.text(text, x, y, {
       width,
       height: NO_PAGE_BREAK_HEIGHT,
       align: style.align ?? 'left',
       lineGap: style.lineGap ?? 0,
     });
-    return height;
   }
 
   /** Draws at the cursor across [x, x + width] and moves the cursor below it (plus `gap`). */
   paragraph(text: string, style: TextStyle, gap = 0, x = this.left, width = this.width): void {
     const height = this.measure(text, width, style);
     this.ensureSpace(height);
-    this.y += this.draw(text, x, this.y, width, style) + gap;
+    this.put(text, x, this.y, width, style);
+    this.y += height + gap;
+  }
+
+  /** Whether `height` fits below the cursor; anything fits at the top of a page, which cannot do better. */
+  fits(height: number): boolean {
+    return this.y + height <= this.bottom || this.y === this.top;
   }
 
   /** Starts a new page when `height` no longer fits below the cursor; returns whether it did. */
   ensureSpace(height: number): boolean {
-    if (this.y + height <= this.bottom || this.y === this.top) return false;
+    if (this.fits(height)) return false;
     this.addPage();
     return true;
   }
 
   addPage(): void {
     this.doc.addPage({ size: this.setup.size, layout: this.setup.layout, margins: this.setup.margins });
+    this.style = ''; // a new page starts with the default font and colour
     this.y = this.top;
   }
 
@@ -236,11 +287,11 @@ export class PdfCanvas {
       return;
     }
     const valueWidth = width - labelWidth;
-    const labelHeight = label === '' ? 0 : this.measure(label, labelWidth + 1, options.labelStyle);
+    const labelHeight = this.measure(label, labelWidth + 1, options.labelStyle);
     const height = Math.max(labelHeight, this.measure(value, valueWidth, options.valueStyle));
     this.ensureSpace(height);
-    if (label !== '') this.draw(label, x, this.y, labelWidth + 1, options.labelStyle);
-    this.draw(value, x + labelWidth, this.y, valueWidth, options.valueStyle);
+    this.put(label, x, this.y, labelWidth + 1, options.labelStyle);
+    this.put(value, x + labelWidth, this.y, valueWidth, options.valueStyle);
     this.y += height + gap;
   }
 
@@ -248,89 +299,14 @@ export class PdfCanvas {
     this.doc.save().moveTo(x1, y1).lineTo(x2, y2).lineWidth(width).strokeColor(color).stroke().restore();
   }
 
-  /** Signature blocks side by side in equal columns, each with room left below for the signature. */
-  signatureRow(
-    blocks: SignatureBlock[],
-    styles: { title: TextStyle; hint: TextStyle },
-    signatureSpace: number,
-    x = this.left,
-    width = this.width,
-  ): void {
-    if (blocks.length === 0) return;
-    const columnWidth = width / blocks.length;
-    const inner = columnWidth - 4;
-    const titleText = (block: SignatureBlock) => block.lines.join('\n');
-    const titleHeight = Math.max(
-      ...blocks.map((block) => this.measure(titleText(block), inner, styles.title)),
-    );
-    const hintHeight = Math.max(...blocks.map((block) => this.measure(block.hint, inner, styles.hint)));
-    this.ensureSpace(titleHeight + hintHeight + signatureSpace);
-    blocks.forEach((block, index) => {
-      const left = x + index * columnWidth + 2;
-      this.draw(titleText(block), left, this.y, inner, { ...styles.title, align: 'center' });
-      this.draw(block.hint, left, this.y + titleHeight, inner, { ...styles.hint, align: 'center' });
-    });
-    this.y += titleHeight + hintHeight + signatureSpace;
+  /** A filled box without a border (a shaded table header, a bar of a chart). */
+  box(x: number, y: number, width: number, height: number, color: string): void {
+    this.doc.save().rect(x, y, width, height).fill(color).restore();
   }
 
-  /**
-   * A table with a shaded header row repeated on every page, wrapped cells, and grid lines.
-   * `onNewPage` draws whatever repeats above the table on a continuation page.
-   */
-  table(columns: TableColumn[], rows: TableRow[], style: TextStyle, onNewPage?: () => void): void {
-    const padX = 3;
-    const padY = 2.5;
-    const header: TableRow = { cells: columns.map((column) => column.header), face: 'bold' };
-    const cellsOf = (row: TableRow) => {
-      const merge = Math.max(1, row.mergeFirst ?? 1);
-      const mergedWidth = columns.slice(0, merge).reduce((sum, column) => sum + column.width, 0);
-      const cells = [
-        { text: row.cells[0] ?? '', width: mergedWidth, align: merge > 1 ? 'center' : columns[0].align },
-      ];
-      columns.slice(merge).forEach((column, index) => {
-        cells.push({ text: row.cells[1 + index] ?? '', width: column.width, align: column.align });
-      });
-      return cells;
-    };
-    const rowHeight = (row: TableRow) =>
-      Math.max(
-        ...cellsOf(row).map((cell) =>
-          this.measure(cell.text, cell.width - 2 * padX, { ...style, face: row.face }),
-        ),
-      ) +
-      2 * padY;
-    const drawRow = (row: TableRow, isHeader: boolean) => {
-      const height = rowHeight(row);
-      let cellX = this.left;
-      if (isHeader) {
-        this.doc.save().rect(this.left, this.y, this.width, height).fill(COLORS.headerFill).restore();
-      }
-      for (const cell of cellsOf(row)) {
-        this.draw(cell.text, cellX + padX, this.y + padY, cell.width - 2 * padX, {
-          ...style,
-          face: row.face ?? style.face,
-          color: row.color ?? style.color,
-          align: isHeader ? 'center' : cell.align,
-        });
-        this.line(cellX, this.y, cellX, this.y + height);
-        cellX += cell.width;
-      }
-      this.line(cellX, this.y, cellX, this.y + height);
-      this.line(this.left, this.y, cellX, this.y);
-      this.line(this.left, this.y + height, cellX, this.y + height);
-      this.y += height;
-    };
-    const headerHeight = rowHeight(header);
-    if (this.ensureSpace(headerHeight + (rows[0] ? rowHeight(rows[0]) : 0))) onNewPage?.();
-    drawRow(header, true);
-    rows.forEach((row, index) => {
-      const next = row.keepWithNext ? rows[index + 1] : undefined;
-      if (this.ensureSpace(rowHeight(row) + (next ? rowHeight(next) : 0))) {
-        onNewPage?.();
-        drawRow(header, true);
-      }
-      drawRow(row, false);
-    });
+  /** One line of text near the foot of the page (a page number), `fromBottom` above the paper's edge. */
+  footer(text: string, fromBottom: number, style: TextStyle): void {
+    this.draw(text, this.left, this.pageHeight - fromBottom, this.width, style);
   }
 
   /**
@@ -387,6 +363,7 @@ export class PdfCanvas {
       doc.text(text, centerX - textWidth / 2, lineTop, { lineBreak: false });
     }
     doc.restore();
+    this.style = ''; // the restore took back the stamp's colour
   }
 
   /**
@@ -395,6 +372,7 @@ export class PdfCanvas {
    */
   private outlineFont(face: FontFace): OutlineFont | null {
     this.doc.font(fontName(face));
+    this.style = '';
     const font = (this.doc as unknown as { _font?: { font?: Partial<OutlineFont> } })._font?.font;
     if (!font || typeof font.layout !== 'function') return null;
     if (typeof font.unitsPerEm !== 'number' || typeof font.ascent !== 'number') return null;
@@ -430,11 +408,37 @@ export class PdfCanvas {
     const range = this.doc.bufferedPageRange();
     for (let index = 0; index < range.count; index++) {
       this.doc.switchToPage(range.start + index);
+      this.style = ''; // each page's drawing continues from its own last colour
       draw(index, range.count);
     }
   }
 
   get pageCount(): number {
     return this.doc.bufferedPageRange().count;
+  }
+
+  /**
+   * pdfkit keeps the layout of every distinct word it has set, for as long as the document lives. A book's
+   * amounts, numbers and dates are nearly all distinct, so over a long book that cache grows without end (about
+   * 100 kB a page); emptying it now and then keeps the memory flat, while the words that do repeat are laid out
+   * again only once per round. The cache is pdfkit's own (EmbeddedFont.layoutCache), so this reaches inside;
+   * should it move, nothing breaks but the memory bound, which books.renderer.spec.ts checks.
+   */
+  trimLayoutCache(): void {
+    for (const font of Object.values(this.fontFamilies())) {
+      if (font.layoutCache) font.layoutCache = Object.create(null) as object;
+    }
+  }
+
+  /** Words in pdfkit's layout cache now, over every font (what trimLayoutCache keeps bounded). */
+  layoutCacheSize(): number {
+    return Object.values(this.fontFamilies()).reduce(
+      (sum, font) => sum + Object.keys(font.layoutCache ?? {}).length,
+      0,
+    );
+  }
+
+  private fontFamilies(): FontFamilies {
+    return (this.doc as unknown as { _fontFamilies?: FontFamilies })._fontFamilies ?? {};
   }
 }

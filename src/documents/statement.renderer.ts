@@ -1,10 +1,17 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Money } from '../common/money';
 import { amountInWords } from '../common/number-words';
 import type { FundHeader } from './document.types';
-import { DOCUMENT_TEMPLATES_DIR, fill, TemplateError } from './layout-text';
-import { COLORS, PageSetup, PdfCanvas, TableColumn, TableRow, TextStyle } from './pdf-canvas';
+import {
+  OfficialLetterheadLook,
+  documentMeta,
+  drawLetterhead,
+  officialLetterhead,
+  pageNumbers,
+  signatureRow,
+} from './document-blocks';
+import { StatementText, fill, statementText } from './layout-text';
+import { COLORS, PageSetup, PdfCanvas, TextStyle } from './pdf-canvas';
+import { TableColumn, TableRow, drawTable } from './pdf-table';
 import { DateParts, DocumentViewError, dateParts, formatDate, issuedAtDate, textOf } from './view-format';
 
 /**
@@ -55,156 +62,9 @@ export interface StatementDocumentView {
   issuedAt: string;
 }
 
-export interface StatementText {
-  documentTitle: string;
-  fileName: string;
-  nationalTitle: string;
-  nationalMotto: string;
-  title: string;
-  period: string;
-  fundLabel: string;
-  scopeLabel: string;
-  scopeOwn: string;
-  scopeConsolidated: string;
-  eliminatedNote: string;
-  closingNote: string;
-  unitNote: string;
-  columns: { index: string; item: string; households: string; amount: string };
-  sections: {
-    opening: string;
-    receipts: string;
-    disbursements: string;
-    otherMovements: string;
-    closing: string;
-    receiptsByLevel: string;
-    years: string;
-  };
-  donorKinds: Record<string, string>;
-  purposes: Record<string, string>;
-  levels: Record<string, string>;
-  levelsTitle: string;
-  levelColumns: { index: string; level: string; amount: string };
-  receiptsWords: string;
-  disbursementsWords: string;
-  closingWords: string;
-  negativeWords: string;
-  chartTitle: string;
-  chartReceipts: string;
-  chartDisbursements: string;
-  chartUnit: string;
-  chartUnits: { billion: string; million: string; dong: string };
-  yearsTitle: string;
-  yearColumns: {
-    year: string;
-    receipts: string;
-    disbursements: string;
-    households: string;
-    closingBalance: string;
-  };
-  yearColumn: string;
-  sheetName: string;
-  dateLine: string;
-  signatures: { title: string; hint: string }[];
-  pageNumber: string;
-}
-
-const TEMPLATE_FILE = 'statement.vi.json';
-/** Keys every label map must have (the view's keys); extra keys in the template are refused too. */
-const KEYED_LABELS = {
-  donorKinds: ['agency', 'enterprise', 'organization', 'individual', 'other'],
-  purposes: [
-    'house_new',
-    'house_repair',
-    'visit_gift',
-    'hardship',
-    'savings_book',
-    'memorial',
-    'management',
-    'transfer',
-    'other',
-  ],
-  levels: ['central', 'province', 'district', 'commune'],
-} as const;
-const NESTED_LABELS: Record<string, readonly string[]> = {
-  columns: ['index', 'item', 'households', 'amount'],
-  sections: ['opening', 'receipts', 'disbursements', 'otherMovements', 'closing', 'receiptsByLevel', 'years'],
-  levelColumns: ['index', 'level', 'amount'],
-  chartUnits: ['billion', 'million', 'dong'],
-  yearColumns: ['year', 'receipts', 'disbursements', 'households', 'closingBalance'],
-  ...KEYED_LABELS,
-};
-const PLAIN_LABELS = [
-  'documentTitle',
-  'fileName',
-  'nationalTitle',
-  'nationalMotto',
-  'title',
-  'period',
-  'fundLabel',
-  'scopeLabel',
-  'scopeOwn',
-  'scopeConsolidated',
-  'eliminatedNote',
-  'closingNote',
-  'unitNote',
-  'levelsTitle',
-  'receiptsWords',
-  'disbursementsWords',
-  'closingWords',
-  'negativeWords',
-  'chartTitle',
-  'chartReceipts',
-  'chartDisbursements',
-  'chartUnit',
-  'yearsTitle',
-  'yearColumn',
-  'sheetName',
-  'dateLine',
-  'pageNumber',
-];
-
-let cachedText: StatementText | null = null;
-
-/** The statement's wording, read and checked once per process (also used for the XLSX and CSV labels). */
-export function statementText(): StatementText {
-  if (cachedText) return cachedText;
-  const where = TEMPLATE_FILE;
-  const parsed: unknown = JSON.parse(
-    fs.readFileSync(path.join(DOCUMENT_TEMPLATES_DIR, TEMPLATE_FILE), 'utf8'),
-  );
-  const record = objectOf(parsed, where);
-  const known = [...PLAIN_LABELS, ...Object.keys(NESTED_LABELS), 'signatures'];
-  for (const key of Object.keys(record)) {
-    if (!known.includes(key)) throw new TemplateError(`${where}.${key} is not a known label`);
-  }
-  for (const key of PLAIN_LABELS) stringOf(record[key], `${where}.${key}`);
-  for (const [key, keys] of Object.entries(NESTED_LABELS)) {
-    const nested = objectOf(record[key], `${where}.${key}`);
-    for (const name of keys) stringOf(nested[name], `${where}.${key}.${name}`);
-    for (const name of Object.keys(nested)) {
-      if (!keys.includes(name)) throw new TemplateError(`${where}.${key}.${name} is not a known label`);
-    }
-  }
-  if (!Array.isArray(record.signatures)) throw new TemplateError(`${where}.signatures must be a list`);
-  record.signatures.forEach((item: unknown, index) => {
-    const signature = objectOf(item, `${where}.signatures[${index}]`);
-    stringOf(signature.title, `${where}.signatures[${index}].title`);
-    stringOf(signature.hint, `${where}.signatures[${index}].hint`);
-  });
-  cachedText = parsed as StatementText;
-  return cachedText;
-}
-
-function objectOf(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TemplateError(`${where} must be an object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function stringOf(value: unknown, where: string): void {
-  if (typeof value !== 'string') throw new TemplateError(`${where} must be a string`);
-}
+// The statement's wording is loaded by layout-text.ts; the XLSX and CSV forms (reports/) take it from here.
+export { statementText };
+export type { StatementText };
 
 const PAGE: PageSetup = {
   size: 'A4',
@@ -212,11 +72,13 @@ const PAGE: PageSetup = {
   margins: { top: 42, bottom: 48, left: 56, right: 42 },
 };
 
+const LETTERHEAD: OfficialLetterheadLook = {
+  sizes: { unit: 9.5, nationalTitle: 9, motto: 10, date: 10 },
+  columns: [220, 250],
+  spaces: { date: 6, below: 18 },
+};
+
 const STYLE = {
-  unit: { size: 9.5, align: 'center' },
-  unitBold: { size: 9.5, face: 'bold', align: 'center' },
-  national: { size: 9, face: 'bold', align: 'center' },
-  motto: { size: 10, face: 'bold', align: 'center' },
   title: { size: 14, face: 'bold', align: 'center' },
   period: { size: 10.5, face: 'italic', align: 'center' },
   label: { size: 10 },
@@ -229,15 +91,12 @@ const STYLE = {
   chartLabel: { size: 7.5, color: COLORS.muted },
   chartYear: { size: 7.5, align: 'center' },
   legend: { size: 8.5 },
-  date: { size: 10, face: 'italic', align: 'center' },
   signature: { size: 9.5, face: 'bold' },
   signatureHint: { size: 8.5, face: 'italic' },
   pageNumber: { size: 8, align: 'right', color: COLORS.muted },
 } satisfies Record<string, TextStyle>;
 
 const CHART_COLORS = { receipts: '#2e6da4', disbursements: '#d9822b', grid: '#d0d0d0', axis: '#333333' };
-const LEFT_COLUMN_WIDTH = 220;
-const RIGHT_COLUMN_WIDTH = 250;
 const SIGNATURE_SPACE = 60;
 /** The signature row: titles, hints and the space to sign. */
 const SIGNATURES_HEIGHT = SIGNATURE_SPACE + 32;
@@ -255,17 +114,16 @@ export async function renderStatement(view: StatementDocumentView): Promise<Buff
   const text = statementText();
   check(view, text);
   const content: Content = { view, text, issued: dateParts(view.to, 'to') };
-  const meta = {
-    title: fill(text.documentTitle, {
+  const meta = documentMeta(
+    fill(text.documentTitle, {
       fundName: view.header.fundName,
       from: formatDate(view.from, 'from'),
       to: formatDate(view.to, 'to'),
     }),
-    author: view.header.fundName,
-    issuedAt: issuedAtDate(view.issuedAt),
-  };
+    view,
+  );
   return await PdfCanvas.render(PAGE, meta, (canvas) => {
-    drawLetterhead(canvas, content);
+    drawLetterhead(canvas, officialLetterhead(view.header, text, content.issued, LETTERHEAD));
     drawHeading(canvas, content);
     drawMainTable(canvas, content);
     drawLevels(canvas, content);
@@ -273,11 +131,7 @@ export async function renderStatement(view: StatementDocumentView): Promise<Buff
     drawChart(canvas, content);
     drawYears(canvas, content);
     drawSignatures(canvas, content);
-    canvas.forEachPage((index, count) => {
-      if (count < 2) return;
-      const label = fill(text.pageNumber, { page: index + 1, pages: count });
-      canvas.draw(label, canvas.left, canvas.pageHeight - 30, canvas.width, STYLE.pageNumber);
-    });
+    pageNumbers(canvas, text.pageNumber, 30, STYLE.pageNumber);
   });
 }
 
@@ -353,24 +207,6 @@ function inWords(amount: Money, text: StatementText): string {
   if (!amount.isNegative()) return amountInWords(amount.toString());
   const words = amountInWords(amount.negated().toString());
   return fill(text.negativeWords, { words: words.charAt(0).toLowerCase() + words.slice(1) });
-}
-
-function drawLetterhead(canvas: PdfCanvas, { view, text, issued }: Content): void {
-  const top = canvas.y;
-  const leftX = canvas.left;
-  let leftY = top + canvas.draw(view.header.unitName, leftX, top, LEFT_COLUMN_WIDTH, STYLE.unit) + 1;
-  leftY += canvas.draw(view.header.fundName, leftX, leftY, LEFT_COLUMN_WIDTH, STYLE.unitBold) + 3;
-  canvas.line(leftX + LEFT_COLUMN_WIDTH * 0.3, leftY, leftX + LEFT_COLUMN_WIDTH * 0.7, leftY, 0.7);
-
-  const rightX = canvas.right - RIGHT_COLUMN_WIDTH;
-  let rightY = top + canvas.draw(text.nationalTitle, rightX, top, RIGHT_COLUMN_WIDTH, STYLE.national) + 1;
-  rightY += canvas.draw(text.nationalMotto, rightX, rightY, RIGHT_COLUMN_WIDTH, STYLE.motto) + 2;
-  const mottoWidth = canvas.widthOf(text.nationalMotto, STYLE.motto);
-  const mottoLeft = rightX + (RIGHT_COLUMN_WIDTH - mottoWidth) / 2;
-  canvas.line(mottoLeft, rightY, mottoLeft + mottoWidth, rightY, 0.7);
-  rightY += 6;
-  rightY += canvas.draw(fill(text.dateLine, { ...issued }), rightX, rightY, RIGHT_COLUMN_WIDTH, STYLE.date);
-  canvas.y = Math.max(leftY, rightY) + 18;
 }
 
 function drawHeading(canvas: PdfCanvas, { view, text }: Content): void {
@@ -456,7 +292,7 @@ function drawMainTable(canvas: PdfCanvas, { view, text }: Content): void {
   }
   rows[rows.length - 1].keepWithNext = true;
   rows.push(section(roman(next), text.sections.closing, '', view.closingBalance, 'closingBalance'));
-  canvas.table(columns, rows, STYLE.table);
+  drawTable(canvas, columns, rows, STYLE.table);
   canvas.y += 10;
 }
 
@@ -482,7 +318,7 @@ function drawLevels(canvas: PdfCanvas, { view, text }: Content): void {
     face: 'bold',
     mergeFirst: 2,
   });
-  canvas.table(columns, rows, STYLE.table);
+  drawTable(canvas, columns, rows, STYLE.table);
   canvas.y += 10;
 }
 
@@ -538,11 +374,7 @@ function drawChart(canvas: PdfCanvas, { view, text }: Content): void {
     legendX -= width;
     canvas.draw(label, legendX, legendY, width + 1, STYLE.legend);
     legendX -= 12;
-    canvas.doc
-      .save()
-      .rect(legendX, legendY + 1.5, 8, 8)
-      .fill(color)
-      .restore();
+    canvas.box(legendX, legendY + 1.5, 8, 8, color);
     legendX -= 14;
   }
   const plotTop = legendY + 18;
@@ -571,12 +403,7 @@ function drawChart(canvas: PdfCanvas, { view, text }: Content): void {
     ] as const;
     for (const [scaled, color, x] of bars) {
       const y = yOf(scaled);
-      if (plotBottom - y > 0.05)
-        canvas.doc
-          .save()
-          .rect(x, y, barWidth, plotBottom - y)
-          .fill(color)
-          .restore();
+      if (plotBottom - y > 0.05) canvas.box(x, y, barWidth, plotBottom - y, color);
     }
     if (index % labelEvery === 0) {
       canvas.draw(String(year.year), center - 20, plotBottom + 3, 40, STYLE.chartYear);
@@ -625,17 +452,18 @@ function drawYears(canvas: PdfCanvas, { view, text }: Content): void {
       groupDigits(signedOf(year.closingBalance, `years[${index}].closingBalance`)),
     ],
   }));
-  canvas.table(columns, rows, STYLE.table);
+  drawTable(canvas, columns, rows, STYLE.table);
   canvas.y += 10;
 }
 
 function drawSignatures(canvas: PdfCanvas, { text }: Content): void {
   canvas.y += 6;
-  canvas.signatureRow(
-    text.signatures.map((s) => ({ lines: [s.title], hint: s.hint })),
-    { title: STYLE.signature, hint: STYLE.signatureHint },
-    SIGNATURE_SPACE,
-  );
+  signatureRow(canvas, {
+    blocks: text.signatures.map((s) => ({ lines: [s.title], hint: s.hint })),
+    title: STYLE.signature,
+    hint: STYLE.signatureHint,
+    space: SIGNATURE_SPACE,
+  });
 }
 
 /** "55.500.000.000" (without the đ: the table's unit is stated above it). */

@@ -2,7 +2,9 @@ import { Money } from '../common/money';
 import { amountInWords } from '../common/number-words';
 import { DocumentMark, VoucherView } from './document.types';
 import { VoucherText, fill, voucherText } from './layout-text';
-import { COLORS, PageSetup, PdfCanvas, TableColumn, TableRow, TextStyle } from './pdf-canvas';
+import { documentMeta, drawLetterhead, pageNumbers, signatureRow } from './document-blocks';
+import { COLORS, PageSetup, PdfCanvas, TextStyle } from './pdf-canvas';
+import { TableColumn, TableRow, drawTable } from './pdf-table';
 import {
   DOCUMENT_LIMITS,
   DateParts,
@@ -10,7 +12,6 @@ import {
   checkCount,
   dateParts,
   formatDate,
-  issuedAtDate,
   textOf,
 } from './view-format';
 
@@ -76,11 +77,7 @@ interface VoucherContent {
 export async function renderVoucher(view: VoucherView): Promise<Buffer> {
   const content = prepare(view);
   const { text } = content;
-  const meta = {
-    title: fill(text.documentTitle, { number: view.number }),
-    author: view.header.fundName,
-    issuedAt: issuedAtDate(view.issuedAt),
-  };
+  const meta = documentMeta(fill(text.documentTitle, { number: view.number }), view);
   return await PdfCanvas.render(PAGE, meta, (canvas) => {
     drawHeader(canvas, content);
     const titleTop = canvas.y;
@@ -128,23 +125,32 @@ function prepare(view: VoucherView): VoucherContent {
 
 /** Top left: the unit and the fund; top right: the form code and the circular that defines it. */
 function drawHeader(canvas: PdfCanvas, { view, text }: VoucherContent): void {
-  const top = canvas.y;
-  canvas.field(text.unitLabel, view.header.unitName, {
-    labelStyle: STYLE.header,
-    valueStyle: STYLE.headerBold,
-    width: HEADER_COLUMN_WIDTH,
+  drawLetterhead(canvas, {
+    left: {
+      width: HEADER_COLUMN_WIDTH,
+      lines: [
+        {
+          label: { text: text.unitLabel, style: STYLE.header },
+          text: view.header.unitName,
+          style: STYLE.headerBold,
+        },
+        { text: view.header.fundName, style: STYLE.headerBold },
+        {
+          label: { text: text.fundCodeLabel, style: STYLE.header },
+          text: view.header.fundCode,
+          style: STYLE.header,
+        },
+      ],
+    },
+    right: {
+      width: FORM_COLUMN_WIDTH,
+      lines: [
+        { text: text.formCode, style: STYLE.formCode, gap: 1 },
+        { text: text.formNote, style: STYLE.formNote },
+      ],
+    },
+    space: 8,
   });
-  canvas.paragraph(view.header.fundName, STYLE.headerBold, 0, canvas.left, HEADER_COLUMN_WIDTH);
-  canvas.field(text.fundCodeLabel, view.header.fundCode, {
-    labelStyle: STYLE.header,
-    valueStyle: STYLE.header,
-    width: HEADER_COLUMN_WIDTH,
-  });
-  const leftBottom = canvas.y;
-  const formX = canvas.right - FORM_COLUMN_WIDTH;
-  let rightY = top + canvas.draw(text.formCode, formX, top, FORM_COLUMN_WIDTH, STYLE.formCode) + 1;
-  rightY += canvas.draw(text.formNote, formX, rightY, FORM_COLUMN_WIDTH, STYLE.formNote);
-  canvas.y = Math.max(leftBottom, rightY) + 8;
 }
 
 /** PHIẾU THU / PHIẾU CHI and its date in the middle; Quyển số, Số, Nợ, Có at the right. */
@@ -211,8 +217,12 @@ function drawQr(canvas: PdfCanvas, url: string, text: VoucherText, top: number):
 }
 
 function drawSignatures(canvas: PdfCanvas, { text }: VoucherContent): void {
-  const blocks = text.signatures.map((signature) => ({ lines: [signature.title], hint: signature.hint }));
-  canvas.signatureRow(blocks, { title: STYLE.signatureTitle, hint: STYLE.signatureHint }, SIGNATURE_SPACE);
+  signatureRow(canvas, {
+    blocks: text.signatures.map((signature) => ({ lines: [signature.title], hint: signature.hint })),
+    title: STYLE.signatureTitle,
+    hint: STYLE.signatureHint,
+    space: SIGNATURE_SPACE,
+  });
   if (text.receivedLine !== '') {
     const style = STYLE.receivedLine;
     canvas.field(text.receivedLine, text.blank.repeat(4), { labelStyle: style, valueStyle: style });
@@ -247,22 +257,19 @@ function drawAnnex(canvas: PdfCanvas, { view, text, annexAmounts, annexTotal }: 
   }));
   rows[rows.length - 1].keepWithNext = true;
   rows.push({ cells: [text.annexTotal, annexTotal.format(), ''], face: 'bold', mergeFirst: 2 });
-  canvas.table(columns, rows, STYLE.table, heading);
+  drawTable(canvas, columns, rows, STYLE.table, heading);
 }
 
 /** Stamps go over the finished content of every page; page numbers only when there is more than one page. */
 function drawMarksAndPageNumbers(canvas: PdfCanvas, { text, view }: VoucherContent, titleTop: number): void {
-  canvas.forEachPage((index, count) => {
+  canvas.forEachPage((index) => {
     // Page 1: left of the title; further pages: a smaller stamp left of the annex heading.
     const first = index === 0;
     const stampX = canvas.left + (first ? STAMP_BAND_WIDTH : ANNEX_STAMP_BAND_WIDTH) / 2;
     const stampY = first ? titleTop + 22 : canvas.top + 12;
     drawMark(canvas, view.mark, text, stampX, stampY, first ? 14 : 11);
-    if (count > 1) {
-      const label = fill(text.pageNumber, { page: index + 1, pages: count });
-      canvas.draw(label, canvas.left, canvas.pageHeight - 16, canvas.width, STYLE.pageNumber);
-    }
   });
+  pageNumbers(canvas, text.pageNumber, 16, STYLE.pageNumber);
 }
 
 function drawMark(
