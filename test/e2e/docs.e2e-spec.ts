@@ -71,6 +71,17 @@ describe('the documentation', () => {
     expect(long).toEqual([]);
   });
 
+  it('names only source, test and data files that exist (each guarantee names the test that proves it)', () => {
+    const missing: string[] = [];
+    for (const file of documentation()) {
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const [, name] of text.matchAll(/`((?:src|test|templates)\/[\w./-]+\.\w+)`/g)) {
+        if (!fs.existsSync(path.join(ROOT, name))) missing.push(`${file}: ${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('has every relative link and image lead to a file', () => {
     const broken: string[] = [];
     for (const file of documentation()) {
