@@ -65,4 +65,17 @@ export class MergeFundDto {
   @IsOptional()
   @IsBoolean()
   reparentChildren?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "Only to merge outside the fund's own line (not into its parent or the parent's successor): why. The two " +
+      'funds must share an ancestor, whose consolidated figures the merger leaves unchanged.',
+    example: 'Quyết định 1234/QĐ-UBND điều chuyển xã về tỉnh Yên Bái',
+    maxLength: 300,
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  crossHierarchyReason?: string;
 }

@@ -90,6 +90,10 @@ export class FundMerger {
   @Column({ type: 'varchar', length: 300 })
   note: string;
 
+  /** Why an admin merged the fund outside its own line (not into its parent or the parent's successor). */
+  @Column({ name: 'cross_hierarchy_reason', type: 'varchar', length: 300, nullable: true })
+  crossHierarchyReason: string | null;
+
   /** In the predecessor: receipts and disbursements into 431 (null when there was nothing to close). */
   @Column({ name: 'closing_entry_id', type: 'integer', nullable: true })
   closingEntryId: number | null;

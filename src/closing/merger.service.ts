@@ -26,6 +26,19 @@ export interface MergeInput {
   note: string;
   reparentChildren: boolean;
   mergedBy: string;
+  /** Given only to merge outside the fund's own line (issue 15): an admin's reason. */
+  crossHierarchyReason?: string | null;
+}
+
+/** A merger outside the predecessor's own line, and what it does to the consolidations above the two funds. */
+export interface CrossHierarchy {
+  reason: string;
+  /** The nearest fund above both: its consolidated figures, and those of every fund above it, do not change. */
+  commonAncestor: string;
+  /** Consolidations that hold the predecessor but not the successor: the handed-over balances leave them. */
+  leaves: string[];
+  /** Consolidations that hold the successor but not the predecessor: the handed-over balances enter them. */
+  enters: string[];
 }
 
 export interface MergerView {
@@ -44,6 +57,8 @@ export interface MergerView {
   balances: { account: string; debit: string; credit: string }[];
   /** Funds moved from below the predecessor to below the successor. */
   childrenMoved: string[];
+  /** Null for a merger into the parent or the parent's successor. */
+  crossHierarchy: CrossHierarchy | null;
   mergedBy: string;
   mergedAt: string;
 }
@@ -75,7 +90,13 @@ export class MergerService {
   async merge(
     actor: Actor,
     code: string,
-    dto: { into: string; cutoff: string; note: string; reparentChildren?: boolean },
+    dto: {
+      into: string;
+      cutoff: string;
+      note: string;
+      reparentChildren?: boolean;
+      crossHierarchyReason?: string;
+    },
   ): Promise<MergerView> {
     if (dto.into === code)
       throw new InvalidRequestError(
@@ -91,6 +112,7 @@ export class MergerService {
         note: dto.note.trim(),
         reparentChildren: dto.reparentChildren === true,
         mergedBy: actor.username,
+        crossHierarchyReason: dto.crossHierarchyReason?.trim() || null,
       }),
     );
   }
@@ -126,6 +148,8 @@ export class MergerService {
     if (descendants.some((f) => f.id === succ.id)) {
       problems.push(`fund ${succ.code} sits below ${pred.code}; merge into a fund outside its own hierarchy`);
     }
+    const line = await this.line(tx, pred, succ, input.crossHierarchyReason ?? null);
+    problems.push(...line.problems);
     const children = descendants.filter((f) => f.parentId === pred.id);
     if (input.reparentChildren) {
       for (const child of children) {
@@ -218,6 +242,7 @@ export class MergerService {
         successorId: succ.id,
         cutoff,
         note: input.note,
+        crossHierarchyReason: line.cross?.reason ?? null,
         closingEntryId: closingEntry?.id ?? null,
         handoverEntryId: handoverEntry?.id ?? null,
         openingEntryId: openingEntry?.id ?? null,
@@ -241,8 +266,86 @@ export class MergerService {
         credit: (l.credit ?? Money.ZERO).toString(),
       })),
       childrenMoved: moved.map((c) => c.code),
+      crossHierarchy: line.cross,
       mergedBy: input.mergedBy,
       mergedAt,
+    };
+  }
+
+  /**
+   * The 2025 rule (issue 15): a fund merges into its parent, or into its parent's successor when the parent was
+   * merged itself. Anything else moves balances between hierarchies and needs an admin's reason; even then the two
+   * funds must share an ancestor, whose consolidation holds both sides of the handover — the merger's entries are
+   * eliminated there (reports/merger-eliminations.ts, reports/closing-eliminations.ts), so its figures and those
+   * of every fund above it stay exactly as they were. Without a common ancestor every consolidation holding either
+   * fund would change, so that is refused.
+   */
+  private async line(
+    tx: EntityManager,
+    pred: Fund,
+    succ: Fund,
+    reason: string | null,
+  ): Promise<{ problems: string[]; cross: CrossHierarchy | null }> {
+    const all = new Map((await tx.find(Fund)).map((f) => [f.id, f]));
+    const above = (fund: Fund): Fund[] => {
+      const chain: Fund[] = [];
+      const seen = new Set<number>([fund.id]);
+      for (let f = fund; f.parentId !== null && !seen.has(f.parentId);) {
+        const parent = all.get(f.parentId);
+        if (!parent) break;
+        chain.push(parent);
+        seen.add(parent.id);
+        f = parent;
+      }
+      return chain;
+    };
+    const parent = pred.parentId === null ? null : (all.get(pred.parentId) ?? null);
+    const inLine: Fund[] = [];
+    for (let f = parent; f !== null && !inLine.some((g) => g.id === f?.id);) {
+      inLine.push(f);
+      f = f.successorId === null ? null : (all.get(f.successorId) ?? null);
+    }
+    if (inLine.some((f) => f.id === succ.id)) return { problems: [], cross: null };
+
+    const allowed = parent
+      ? `its parent ${parent.code}${
+          inLine.length > 1
+            ? ` or the parent's successor ${inLine
+                .slice(1)
+                .map((f) => f.code)
+                .join(' → ')}`
+            : ''
+        }`
+      : 'a parent, and it has none';
+    if (reason === null) {
+      return {
+        problems: [
+          `fund ${pred.code} may be merged only into ${allowed}; ${succ.code} is outside its line. An admin who must merge across hierarchies says why in crossHierarchyReason`,
+        ],
+        cross: null,
+      };
+    }
+    const predAbove = above(pred);
+    const succLine = [succ, ...above(succ)];
+    const common = predAbove.find((f) => succLine.some((g) => g.id === f.id));
+    if (!common) {
+      return {
+        problems: [
+          `funds ${pred.code} and ${succ.code} have no common ancestor: no consolidation holds both, so the handover would change every consolidated figure above either; merge into ${allowed} instead`,
+        ],
+        cross: null,
+      };
+    }
+    const below = (chain: Fund[]) =>
+      chain
+        .slice(
+          0,
+          chain.findIndex((f) => f.id === common.id),
+        )
+        .map((f) => f.code);
+    return {
+      problems: [],
+      cross: { reason, commonAncestor: common.code, leaves: below(predAbove), enters: below(succLine) },
     };
   }
 
@@ -262,6 +365,7 @@ export class MergerService {
       successor: m.successor?.code ?? '',
       cutoff: m.cutoff,
       note: m.note,
+      crossHierarchyReason: m.crossHierarchyReason,
       closingEntryId: m.closingEntryId,
       handoverEntryId: m.handoverEntryId,
       openingEntryId: m.openingEntryId,
@@ -319,6 +423,7 @@ export interface MergerSummary {
   successor: string;
   cutoff: string;
   note: string;
+  crossHierarchyReason: string | null;
   closingEntryId: number | null;
   handoverEntryId: number | null;
   openingEntryId: number | null;

@@ -11,6 +11,7 @@ import { Contributions1764310000000 } from './migrations/1764310000000-contribut
 import { Disbursements1764320000000 } from './migrations/1764320000000-disbursements';
 import { Closing1764330000000 } from './migrations/1764330000000-closing';
 import { BankReconciliation1764340000000 } from './migrations/1764340000000-bank-reconciliation';
+import { TransferReversals1764410000000 } from './migrations/1764410000000-transfer-reversals';
 import { BankMatch, BankMatchItem, BankStatement, BankStatementLine } from '../bank-reconciliation/entities';
 import { FundMerger, YearClosing } from '../closing/entities';
 import { Beneficiary, BeneficiaryMerge } from '../beneficiaries/entities';
@@ -69,6 +70,7 @@ export const MIGRATIONS = [
   Disbursements1764320000000,
   Closing1764330000000,
   BankReconciliation1764340000000,
+  TransferReversals1764410000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

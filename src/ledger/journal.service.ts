@@ -89,5 +89,6 @@ export class JournalService {
 const FEATURE_REVERSAL: Partial<Record<string, string>> = {
   contribution: 'POST /api/contributions/:id/void',
   disbursement: 'POST /api/disbursements/:id/reverse',
+  transfer: 'POST /api/transfers/:id/reverse, which reverses both entries',
   closing: 'reopen the year or the merger',
 };

@@ -12,7 +12,8 @@ import {
   Turnovers,
   turnoversOf,
 } from './statement-figures';
-import { transferEliminationsByFund } from './transfer-eliminations';
+import { closingParts } from './closing-eliminations';
+import { removedEntriesQuery, transferEliminationsByFund } from './transfer-eliminations';
 
 /** The funds a report covers: one fund, or a fund and every fund below it (consolidated). */
 export interface ReportScope {
@@ -28,9 +29,9 @@ export interface Cumulative {
   byLevel: Map<FundLevelKey, Turnovers> | null;
   /** Transfers inside the group dated on or before the day (0 for one fund). */
   eliminatedTransfers: number;
-  /** The turnover removed by the eliminations (empty for one fund). */
+  /** The transfers' own turnover removed by the eliminations (empty for one fund). */
   eliminated: Turnovers;
-  /** What the funds' own books hold: total + eliminated. */
+  /** What the funds' own books hold: total + eliminated + the closing entries' part in those transfers. */
   raw: Turnovers;
 }
 
@@ -104,11 +105,13 @@ export class PeriodReader {
     // pair inside the group (merger-eliminations.ts) needs no removal here: it touches neither receipts nor
     // disbursements, and its cash and bank legs cancel out within the group's balance.
     const eliminations = await this.eliminations(asOf);
-    const eliminated = turnoversOf(eliminations.rows);
+    // Every removed row comes off the total; the report names the transfers' own lines (not the closes' part).
+    const removedAll = turnoversOf(eliminations.rows);
+    const eliminated = turnoversOf(eliminations.rows.filter((row) => !row.closing));
     if (!split) {
       const raw = turnoversOf((await this.journal.trialBalance(this.manager, this.ids, asOf)).rows);
       return {
-        total: minusTurnovers(raw, eliminated),
+        total: minusTurnovers(raw, removedAll),
         byLevel: null,
         eliminatedTransfers: eliminations.transfers,
         eliminated,
@@ -226,11 +229,28 @@ export class PeriodReader {
       [...this.ids, from, to],
     );
     const groups = new Map<string, ClosingLines>();
-    for (const row of rows) {
-      const key = `${row.year}|${row.level}`;
-      const group = groups.get(key) ?? { year: Number(row.year), level: row.level, turnover: new Map() };
-      group.turnover = sumTurnovers([group.turnover, turnoversOf([{ account: row.code, ...row }])]);
+    const addTo = (year: number, level: FundLevelKey, turnover: Turnovers) => {
+      const key = `${year}|${level}`;
+      const group = groups.get(key) ?? { year, level, turnover: new Map() };
+      group.turnover = sumTurnovers([group.turnover, turnover]);
       groups.set(key, group);
+    };
+    for (const row of rows) addTo(Number(row.year), row.level, turnoversOf([{ account: row.code, ...row }]));
+    if (this.scope.consolidated) {
+      // Net of the eliminations, like the cumulative figures: the closes' part in transfers inside the group
+      // (closing-eliminations.ts) was removed from those, so it is not added back either.
+      const levelOf = new Map(this.scope.funds.map((f) => [f.id, f.level]));
+      const parts = await closingParts(this.manager, this.ids, to, removedEntriesQuery(this.ids, to));
+      for (const part of parts) {
+        if (part.date < from) continue;
+        const level = levelOf.get(part.fundId);
+        if (level === undefined) continue;
+        addTo(
+          Number(part.date.slice(0, 4)),
+          level,
+          new Map([[part.account, { debit: part.debit.negated(), credit: part.credit.negated() }]]),
+        );
+      }
     }
     return [...groups.values()];
   }

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
 import { sql, sumDong } from '../database/sql';
 import type { TrialBalance, TrialBalanceRow } from '../ledger/journal-query.service';
+import { closingParts } from './closing-eliminations';
 
 export interface EliminatedRow {
   account: string;
@@ -19,7 +20,9 @@ export interface TransferEliminations {
 
 /**
  * What a consolidated report removes (DESIGN.md §6, §8): both entries of every transfer whose sender and
- * receiver are both among `fundIds`, dated on or before `asOf`. Inside the group such a transfer is money moving
+ * receiver are both among `fundIds`, dated on or before `asOf`, and the part of the funds' closing entries that
+ * closed those transfers' 5121 and 6121 turnover into 431 (closing-eliminations.ts), so that inside the group
+ * 5121 and 6121 net to zero after a year-end close or a merger as before it. Inside the group such a transfer is money moving
  * from one pocket to another, so its 6121 and 5121 turnover and its cash or bank legs must not count; a transfer
  * to or from a fund outside the group is real income or spending of the group and stays.
  *
@@ -59,6 +62,11 @@ export async function transferEliminations(
 /** An eliminated turnover of one account in one fund's books. */
 export interface EliminatedFundRow extends EliminatedRow {
   fundId: number;
+  /**
+   * Set on the part of closing entries (year-end or merger closes, and their reversals) that closed transfers
+   * inside the group (reports/closing-eliminations.ts); unset on the transfers' own lines.
+   */
+  closing?: true;
 }
 
 /** The same eliminations as transferEliminations(), per fund (e.g. to split a consolidated figure by level). */
@@ -91,15 +99,38 @@ export async function transferEliminationsByFund(
       ORDER BY a.code, e.fund_id`,
     removed.params,
   );
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  // The closes of the group's funds also closed these transfers' 5121 and 6121 turnover: that part goes too.
+  const closed = new Map<string, { fundId: number; account: string; debit: Money; credit: Money }>();
+  for (const part of await closingParts(manager, fundIds, asOf, removed)) {
+    const key = `${part.fundId}|${part.account}`;
+    const sum = closed.get(key) ?? {
+      fundId: part.fundId,
+      account: part.account,
+      debit: Money.ZERO,
+      credit: Money.ZERO,
+    };
+    closed.set(key, { ...sum, debit: sum.debit.plus(part.debit), credit: sum.credit.plus(part.credit) });
+  }
   return {
     transfers: count,
-    rows: rows.map((r) => ({
-      fundId: Number(r.fund_id),
-      account: r.code,
-      name: r.name,
-      debit: Money.fromStored(r.debit).toString(),
-      credit: Money.fromStored(r.credit).toString(),
-    })),
+    rows: [
+      ...rows.map((r) => ({
+        fundId: Number(r.fund_id),
+        account: r.code,
+        name: r.name,
+        debit: Money.fromStored(r.debit).toString(),
+        credit: Money.fromStored(r.credit).toString(),
+      })),
+      ...[...closed.values()].map((c) => ({
+        fundId: c.fundId,
+        account: c.account,
+        name: names.get(c.account) ?? c.account,
+        debit: c.debit.toString(),
+        credit: c.credit.toString(),
+        closing: true as const,
+      })),
+    ],
   };
 }
 
@@ -161,12 +192,13 @@ export function eliminate(balance: TrialBalance, eliminated: EliminatedRow[]): T
       rows.push(row);
       continue;
     }
-    const debit = Money.fromStored(row.debit).minus(Money.fromStored(cut.debit));
-    const credit = Money.fromStored(row.credit).minus(Money.fromStored(cut.credit));
-    if (debit.isNegative() || credit.isNegative()) {
-      // The eliminated lines are part of the turnover they are taken from; anything else is a broken book.
-      throw new Error(`elimination exceeds the turnover of account ${row.account}`);
-    }
+    let debit = Money.fromStored(row.debit).minus(Money.fromStored(cut.debit));
+    let credit = Money.fromStored(row.credit).minus(Money.fromStored(cut.credit));
+    // A close nets every receipts and disbursements account into one line on 431, so its part in the group's
+    // transfers (closing-eliminations.ts) may be more than that line's side holds: what is left over moves to
+    // the other side, which keeps the balance (debit − credit) exact.
+    if (debit.isNegative()) [credit, debit] = [credit.minus(debit), Money.ZERO];
+    if (credit.isNegative()) [debit, credit] = [debit.minus(credit), Money.ZERO];
     if (debit.isZero() && credit.isZero()) continue;
     rows.push({
       ...row,

@@ -45,6 +45,21 @@ export class CreateTransferDto {
   description?: string;
 }
 
+export class ReverseTransferDto {
+  @ApiProperty({
+    example: '2023-08-20',
+    description: 'Date of both reversal entries; not before the transfer',
+  })
+  @IsIsoDate()
+  date: string;
+
+  @ApiProperty({ example: 'Chuyển nhầm quỹ nhận', maxLength: 300 })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(300)
+  reason: string;
+}
+
 export class ListTransfersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Transfers out of or into this fund' })
   @IsOptional()

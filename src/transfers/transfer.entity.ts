@@ -54,4 +54,33 @@ export class Transfer {
 
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt: string;
+
+  /** Set when the transfer was reversed (both entries at once, POST /api/transfers/:id/reverse). */
+  @Column({ name: 'reversed_at', type: 'varchar', length: 30, nullable: true })
+  reversedAt: string | null;
+
+  @Column({ name: 'reversed_by', type: 'varchar', length: 64, nullable: true })
+  reversedBy: string | null;
+
+  @Column({ name: 'reversal_reason', type: 'varchar', length: 300, nullable: true })
+  reversalReason: string | null;
+
+  /** The reversal of the sender's entry. */
+  @Column({ name: 'from_reversal_entry_id', type: 'integer', nullable: true })
+  fromReversalEntryId: number | null;
+
+  @ManyToOne(() => JournalEntry, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({
+    name: 'from_reversal_entry_id',
+    foreignKeyConstraintName: 'fk_transfers_from_reversal_entry',
+  })
+  fromReversalEntry?: JournalEntry | null;
+
+  /** The reversal of the receiver's entry. */
+  @Column({ name: 'to_reversal_entry_id', type: 'integer', nullable: true })
+  toReversalEntryId: number | null;
+
+  @ManyToOne(() => JournalEntry, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'to_reversal_entry_id', foreignKeyConstraintName: 'fk_transfers_to_reversal_entry' })
+  toReversalEntry?: JournalEntry | null;
 }

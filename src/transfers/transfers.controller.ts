@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { CreateTransferDto, ListTransfersQuery } from './dto';
+import { CreateTransferDto, ListTransfersQuery, ReverseTransferDto } from './dto';
 import { TransfersService } from './transfers.service';
 
 @ApiTags('transfers')
@@ -16,6 +16,17 @@ export class TransfersController {
   @Roles('accountant', 'admin')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateTransferDto) {
     return this.transfers.create(actor, dto);
+  }
+
+  /** Reverses both entries of a transfer in one write (issue 15); a second reversal is a 409. */
+  @Post(':id/reverse')
+  @Roles('accountant', 'admin')
+  reverse(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('transfer')) id: number,
+    @Body() dto: ReverseTransferDto,
+  ) {
+    return this.transfers.reverse(actor, id, dto);
   }
 
   @Get()

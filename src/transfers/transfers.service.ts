@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor, assertFundInScope, canSeeFund } from '../common/actor';
-import { BusinessRuleError, InvalidRequestError, NotFoundError } from '../common/errors';
+import {
+  AlreadyReversedError,
+  BusinessRuleError,
+  InvalidRequestError,
+  NotFoundError,
+} from '../common/errors';
 import { Money } from '../common/money';
 import type { Page } from '../common/pagination';
 import { sql } from '../database/sql';
@@ -9,7 +14,13 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { PostingService } from '../ledger/posting.service';
-import { CreateTransferDto, ListTransfersQuery, MAX_TRANSFER_DESCRIPTION, TransferMethod } from './dto';
+import {
+  CreateTransferDto,
+  ListTransfersQuery,
+  MAX_TRANSFER_DESCRIPTION,
+  ReverseTransferDto,
+  TransferMethod,
+} from './dto';
 import { Transfer } from './transfer.entity';
 
 /** What any way of recording a transfer (API, a future import or demo) hands to `record`. */
@@ -39,6 +50,13 @@ export interface TransferView {
   toEntryId: number;
   createdBy: string;
   createdAt: string;
+  /** `reversed` once both entries were reversed together (POST /api/transfers/:id/reverse). */
+  status: 'posted' | 'reversed';
+  reversedBy: string | null;
+  reversedAt: string | null;
+  reversalReason: string | null;
+  fromReversalEntryId: number | null;
+  toReversalEntryId: number | null;
 }
 
 /** Both entries of transfer 12 carry `CK-000012`, so either fund's journal leads to the other's entry. */
@@ -172,7 +190,63 @@ export class TransfersService {
       toEntryId: inEntry.id,
       createdBy: input.createdBy,
       createdAt,
+      ...NOT_REVERSED,
     };
+  }
+
+  /**
+   * Reverses a transfer as a whole (issue 15): both entries get their mirror image through the posting path, dated
+   * `date`, and the transfer row records who, when and why — one transaction, audited like every write. The
+   * receiver's reversal goes first, so a receiver that has already spent the money refuses it (invariant 5) before
+   * anything is written. Each fund's own statement then nets the transfer to zero, and a consolidation removes the
+   * pair of reversals with the pair it reverses (reports/transfer-eliminations.ts).
+   */
+  reverse(actor: Actor, id: number, dto: ReverseTransferDto): Promise<TransferView> {
+    return this.uow.write(async (tx) => {
+      const transfer = await tx.findOne(Transfer, {
+        where: { id },
+        relations: { fromFund: true, toFund: true },
+      });
+      if (!transfer || !this.canSee(actor, transfer))
+        throw new NotFoundError(`transfer ${id} does not exist`);
+      const from = transfer.fromFund as Fund;
+      const to = transfer.toFund as Fund;
+      // Both funds' books change: the actor must keep both.
+      assertFundInScope(actor, from.code);
+      assertFundInScope(actor, to.code);
+      if (transfer.reversedAt !== null) {
+        throw new AlreadyReversedError(
+          `transfer ${id} (${transferReference(id)}) was already reversed on ${transfer.reversedAt.slice(0, 10)} by ${transfer.reversedBy ?? '?'}`,
+        );
+      }
+      if (dto.date < transfer.date) {
+        throw new InvalidRequestError(`date must not be before the transfer's date ${transfer.date}`);
+      }
+      const reason = dto.reason.trim();
+      const params = {
+        date: dto.date,
+        reason: `Hủy chuyển quỹ ${transferReference(id)}: ${reason}`,
+        postedBy: actor.username,
+      };
+      const intoReversal = await this.posting.reverse(tx, transfer.toEntryId, params);
+      const outReversal = await this.posting.reverse(tx, transfer.fromEntryId, params);
+      await tx.update(
+        Transfer,
+        { id },
+        {
+          reversedAt: nowIso(),
+          reversedBy: actor.username,
+          reversalReason: reason.slice(0, MAX_TRANSFER_DESCRIPTION),
+          fromReversalEntryId: outReversal.id,
+          toReversalEntryId: intoReversal.id,
+        },
+      );
+      const updated = await tx.findOneOrFail(Transfer, {
+        where: { id },
+        relations: { fromFund: true, toFund: true },
+      });
+      return view(updated);
+    });
   }
 
   /** A transfer the actor may see: one whose sender or receiver is in scope (404 otherwise, as if unknown). */
@@ -253,5 +327,20 @@ function view(t: Transfer): TransferView {
     toEntryId: t.toEntryId,
     createdBy: t.createdBy,
     createdAt: t.createdAt,
+    status: t.reversedAt === null ? 'posted' : 'reversed',
+    reversedBy: t.reversedBy,
+    reversedAt: t.reversedAt,
+    reversalReason: t.reversalReason,
+    fromReversalEntryId: t.fromReversalEntryId,
+    toReversalEntryId: t.toReversalEntryId,
   };
 }
+
+const NOT_REVERSED = {
+  status: 'posted',
+  reversedBy: null,
+  reversedAt: null,
+  reversalReason: null,
+  fromReversalEntryId: null,
+  toReversalEntryId: null,
+} as const;

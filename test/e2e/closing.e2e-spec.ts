@@ -576,4 +576,132 @@ describe(`year-end close, reopening and mergers (${DB_LABEL})`, () => {
       expect((await verify()).ok).toBe(true);
     });
   });
+
+  // Issue 15, defects 1 and 2: the hand-built books of the report. TW above two provinces VP and HN; VP's districts
+  // VP-D1 (with commune VP-D1-C1) and VP-D2; LONE, a province of no hierarchy.
+  describe('mergers stay in their line, and leave every consolidation holding both sides as it was', () => {
+    const cutoff = '2025-06-30';
+    const full = (fund: string) =>
+      get<StatementBody>(
+        `/api/reports/statement?fund=${fund}&from=2024-01-01&to=2025-12-31&consolidated=true`,
+      );
+    const merge = (code: string, body: object) =>
+      post(`/api/funds/${code}/merge`, { cutoff, note: 'x', ...body }, t.adminToken);
+    const figures = (s: StatementBody) => ({
+      receipts: s.receipts.total,
+      disbursements: s.disbursements.total,
+      closingBalance: s.closingBalance,
+    });
+    const before: Record<string, StatementBody> = {};
+
+    beforeAll(async () => {
+      await t.newFund('TW', 'central');
+      await t.newFund('VP', 'province', 'TW');
+      await t.newFund('HN', 'province', 'TW');
+      await t.newFund('LONE', 'province');
+      await t.newFund('VP-D1', 'district', 'VP');
+      await t.newFund('VP-D2', 'district', 'VP');
+      await t.newFund('VP-D1-C1', 'commune', 'VP-D1');
+      await entry('VP', '2024-03-01', [
+        ['112', 'debit', 1_000_000_000],
+        ['5111', 'credit', 1_000_000_000],
+      ]);
+      await entry('VP-D1', '2024-04-01', [
+        ['112', 'debit', 200_000_000],
+        ['5112', 'credit', 200_000_000],
+      ]);
+      await entry('VP-D2', '2025-01-20', [
+        ['112', 'debit', 174_000_000],
+        ['5114', 'credit', 174_000_000],
+      ]);
+      await entry('VP-D1', '2025-02-10', [
+        ['6113', 'debit', 10_000_000],
+        ['112', 'credit', 10_000_000],
+      ]);
+      await entry('HN', '2025-01-05', [
+        ['112', 'debit', 60_000_000],
+        ['5111', 'credit', 60_000_000],
+      ]);
+      await created(
+        '/api/transfers',
+        { fromFund: 'VP-D1', toFund: 'VP-D1-C1', amount: 50_000_000, date: '2025-03-01', method: 'bank' },
+        accountant.token,
+      );
+      for (const fund of ['TW', 'VP', 'HN']) before[fund] = await full(fund);
+    });
+
+    it("refuses a merger outside the line without an admin's reason, and one with no common ancestor (defect 1)", async () => {
+      const counts = await t.counts();
+      const outside = expectError(await merge('VP-D2', { into: 'HN' }), 422).join(' ');
+      expect(outside).toContain('fund VP-D2 may be merged only into its parent VP; HN is outside its line');
+      expect(outside).toContain('crossHierarchyReason');
+      expect(
+        expectError(
+          await merge('VP-D2', { into: 'LONE', crossHierarchyReason: 'Quyết định điều chuyển' }),
+          422,
+        ).join(' '),
+      ).toContain('funds VP-D2 and LONE have no common ancestor');
+      expectError(await merge('VP-D2', { into: 'HN', crossHierarchyReason: '' }), 400);
+      expect(await t.counts()).toEqual(counts);
+    });
+
+    it('merges a district into its parent: consolidated 5121 and 6121 stay at zero (defect 2)', async () => {
+      const merged = await created(
+        '/api/funds/VP-D1/merge',
+        { into: 'VP', cutoff, note: 'NQ 202/2025/QH15' },
+        t.adminToken,
+      );
+      expect(merged.crossHierarchy).toBeNull();
+      for (const fund of ['VP', 'TW']) {
+        for (const asOf of [cutoff, '2025-12-31']) {
+          const tb = await trialBalance(fund, asOf, true);
+          expect([fund, asOf, row(tb, '5121'), row(tb, '6121')]).toEqual([fund, asOf, undefined, undefined]);
+          expect(tb.totalDebit).toBe(tb.totalCredit);
+        }
+        expect(figures(await full(fund))).toEqual(figures(before[fund]));
+      }
+      // The district's own books still show what it sent, closed into 431 with the rest.
+      expect(row(await trialBalance('VP-D1', cutoff), '6121')).toMatchObject({
+        debit: '50000000',
+        credit: '50000000',
+      });
+    });
+
+    it("merges the commune into its parent's successor, still leaving the province's figures as they were", async () => {
+      const merged = await created(
+        '/api/funds/VP-D1-C1/merge',
+        { into: 'VP', cutoff, note: 'x' },
+        t.adminToken,
+      );
+      expect(merged.crossHierarchy).toBeNull();
+      for (const fund of ['VP', 'TW']) {
+        const tb = await trialBalance(fund, '2025-12-31', true);
+        expect([row(tb, '5121'), row(tb, '6121')]).toEqual([undefined, undefined]);
+        expect(figures(await full(fund))).toEqual(figures(before[fund]));
+      }
+    });
+
+    it('merges across hierarchies with a reason: the common ancestor keeps its figures, the others are named', async () => {
+      const merged = await created(
+        '/api/funds/VP-D2/merge',
+        { into: 'HN', cutoff, note: 'x', crossHierarchyReason: 'Quyết định 99/QĐ-TTg điều chuyển địa giới' },
+        t.adminToken,
+      );
+      expect(merged.crossHierarchy).toEqual({
+        reason: 'Quyết định 99/QĐ-TTg điều chuyển địa giới',
+        commonAncestor: 'TW',
+        leaves: ['VP'],
+        enters: ['HN'],
+      });
+      expect(figures(await full('TW'))).toEqual(figures(before.TW));
+      const history = await get<{ mergedInto: { crossHierarchyReason: string } }>(
+        '/api/funds/VP-D2/closings',
+      );
+      expect(history.mergedInto.crossHierarchyReason).toBe('Quyết định 99/QĐ-TTg điều chuyển địa giới');
+      // VP loses the district's balance, HN gains it: that is what the admin's reason is for.
+      const vp = BigInt((await full('VP')).closingBalance);
+      expect(vp).toBe(BigInt(before.VP.closingBalance) - 174_000_000n);
+      expect((await verify()).ok).toBe(true);
+    });
+  });
 });

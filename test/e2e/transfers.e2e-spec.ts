@@ -300,6 +300,129 @@ describe(`transfers between funds (${DB_LABEL})`, () => {
     expectError(await t.http.get('/api/transfers/abc').set(bearer(accountant.token)), 400);
   });
 
+  describe('reversing a transfer (issue 15, defect 4)', () => {
+    interface StatementBody {
+      openingBalance: string;
+      closingBalance: string;
+      receipts: { total: string; byAccount: Record<string, string> };
+      disbursements: { total: string; byAccount: Record<string, string> };
+    }
+    interface ReversedBody extends TransferBody {
+      status: string;
+      reversedBy: string;
+      reversalReason: string;
+      fromReversalEntryId: number;
+      toReversalEntryId: number;
+    }
+    const statement = (fund: string) =>
+      get<StatementBody>(`/api/reports/statement?fund=${fund}&from=2023-09-01&to=2023-12-31`);
+    const reverse = (id: number, body: object, token = accountant.token) =>
+      t.http.post(`/api/transfers/${id}/reverse`).set(bearer(token)).send(body);
+    let wrong: TransferBody;
+    const before: Record<string, StatementBody> = {};
+    let consolidated: TrialBalanceBody;
+
+    beforeAll(async () => {
+      for (const fund of ['P', 'C']) before[fund] = await statement(fund);
+      consolidated = await trialBalance('P', true);
+      const res = await transfer(accountant.token, {
+        fromFund: 'P',
+        toFund: 'C',
+        amount: 7_000_000,
+        date: '2023-09-01',
+        method: 'bank',
+        description: 'Chuyển nhầm: lẽ ra cho quỹ Q',
+      });
+      expect(res.status).toBe(201);
+      wrong = res.body as TransferBody;
+    });
+
+    it('refuses a bad request, an unknown transfer and a role that may not post, writing nothing', async () => {
+      const counts = await t.counts();
+      expect(expectError(await reverse(wrong.id, {}), 400).join(' ')).toMatch(/reason/);
+      expectError(await reverse(wrong.id, { date: '2023-02-30', reason: 'x' }), 400);
+      expectError(await reverse(999_999, { date: '2023-09-05', reason: 'x' }), 404);
+      expectError(await reverse(wrong.id, { date: '2023-09-05', reason: 'x' }, auditor.token), 403);
+      // The commune's accountant sees the transfer (it reached C) but may not touch P's books.
+      expectError(await reverse(wrong.id, { date: '2023-09-05', reason: 'x' }, communeAccountant.token), 403);
+      expect(
+        expectError(await reverse(wrong.id, { date: '2023-08-31', reason: 'x' }), 400).join(' '),
+      ).toContain('2023-09-01');
+      expect(await t.counts()).toEqual(counts);
+    });
+
+    it('is not reversed one entry at a time through the journal', async () => {
+      const res = await t.http
+        .post(`/api/journal-entries/${wrong.fromEntryId}/reverse`)
+        .set(bearer(accountant.token))
+        .send({ date: '2023-09-05', reason: 'x' });
+      expect(expectError(res, 409).join(' ')).toContain('POST /api/transfers/:id/reverse');
+    });
+
+    it('reverses both entries in one write, marks the transfer reversed, and is audited', async () => {
+      const counts = await t.counts();
+      const res = await reverse(wrong.id, { date: '2023-09-05', reason: 'Chuyển nhầm quỹ nhận' });
+      expect(res.status).toBe(201);
+      const body = res.body as ReversedBody;
+      expect(body).toMatchObject({
+        id: wrong.id,
+        status: 'reversed',
+        reversedBy: accountant.username,
+        reversalReason: 'Chuyển nhầm quỹ nhận',
+      });
+      expect(delta(counts, await t.counts())).toMatchObject({ journal_entries: 2, audit_log: 1 });
+      const out = await get<Entry & { reversalOf: number }>(
+        `/api/journal-entries/${body.fromReversalEntryId}`,
+      );
+      const into = await get<Entry & { reversalOf: number }>(
+        `/api/journal-entries/${body.toReversalEntryId}`,
+      );
+      expect(out).toMatchObject({ fundCode: 'P', source: 'reversal', reversalOf: wrong.fromEntryId });
+      expect(into).toMatchObject({ fundCode: 'C', source: 'reversal', reversalOf: wrong.toEntryId });
+      expect(out.lines.map((l) => [l.account, l.debit, l.credit])).toEqual([
+        ['6121', '0', '7000000'],
+        ['112', '7000000', '0'],
+      ]);
+      expect(await get<ReversedBody>(`/api/transfers/${wrong.id}`)).toMatchObject({
+        status: 'reversed',
+        fromReversalEntryId: body.fromReversalEntryId,
+        toReversalEntryId: body.toReversalEntryId,
+      });
+      const log = await get<{ items: { action: string; username: string }[] }>(
+        '/api/audit/log',
+        t.adminToken,
+      );
+      expect(log.items[0]).toMatchObject({
+        action: `POST /api/transfers/${wrong.id}/reverse`,
+        username: accountant.username,
+      });
+    });
+
+    it('refuses a second reversal with 409, writing nothing', async () => {
+      const counts = await t.counts();
+      expect(
+        expectError(await reverse(wrong.id, { date: '2023-09-06', reason: 'lần nữa' }), 409).join(' '),
+      ).toContain('already reversed');
+      expect(await t.counts()).toEqual(counts);
+    });
+
+    it("leaves both funds' statements and the consolidated figures as if it never happened", async () => {
+      for (const fund of ['P', 'C']) {
+        const after = await statement(fund);
+        expect(after.receipts.total).toBe(before[fund].receipts.total);
+        expect(after.disbursements.total).toBe(before[fund].disbursements.total);
+        expect(after.closingBalance).toBe(before[fund].closingBalance);
+        expect(after.disbursements.byAccount['6121'] ?? '0').toBe(
+          before[fund].disbursements.byAccount['6121'] ?? '0',
+        );
+        expect(after.receipts.byAccount['5121'] ?? '0').toBe(before[fund].receipts.byAccount['5121'] ?? '0');
+      }
+      const all = await trialBalance('P', true);
+      expect(all.rows).toEqual(consolidated.rows);
+      expect(all.eliminatedTransfers).toBe(consolidated.eliminatedTransfers + 1);
+    });
+  });
+
   it('leaves a chain that verifies', async () => {
     const res = await get<{ ok: boolean; problems: string[] }>('/api/audit/verify', auditor.token);
     expect(res).toMatchObject({ ok: true, problems: [] });

@@ -1,0 +1,152 @@
+import type { EntityManager } from 'typeorm';
+import { Money } from '../common/money';
+import { sql } from '../database/sql';
+
+/** The fund balance account every close moves receipts and disbursements into (closing/closing-lines.ts). */
+const FUND_BALANCE_ACCOUNT = '431';
+
+/** The part of one closing entry (or of its reversal) that closed turnover of transfers inside a group. */
+export interface ClosingPart {
+  fundId: number;
+  entryId: number;
+  date: string;
+  account: string;
+  debit: Money;
+  credit: Money;
+}
+
+interface Event {
+  fundId: number;
+  entryId: number;
+  date: string;
+  kind: 'transfer' | 'closing' | 'reopening';
+  /** For a reopening: the closing entry it reverses. */
+  reverses: number | null;
+  /** For a transfer line: its account and signed amount (debit − credit). */
+  account: string | null;
+  amount: Money;
+}
+
+/**
+ * What a consolidation must also remove from the **closing entries** of its funds (issue 15): a year-end close or
+ * a merger's close takes every receipts and disbursements account to zero — including the 5121 and 6121 turnover
+ * of transfers inside the group, which the consolidation removes. Left in, the close's line on 6121 would stand
+ * alone in the consolidated figures (6121 at −50 000 000 after a district that had sent 50 000 000 to its commune
+ * was merged into the province).
+ *
+ * Per fund and account, the transfer lines inside the group, the closing entries and their reversals (a reopened
+ * year) are walked in the order they took effect — by date, then by posting — with the running intra-group part
+ * of the balance: a transfer line adds to it, a close takes it to zero (that is the close's part), and a
+ * reversal of a close puts back what the close took. Each close's part is a line on the account and the opposite
+ * line on 431, so the removed lines balance; both are lines the closing entry really holds, as the close zeroed
+ * the whole balance of which the part is a piece.
+ *
+ * The funds closed are few, so the cost grows with the group's transfers and closes, not with its entries.
+ */
+export async function closingParts(
+  manager: EntityManager,
+  fundIds: number[],
+  asOf: string,
+  transferEntries: { text: string; params: unknown[] },
+): Promise<ClosingPart[]> {
+  if (fundIds.length < 2) return [];
+  const marks = fundIds.map(() => '?').join(', ');
+  const closes = await sql<{
+    id: number | string;
+    fund_id: number | string;
+    entry_date: string;
+    reversal_of_id: number | string | null;
+  }>(
+    manager,
+    `SELECT e.id, e.fund_id, e.entry_date, e.reversal_of_id
+       FROM journal_entries e
+      WHERE e.fund_id IN (${marks}) AND e.entry_date <= ?
+        AND (e.id IN (SELECT y.entry_id FROM year_closings y WHERE y.entry_id IS NOT NULL)
+             OR e.id IN (SELECT m.closing_entry_id FROM fund_mergers m WHERE m.closing_entry_id IS NOT NULL)
+             OR (e.reversal_of_id IS NOT NULL AND e.source = 'reversal' AND (
+                   e.reversal_of_id IN (SELECT y.entry_id FROM year_closings y WHERE y.entry_id IS NOT NULL)
+                   OR e.reversal_of_id IN (SELECT m.closing_entry_id FROM fund_mergers m
+                                            WHERE m.closing_entry_id IS NOT NULL))))`,
+    [...fundIds, asOf],
+  );
+  if (closes.length === 0) return [];
+  const closedFunds = [...new Set(closes.map((c) => Number(c.fund_id)))];
+  const closedMarks = closedFunds.map(() => '?').join(', ');
+  const lines = await sql<{
+    entry_id: number | string;
+    fund_id: number | string;
+    entry_date: string;
+    code: string;
+    debit: string;
+    credit: string;
+  }>(
+    manager,
+    `SELECT l.entry_id, e.fund_id, e.entry_date, a.code, CAST(l.debit AS TEXT) AS debit,
+            CAST(l.credit AS TEXT) AS credit
+       FROM journal_lines l
+       JOIN journal_entries e ON e.id = l.entry_id
+       JOIN accounts a ON a.id = l.account_id
+      WHERE l.entry_id IN (${transferEntries.text})
+        AND e.fund_id IN (${closedMarks}) AND a.type IN ('receipts', 'disbursements')`,
+    [...transferEntries.params, ...closedFunds],
+  );
+
+  const events: Event[] = [
+    ...lines.map((l): Event => ({
+      fundId: Number(l.fund_id),
+      entryId: Number(l.entry_id),
+      date: l.entry_date,
+      kind: 'transfer',
+      reverses: null,
+      account: l.code,
+      amount: Money.fromStored(l.debit).minus(Money.fromStored(l.credit)),
+    })),
+    ...closes.map((c): Event => ({
+      fundId: Number(c.fund_id),
+      entryId: Number(c.id),
+      date: c.entry_date,
+      kind: c.reversal_of_id === null ? 'closing' : 'reopening',
+      reverses: c.reversal_of_id === null ? null : Number(c.reversal_of_id),
+      account: null,
+      amount: Money.ZERO,
+    })),
+  ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.entryId - b.entryId));
+
+  const parts: ClosingPart[] = [];
+  const running = new Map<number, Map<string, Money>>();
+  const partsOf = new Map<number, Map<string, Money>>();
+  for (const event of events) {
+    const balance = running.get(event.fundId) ?? new Map<string, Money>();
+    running.set(event.fundId, balance);
+    if (event.kind === 'transfer') {
+      const account = event.account as string;
+      balance.set(account, (balance.get(account) ?? Money.ZERO).plus(event.amount));
+      continue;
+    }
+    // A close moves each balance by −balance; a reopening moves it back by what its close moved.
+    const moved = new Map<string, Money>();
+    if (event.kind === 'closing') {
+      for (const [account, amount] of balance) if (!amount.isZero()) moved.set(account, amount.negated());
+    } else {
+      for (const [account, amount] of partsOf.get(event.reverses as number) ?? []) {
+        moved.set(account, amount.negated());
+      }
+    }
+    partsOf.set(event.entryId, moved);
+    for (const [account, amount] of moved) {
+      balance.set(account, (balance.get(account) ?? Money.ZERO).plus(amount));
+      const at = { fundId: event.fundId, entryId: event.entryId, date: event.date };
+      // The line on the account, and the opposite line on 431.
+      parts.push({ ...at, account, ...sides(amount) });
+      parts.push({ ...at, account: FUND_BALANCE_ACCOUNT, ...sides(amount.negated()) });
+    }
+  }
+  return parts;
+}
+
+/** A signed amount (debit − credit) as the debit and credit of one line. */
+function sides(amount: Money): { debit: Money; credit: Money } {
+  return amount.isNegative()
+    ? { debit: Money.ZERO, credit: amount.negated() }
+    : { debit: amount, credit: Money.ZERO };
+}
