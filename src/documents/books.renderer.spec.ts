@@ -1,50 +1,20 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import {
+  bytesOf,
+  cashBookHead as cashHead,
+  cashBookRows as cashRows,
+  generalLedgerHead,
+  generalLedgerRows,
+  journalHead,
+  journalRows,
+  streamOf as stream,
+  keepSample as keep,
+} from '../../test/support/document-views';
 import { pdfOverlaps, pdfPages } from '../../test/support/pdf';
 import { BookPdfWriter } from './book-pdf.writer';
-import {
-  JournalBookHead,
-  JournalBookRow,
-  LedgerBookHead,
-  LedgerBookRow,
-  booksText,
-  ledgerTable,
-  renderJournalBook,
-  renderLedgerBook,
-} from './books.renderer';
+import { LedgerBookRow, booksText, ledgerTable, renderJournalBook, renderLedgerBook } from './books.renderer';
 
 // Read back with pdf.js (test/support/pdf.ts). DOCS_SAMPLES_DIR keeps the files, to look at them:
 // DOCS_SAMPLES_DIR=/tmp/books npx jest --selectProjects unit books.renderer
-const OUT_DIR = process.env.DOCS_SAMPLES_DIR;
-
-const header = {
-  unitName: 'UBND tỉnh Lào Cai',
-  fundName: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai',
-  fundCode: 'LC',
-};
-
-/** Rows as the books feature hands them over: an async stream. */
-async function* stream<T>(items: Iterable<T>): AsyncGenerator<T> {
-  for (const item of items) yield await Promise.resolve(item);
-}
-
-async function bytesOf(readable: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of readable)
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks);
-}
-
-/** Keeps the PDF in DOCS_SAMPLES_DIR, when set, to look at. */
-function keep(pdf: Buffer, name: string): Buffer {
-  if (OUT_DIR !== undefined) {
-    fs.mkdirSync(OUT_DIR, { recursive: true });
-    fs.writeFileSync(path.join(OUT_DIR, `${name}.pdf`), pdf);
-  }
-  return pdf;
-}
-
 /** Each page's text in reading order, as `pdftotext -layout` lays it out; blank pages left out. */
 function pagesOf(pdf: Buffer, name: string): string[] {
   return pdfPages(keep(pdf, name)).filter((page) => page.trim() !== '');
@@ -53,66 +23,6 @@ function pagesOf(pdf: Buffer, name: string): string[] {
 /** Pairs of text runs that overlap on a page (what a reader would see as text drawn over text). */
 function overlaps(pdf: Buffer, name: string): string[] {
   return pdfOverlaps(keep(pdf, name));
-}
-
-const cashHead: LedgerBookHead = {
-  kind: 'cash',
-  header,
-  account: '111',
-  accountName: 'Tiền mặt',
-  from: '2023-03-01',
-  to: '2023-04-30',
-};
-
-/** `count` cash gifts over March and April, 100.000 + i đồng each, with month subtotals. */
-function* cashRows(count: number, opening = 5_000_000): Generator<LedgerBookRow> {
-  yield { kind: 'opening', balance: String(opening) };
-  let balance = BigInt(opening);
-  let total = 0n;
-  let month = 0n;
-  for (let i = 0; i < count; i++) {
-    const amount = BigInt(100_000 + i);
-    if (i === Math.floor(count / 2)) {
-      yield {
-        kind: 'month',
-        month: '2023-03',
-        debit: month.toString(),
-        credit: '0',
-        balance: balance.toString(),
-      };
-      month = 0n;
-    }
-    balance += amount;
-    total += amount;
-    month += amount;
-    yield {
-      kind: 'line',
-      date: `2023-${i < count / 2 ? '03' : '04'}-${String((i % 28) + 1).padStart(2, '0')}`,
-      number: i + 1,
-      reference: `PT-2023-${String(i + 1).padStart(6, '0')}`,
-      receiptNo: `PT-2023-${String(i + 1).padStart(6, '0')}`,
-      paymentNo: null,
-      description:
-        i % 5 === 0
-          ? `Thu ủng hộ của hộ gia đình số ${i + 1} thôn Lếch Mông, xã Tả Van, huyện Sa Pa, nộp tiền mặt tại quỹ nhân dịp kỷ niệm ngày Thương binh - Liệt sĩ 27/7`
-          : `Thu ủng hộ số ${i + 1}`,
-      counterAccounts: ['5114'],
-      debit: amount.toString(),
-      credit: '0',
-      balance: balance.toString(),
-      periodDebit: total.toString(),
-      periodCredit: '0',
-    };
-  }
-  yield {
-    kind: 'month',
-    month: '2023-04',
-    debit: month.toString(),
-    credit: '0',
-    balance: balance.toString(),
-  };
-  yield { kind: 'total', debit: total.toString(), credit: '0' };
-  yield { kind: 'closing', balance: balance.toString() };
 }
 
 describe('books renderer', () => {
@@ -172,50 +82,7 @@ describe('books renderer', () => {
   });
 
   it('prints a general ledger with the balance as Số dư Nợ or Số dư Có', async () => {
-    const head: LedgerBookHead = {
-      kind: 'general',
-      header,
-      account: '5111',
-      accountName: 'Thu đóng góp của cơ quan, đơn vị',
-      from: '2023-01-01',
-      to: '2023-01-31',
-    };
-    function* rows(): Generator<LedgerBookRow> {
-      yield { kind: 'opening', balance: '0' };
-      yield {
-        kind: 'line',
-        date: '2023-01-05',
-        number: 1,
-        reference: 'PT-2023-000001',
-        receiptNo: 'PT-2023-000001',
-        paymentNo: null,
-        description: 'Sở Tài chính ủng hộ Quỹ',
-        counterAccounts: ['111'],
-        debit: '0',
-        credit: '55500000000',
-        balance: '-55500000000',
-        periodDebit: '0',
-        periodCredit: '55500000000',
-      };
-      yield {
-        kind: 'line',
-        date: '2023-01-20',
-        number: 2,
-        reference: 'PT-2023-000001',
-        receiptNo: 'PT-2023-000001',
-        paymentNo: null,
-        description: 'Đảo bút toán số 1: ghi trùng',
-        counterAccounts: ['111'],
-        debit: '500000000',
-        credit: '0',
-        balance: '-55000000000',
-        periodDebit: '500000000',
-        periodCredit: '55500000000',
-      };
-      yield { kind: 'total', debit: '500000000', credit: '55500000000' };
-      yield { kind: 'closing', balance: '-55000000000' };
-    }
-    const pdf = await bytesOf(renderLedgerBook(head, stream(rows()), 'pdf').stream);
+    const pdf = await bytesOf(renderLedgerBook(generalLedgerHead, stream(generalLedgerRows()), 'pdf').stream);
     const [page] = pagesOf(pdf, 'general-ledger');
     for (const expected of [
       'SỔ CÁI',
@@ -264,43 +131,7 @@ describe('books renderer', () => {
   });
 
   it('splits an entry too long for a page, and keeps a short one whole', async () => {
-    const head: JournalBookHead = { header, from: '2023-01-01', to: '2023-12-31' };
-    function* rows(): Generator<JournalBookRow> {
-      const lines = (count: number, amount: number) => [
-        ...Array.from({ length: count }, (_, i) => ({
-          account: '5114',
-          memo: `Nguyễn Văn ${i + 1}`,
-          debit: '0',
-          credit: String(amount),
-        })),
-        { account: '111', memo: null, debit: String(amount * count), credit: '0' },
-      ];
-      yield {
-        kind: 'entry',
-        date: '2023-07-15',
-        number: 1,
-        reference: 'PT-2023-000001',
-        description: 'Thu ủng hộ một ngày lương (bảng kê)',
-        lines: [...lines(80, 300_000)].reverse(),
-        periodDebit: '0',
-        periodCredit: '0',
-      };
-      yield {
-        kind: 'entry',
-        date: '2023-07-16',
-        number: 2,
-        reference: 'PC-2023-000001',
-        description: 'Chi thăm hỏi',
-        lines: [
-          { account: '6113', memo: null, debit: '500000', credit: '0' },
-          { account: '111', memo: null, debit: '0', credit: '500000' },
-        ],
-        periodDebit: '24000000',
-        periodCredit: '24000000',
-      };
-      yield { kind: 'total', debit: '24500000', credit: '24500000', entries: 2 };
-    }
-    const pdf = await bytesOf(renderJournalBook(head, stream(rows()), 'pdf').stream);
+    const pdf = await bytesOf(renderJournalBook(journalHead, stream(journalRows()), 'pdf').stream);
     const pages = pagesOf(pdf, 'journal');
     expect(pages.length).toBeGreaterThanOrEqual(2);
     expect(pages[0]).toContain('SỔ NHẬT KÝ CHUNG');

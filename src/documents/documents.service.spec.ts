@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import PDFDocument from 'pdfkit';
 import {
   pdfFonts,
@@ -11,9 +10,16 @@ import {
   pdfRuns,
   pdfText,
 } from '../../test/support/pdf';
+import {
+  annexOf,
+  donorStatementView as statementView,
+  paymentView,
+  receiptView,
+  keepSample as keep,
+} from '../../test/support/document-views';
 import { Money } from '../common/money';
 import { amountInWords } from '../common/number-words';
-import { DonorStatementView, VoucherView } from './document.types';
+import { VoucherView } from './document.types';
 import { DocumentsService } from './documents.service';
 import { FONTS_DIR, fontCacheMode, fontName, installFonts, loadFontBytes } from './fonts';
 import { TemplateError, donorStatementText, fill, voucherText } from './layout-text';
@@ -23,104 +29,6 @@ import { DocumentViewError } from './view-format';
 // them: DOCS_SAMPLES_DIR=/tmp/docs-samples npx jest --selectProjects unit documents
 // The module object itself (an `import * as` namespace has read-only bindings that jest cannot spy on).
 const fsForSpy = jest.requireActual<typeof fs>('node:fs');
-const OUT_DIR = process.env.DOCS_SAMPLES_DIR;
-
-const header = {
-  unitName: 'UBND tỉnh Lào Cai',
-  fundName: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai',
-  fundCode: 'LC',
-};
-
-function receiptView(overrides: Partial<VoucherView> = {}): VoucherView {
-  return {
-    kind: 'receipt',
-    header,
-    bookNo: '2025',
-    number: 'PT-2025-000042',
-    date: '2025-03-15',
-    debitAccounts: ['112'],
-    creditAccounts: ['5112'],
-    partyName: 'Công ty Cổ phần Khoáng sản Đường Hưng Phước',
-    partyAddress: 'Số 18, đường Hoàng Liên, phường Cốc Lếu, thành phố Lào Cai',
-    reason: 'Ủng hộ Quỹ Đền ơn đáp nghĩa hỗ trợ xây nhà tình nghĩa cho người có công',
-    amount: '55500000000',
-    attachments: '02',
-    notes: ['Đợt cao điểm 28/6–27/7/2025', 'Chuyển khoản qua Kho bạc Nhà nước tỉnh Lào Cai'],
-    verifyUrl: 'https://quy.laocai.gov.vn/verify/PT-2025-000042?fund=LC',
-    mark: 'original',
-    voidNote: null,
-    annex: [],
-    issuedAt: '2025-03-15T09:30:00Z',
-    ...overrides,
-  };
-}
-
-function paymentView(overrides: Partial<VoucherView> = {}): VoucherView {
-  return receiptView({
-    kind: 'payment',
-    number: 'PC-2025-000007',
-    debitAccounts: ['6111'],
-    creditAccounts: ['112'],
-    partyName: 'Bà Hoàng Thị Xuân (Mẹ Việt Nam Anh hùng)',
-    partyAddress: 'Thôn Nậm Củm, xã Cốc San',
-    reason: 'Hỗ trợ xây mới nhà ở theo Quyết định số 123/QĐ-UBND',
-    amount: '60000000',
-    attachments: '03',
-    notes: [],
-    verifyUrl: null,
-    ...overrides,
-  });
-}
-
-function annexOf(count: number): VoucherView['annex'] {
-  const families = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ'];
-  const given = ['Thị Hường', 'Văn Đức', 'Thị Ngọc Ánh', 'Quốc Việt', 'Thị Thủy', 'Minh Khuê', 'Hữu Nghĩa'];
-  return Array.from({ length: count }, (_, index) => ({
-    name: `${families[index % families.length]} ${given[index % given.length]} ${index + 1}`,
-    amount: String(150000 + (index % 7) * 25000),
-    note: index % 11 === 0 ? 'Một ngày lương' : null,
-  }));
-}
-
-function statementView(overrides: Partial<DonorStatementView> = {}): DonorStatementView {
-  return {
-    header,
-    year: 2024,
-    donorName: 'Ông Nguyễn Văn Thưởng',
-    donorAddress: 'Tổ 5, phường Bắc Cường, thành phố Lào Cai',
-    receipts: [
-      { number: 'PT-2024-000012', date: '2024-02-05', amount: '5000000', purpose: null, voided: false },
-      {
-        number: 'PT-2024-000318',
-        date: '2024-07-01',
-        amount: '10000000',
-        purpose: 'Xây nhà tình nghĩa',
-        voided: false,
-      },
-      { number: 'PT-2024-000320', date: '2024-07-02', amount: '10000000', purpose: null, voided: true },
-      {
-        number: 'PT-2024-000901',
-        date: '2024-12-20',
-        amount: '2500000',
-        purpose: 'Thăm hỏi, tặng quà',
-        voided: false,
-      },
-    ],
-    total: '17500000',
-    issuedAt: '2024-12-31T00:00:00.000Z',
-    ...overrides,
-  };
-}
-
-/** Keeps the PDF in DOCS_SAMPLES_DIR, when set, to look at. */
-function keep(pdf: Buffer, name: string): Buffer {
-  if (OUT_DIR !== undefined) {
-    fs.mkdirSync(OUT_DIR, { recursive: true });
-    fs.writeFileSync(path.join(OUT_DIR, `${name}.pdf`), pdf);
-  }
-  return pdf;
-}
-
 /**
  * The text of the PDF, whitespace collapsed, so a phrase wrapped over two lines still matches. `raw` keeps the
  * drawing order; `layout` is what a reader (and the e2e tests) see, columns side by side.

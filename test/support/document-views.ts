@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DonorStatementView, FundHeader, VoucherView } from '../../src/documents/document.types';
 import {
@@ -454,4 +456,14 @@ export function documentSamples(): DocumentSample[] {
       render: () => bytesOf(renderJournalBook(journalHead, streamOf(journalRows()), 'pdf').stream),
     },
   ];
+}
+
+/** Keeps the PDF in DOCS_SAMPLES_DIR, when set, to look at (DOCS_SAMPLES_DIR=/tmp/docs npx jest … documents). */
+export function keepSample(pdf: Buffer, name: string): Buffer {
+  const dir = process.env.DOCS_SAMPLES_DIR;
+  if (dir !== undefined) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.pdf`), pdf);
+  }
+  return pdf;
 }
