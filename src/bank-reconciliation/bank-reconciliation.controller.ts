@@ -1,30 +1,12 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  UploadedFile,
-  UseFilters,
-  UseInterceptors,
-} from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import {
-  MULTIPART_OPTIONS,
-  UploadInterceptor,
-  uploadedSource,
-  type UploadedDiskFile,
-} from '../imports/upload';
-import { MatchDto, ReconciliationQuery, StatementUploadQuery, UndoMatchDto } from './dto';
+import { ImportUpload, UploadedImport, type ImportUploaded } from '../imports/upload';
+import { MatchDto, ReconciliationQuery, UndoMatchDto } from './dto';
 import { BankReconciliationService } from './bank-reconciliation.service';
 import { StatementImportService } from './statement-import.service';
-import { StatementRejectedFilter } from './statement-rejected';
 
 @ApiTags('bank reconciliation')
 @ApiBearerAuth()
@@ -35,33 +17,19 @@ export class BankReconciliationController {
     private readonly reconciliation: BankReconciliationService,
   ) {}
 
-  /** Imports a bank/Treasury statement of the fund's account 112 (CSV or XLSX); re-importing adds nothing. */
+  /**
+   * Imports a bank/Treasury statement of the fund's account 112 (CSV or XLSX); re-importing adds nothing. Lines
+   * repeating an earlier line of the file are listed under `duplicates` and held pending for a decision.
+   */
   @Post('funds/:code/bank-statements')
   @Roles('accountant', 'admin')
-  @UseFilters(StatementRejectedFilter)
-  @UseInterceptors(FileInterceptor('file', MULTIPART_OPTIONS), UploadInterceptor)
-  @ApiConsumes('multipart/form-data', 'text/csv')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file'],
-      properties: {
-        file: {
-          type: 'string',
-          format: 'binary',
-          description: 'CSV (UTF-8) or XLSX: date, amount, direction, reference, description',
-        },
-      },
-    },
-  })
+  @ImportUpload('CSV (UTF-8) or XLSX: date, amount, direction, reference, description', { partial: false })
   importStatement(
     @CurrentActor() actor: Actor,
     @Param('code') code: string,
-    @UploadedFile() file: UploadedDiskFile | undefined,
-    // Validated and documented here; UploadInterceptor reads fileName for a raw body.
-    @Query() _query: StatementUploadQuery,
+    @UploadedImport({ partial: false }) upload: ImportUploaded,
   ) {
-    return this.statements.importStatement(actor, code, uploadedSource(file));
+    return this.statements.importStatement(actor, code, upload.source);
   }
 
   /** Proposes matches between the fund's unmatched statement lines and unmatched 112 journal lines. */

@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsIsoDate } from '../common/validation';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIsoDate, IsNotBlank } from '../common/validation';
 
 /** Most days a statement line and a journal line may lie apart and still be matched. */
 export const MAX_WINDOW_DAYS = 31;
@@ -55,11 +55,18 @@ export class ReconciliationQuery {
   to?: string;
 }
 
-/** The file name to record for a statement sent as the raw request body. */
-export class StatementUploadQuery {
-  @ApiPropertyOptional({ example: 'sao-ke-112-thang-7-2023.csv' })
-  @IsOptional()
+/** What to do with a statement line that repeats an earlier line of its file. */
+export class DecideDuplicateDto {
+  @ApiProperty({
+    enum: ['keep', 'drop'],
+    description: 'keep: a real repeat (it counts and may be matched); drop: listed twice by the bank',
+  })
+  @IsIn(['keep', 'drop'])
+  action: 'keep' | 'drop';
+
+  @ApiProperty({ example: 'Ngân hàng xác nhận giao dịch chỉ có một lần', minLength: 1, maxLength: 300 })
   @IsString()
+  @IsNotBlank()
   @MaxLength(300)
-  fileName?: string;
+  reason: string;
 }

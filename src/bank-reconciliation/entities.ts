@@ -5,8 +5,12 @@ import { JournalLine } from '../ledger/entities';
 
 /** The bank's view of a movement: `in` credits the fund's account (our debit 112), `out` debits it (our credit 112). */
 export type Direction = 'in' | 'out';
-/** `matched` while a proposed or confirmed match holds the line; an undone match gives it back. */
-export type StatementLineStatus = 'unmatched' | 'matched';
+/**
+ * `matched` while a proposed or confirmed match holds the line; an undone match gives it back. A line repeating an
+ * earlier line of its own file (same date, amount, direction and reference) is `pending` until an accountant keeps
+ * it (`unmatched`) or drops it (`dropped`: never counted in the statement's balance, never matched).
+ */
+export type StatementLineStatus = 'unmatched' | 'matched' | 'pending' | 'dropped';
 export type MatchKind = 'one_to_one' | 'one_to_many';
 export type MatchStatus = 'proposed' | 'confirmed' | 'undone';
 
@@ -187,3 +191,49 @@ export class BankMatchItem {
 
 export const liveKeyOf = (side: 'statement' | 'journal', lineId: number): string =>
   `${side === 'statement' ? 's' : 'j'}:${lineId}`;
+
+/** What an accountant decided about a repeated statement line. */
+export type DuplicateDecision = 'keep' | 'drop';
+
+/**
+ * A statement line that repeats an earlier line of the same file, held `pending` on import, and the accountant's
+ * decision about it: keep it (a real repeat) or drop it (the bank's export listed it twice), with the reason.
+ */
+@Entity({ name: 'bank_statement_duplicates' })
+@Index('ix_bank_statement_duplicates_statement', ['statementId'])
+@Index('uq_bank_statement_duplicates_line', ['lineId'], { unique: true })
+export class BankStatementDuplicate {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'statement_id', type: 'integer' })
+  statementId: number;
+
+  @ManyToOne(() => BankStatement, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'statement_id', foreignKeyConstraintName: 'fk_bank_statement_duplicates_statement' })
+  statement?: BankStatement;
+
+  /** The repeated line. */
+  @Column({ name: 'line_id', type: 'integer' })
+  lineId: number;
+
+  @ManyToOne(() => BankStatementLine, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'line_id', foreignKeyConstraintName: 'fk_bank_statement_duplicates_line' })
+  line?: BankStatementLine;
+
+  /** The line of the file it repeats (the first with the same date, amount, direction and reference). */
+  @Column({ name: 'repeats_line_no', type: 'integer' })
+  repeatsLineNo: number;
+
+  @Column({ type: 'varchar', length: 4, nullable: true })
+  decision: DuplicateDecision | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  reason: string | null;
+
+  @Column({ name: 'decided_by', type: 'varchar', length: 64, nullable: true })
+  decidedBy: string | null;
+
+  @Column({ name: 'decided_at', type: 'varchar', length: 30, nullable: true })
+  decidedAt: string | null;
+}

@@ -51,6 +51,10 @@ export interface LineFilter {
 /** Ids sent in one IN (…) list. */
 const IDS_PER_QUERY = 500;
 
+/**
+ * The fund's statement lines, but never a dropped one (a repeat the accountant dropped: not in any balance, never
+ * matched); a pending repeat is listed but is not free to match until it is kept.
+ */
 export async function statementLines(
   manager: EntityManager,
   fundId: number,
@@ -76,7 +80,7 @@ export async function statementLines(
               (SELECT MAX(i.match_id) FROM bank_match_items i
                 WHERE i.statement_line_id = l.id AND i.live_key IS NOT NULL) AS match_id
          FROM bank_statement_lines l JOIN bank_statements s ON s.id = l.statement_id
-        WHERE s.fund_id = ?${clause}${filter.freeOnly ? " AND l.status = 'unmatched'" : ''}
+        WHERE s.fund_id = ? AND l.status <> 'dropped'${clause}${filter.freeOnly ? " AND l.status = 'unmatched'" : ''}
         ORDER BY l.line_date, l.id`,
       [fundId, ...params],
     );

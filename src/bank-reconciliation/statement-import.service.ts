@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Actor, assertFundInScope } from '../common/actor';
-import { BusinessRuleError, ConflictError, InvalidRequestError } from '../common/errors';
+import { nowIso, todayInVietnam } from '../common/clock';
+import { BusinessRuleError } from '../common/errors';
 import { Money } from '../common/money';
-import { todayInVietnam } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
-import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { describeRequest, ImportSource, newScan, Scan } from '../imports/import-run';
+import { RowSchema, rowSchema, RowWriter, runImport } from '../imports/import-pipeline';
+import type { CheckedRun, ImportOptions, ImportSource } from '../imports/import-run';
 import { ImportKeys } from '../imports/import-table';
-import { detectFormat, readTable, sha256File, TableFormat } from '../imports/table-reader';
 import { Account } from '../ledger/entities';
-import { BankStatement, BankStatementLine } from './entities';
-import { StatementRejectedError } from './statement-rejected';
+import { BankStatement, BankStatementDuplicate, BankStatementLine, Direction } from './entities';
 import {
   parseStatementRow,
   readStatementHeader,
@@ -24,10 +22,28 @@ import {
 
 /** The account a statement belongs to: Treasury and bank deposits. */
 export const BANK_ACCOUNT = '112';
-/** Most lines one statement file may have: years of a busy account. The file's lines are held in memory. */
+/** Most lines one statement file may have: years of a busy account. */
 export const MAX_STATEMENT_LINES = 100_000;
+/** Repeated movements listed in an answer, and file lines listed for each; all of them are counted. */
+export const MAX_LISTED_REPEATS = 1000;
 /** Lines whose keys are looked up, and which are inserted, together. */
 const CHUNK_LINES = 200;
+
+/**
+ * Lines of one file that are the same movement — same date, amount, direction and reference — which a bank's
+ * export sometimes lists twice. The first is imported as any line; each repeat is held `pending` until an
+ * accountant keeps it (a real repeat) or drops it: POST /api/bank-statements/:id/duplicates/:lineId.
+ */
+export interface StatementRepeat {
+  /** The file's lines (header = 1) holding this movement, in order: the first, then its repeats. */
+  lines: number[];
+  date: string;
+  amount: string;
+  direction: Direction;
+  reference: string | null;
+  /** The repeats this import stored, held pending: decide each by its id. */
+  pendingLineIds: number[];
+}
 
 export interface StatementImportReport {
   /** The statement the lines were stored under; an earlier one's id when the same file was imported before. */
@@ -48,12 +64,26 @@ export interface StatementImportReport {
   /** Money in and out over the file's lines, whole đồng. */
   totalIn: string;
   totalOut: string;
+  /** Lines of the file that repeat an earlier line of it; those stored now wait for a decision. */
+  repeatedLineCount: number;
+  /** The repeated movements (the first MAX_LISTED_REPEATS). */
+  duplicates: StatementRepeat[];
 }
 
+/** A statement file: its lines are checked on their own, and none may be dated after today. */
+const STATEMENT_LINES: RowSchema<StatementHeader, StatementRow, string> = rowSchema(
+  'lines',
+  MAX_STATEMENT_LINES,
+  readStatementHeader,
+  parseStatementRow,
+);
+
 /**
- * Imports a bank or Treasury statement of a fund's account 112 from a CSV or XLSX file. Every line is checked
- * first and any bad line refuses the whole file (422, nothing written); then, in one write, the lines not seen
- * before are stored as unmatched. Importing touches no books: a statement is the bank's record, not ours.
+ * Imports a bank or Treasury statement of a fund's account 112 from a CSV or XLSX file, through the import
+ * pipeline (imports/import-pipeline.ts): every line is checked first and any bad line refuses the whole file
+ * (422, nothing written); then, in one write, the lines not seen before are stored as unmatched — and lines that
+ * repeat an earlier line of the file as pending. Importing touches no books: a statement is the bank's record,
+ * not ours.
  */
 @Injectable()
 export class StatementImportService {
@@ -66,106 +96,23 @@ export class StatementImportService {
     actor: Actor,
     fundCode: string,
     source: ImportSource,
+    options: Omit<ImportOptions, 'partial'> = {},
   ): Promise<StatementImportReport> {
     assertFundInScope(actor, fundCode);
     const fund = await this.funds.byCode(this.uow.manager, fundCode);
     await assertHasBankAccount(this.uow.manager, fund);
-    const format = await detectFormat(source.path);
-    const fileSha256 = await sha256File(source.path);
-    describeRequest(source, fileSha256, false);
-
-    const scan = newScan();
-    const rows = await this.readRows(source.path, format, scan);
-    if (scan.rows === 0) throw new InvalidRequestError('the file has a header but no lines below it');
-    if (scan.bad.count > 0) throw new StatementRejectedError(scan.rows, scan.bad.count, scan.bad.listed);
-
-    return this.uow.write(async (tx) => {
-      if ((await sha256File(source.path)) !== fileSha256) {
-        throw new ConflictError('the file changed while it was being imported; nothing was written');
-      }
-      const summary = summarize(rows);
-      const report = (statementId: number | null, imported: number, alreadyImported = false) => ({
-        statementId,
-        fundCode,
-        fileName: source.name,
-        fileSha256,
-        alreadyImported,
-        ...summary,
-        linesTotal: rows.length,
-        imported,
-        skipped: rows.length - imported,
-      });
-      const earlier = await tx.findOne(BankStatement, { where: { fundId: fund.id, fileSha256 } });
-      if (earlier) return report(earlier.id, 0, true);
-
-      const keys = new ImportKeys();
-      const keyed = rows.map((row) => ({ row, key: keys.next(statementLineFingerprint(fundCode, row)) }));
-      const seen = new Set<string>();
-      for (let i = 0; i < keyed.length; i += CHUNK_LINES) {
-        const chunk = keyed.slice(i, i + CHUNK_LINES).map((k) => k.key);
-        const found = await tx.find(BankStatementLine, {
-          select: { id: true, lineKey: true },
-          where: { lineKey: In(chunk) },
-        });
-        for (const line of found) seen.add(line.lineKey);
-      }
-      const fresh = keyed.filter((k) => !seen.has(k.key));
-      if (fresh.length === 0) return report(null, 0);
-
-      const inserted = await tx.insert(BankStatement, {
-        fundId: fund.id,
-        fileName: source.name.slice(0, 300),
-        fileSha256,
-        periodFrom: summary.periodFrom,
-        periodTo: summary.periodTo,
-        lineCount: fresh.length,
-        skippedCount: rows.length - fresh.length,
-        importedBy: actor.username,
-        importedAt: nowIso(),
-      });
-      const statementId = (inserted.identifiers[0] as { id: number }).id;
-      for (let i = 0; i < fresh.length; i += CHUNK_LINES) {
-        await tx.insert(
-          BankStatementLine,
-          fresh.slice(i, i + CHUNK_LINES).map(({ row, key }) => ({
-            statementId,
-            lineNo: row.line,
-            lineDate: row.date,
-            amount: row.amount.toString(),
-            direction: row.direction,
-            reference: row.reference,
-            description: row.description,
-            status: 'unmatched' as const,
-            lineKey: key,
-          })),
-        );
-      }
-      return report(statementId, fresh.length);
+    return runImport(this.uow, {
+      label: 'import bank statement',
+      source,
+      options: { ...options, partial: false },
+      schema: STATEMENT_LINES,
+      context: () => todayInVietnam(),
+      chunkRows: CHUNK_LINES,
+      writer: async (tx, fileSha256) => {
+        const earlier = await tx.findOne(BankStatement, { where: { fundId: fund.id, fileSha256 } });
+        return new StatementWriter(tx, fund, { ...source, fileSha256 }, actor.username, earlier);
+      },
     });
-  }
-
-  /** Every line of the file, checked; the bad ones are recorded in `scan` (the good ones are kept in order). */
-  private async readRows(path: string, format: TableFormat, scan: Scan): Promise<StatementRow[]> {
-    const today = todayInVietnam();
-    const rows: StatementRow[] = [];
-    let header: StatementHeader | null = null;
-    for await (const source of readTable(path, format, scan.meter)) {
-      if (header === null) {
-        header = readStatementHeader(source.cells);
-        continue;
-      }
-      scan.rows += 1;
-      if (scan.rows > MAX_STATEMENT_LINES) {
-        throw new InvalidRequestError(
-          `the statement has more than ${MAX_STATEMENT_LINES} lines; split it into smaller periods`,
-        );
-      }
-      const parsed = parseStatementRow(source.line, source.cells, header, today);
-      if (parsed.ok) rows.push(parsed.row);
-      else scan.bad.add(source.line, parsed.errors);
-    }
-    if (header === null) throw new InvalidRequestError('the file is empty; its first row must be the header');
-    return rows;
   }
 }
 
@@ -176,16 +123,170 @@ export async function assertHasBankAccount(manager: EntityManager, fund: Fund): 
   return account;
 }
 
-function summarize(rows: StatementRow[]) {
-  let periodFrom = rows[0].date;
-  let periodTo = rows[0].date;
-  let totalIn = Money.ZERO;
-  let totalOut = Money.ZERO;
-  for (const row of rows) {
-    if (row.date < periodFrom) periodFrom = row.date;
-    if (row.date > periodTo) periodTo = row.date;
-    if (row.direction === 'in') totalIn = totalIn.plus(row.amount);
-    else totalOut = totalOut.plus(row.amount);
+/**
+ * The writing pass of a statement: totals the file's lines, finds the lines that repeat an earlier one of the
+ * file, and stores the lines not seen before — under a statement row made with the first of them, unless the
+ * same file was imported before (then nothing is stored).
+ */
+class StatementWriter implements RowWriter<StatementRow, StatementImportReport> {
+  readonly phase = 'writing';
+  private statementId: number | null = null;
+  private readonly keys = new ImportKeys();
+  private linesTotal = 0;
+  private imported = 0;
+  private periodFrom = '';
+  private periodTo = '';
+  private totalIn = Money.ZERO;
+  private totalOut = Money.ZERO;
+  /** First line of each distinct movement of the file, by the first 16 bytes of its fingerprint (base64). */
+  private readonly firstLine = new Map<string, number>();
+  /** The repeated movements, by the same key. */
+  private readonly repeats = new Map<string, StatementRepeat>();
+  private repeatedLineCount = 0;
+
+  constructor(
+    private readonly tx: EntityManager,
+    private readonly fund: Fund,
+    private readonly file: ImportSource & { fileSha256: string },
+    private readonly importedBy: string,
+    private readonly earlier: BankStatement | null,
+  ) {}
+
+  async write(rows: StatementRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const lines = rows.map((row) => {
+      this.count(row);
+      const fingerprint = statementLineFingerprint(this.fund.code, row);
+      return { row, key: this.keys.next(fingerprint), repeats: this.repeatOf(row, fingerprint) };
+    });
+    if (this.earlier) return;
+
+    const seen = await this.tx.find(BankStatementLine, {
+      select: { id: true, lineKey: true },
+      where: { lineKey: In(lines.map((line) => line.key)) },
+    });
+    const known = new Set(seen.map((line) => line.lineKey));
+    const fresh = lines.filter((line) => !known.has(line.key));
+    if (fresh.length === 0) return;
+
+    const statementId = this.statementId ?? (await this.newStatement());
+    await this.tx.insert(
+      BankStatementLine,
+      fresh.map(({ row, key, repeats }) => ({
+        statementId,
+        lineNo: row.line,
+        lineDate: row.date,
+        amount: row.amount.toString(),
+        direction: row.direction,
+        reference: row.reference,
+        description: row.description,
+        status: repeats === null ? ('unmatched' as const) : ('pending' as const),
+        lineKey: key,
+      })),
+    );
+    this.imported += fresh.length;
+    await this.holdRepeats(statementId, fresh);
   }
-  return { periodFrom, periodTo, totalIn: totalIn.toString(), totalOut: totalOut.toString() };
+
+  async finish(run: CheckedRun): Promise<StatementImportReport> {
+    if (this.statementId !== null) {
+      await this.tx.update(
+        BankStatement,
+        { id: this.statementId },
+        {
+          periodFrom: this.periodFrom,
+          periodTo: this.periodTo,
+          lineCount: this.imported,
+          skippedCount: this.linesTotal - this.imported,
+        },
+      );
+    }
+    return {
+      statementId: this.earlier?.id ?? this.statementId,
+      fundCode: this.fund.code,
+      fileName: run.source.name,
+      fileSha256: run.fileSha256,
+      alreadyImported: this.earlier !== null,
+      periodFrom: this.periodFrom,
+      periodTo: this.periodTo,
+      linesTotal: this.linesTotal,
+      imported: this.imported,
+      skipped: this.linesTotal - this.imported,
+      totalIn: this.totalIn.toString(),
+      totalOut: this.totalOut.toString(),
+      repeatedLineCount: this.repeatedLineCount,
+      duplicates: [...this.repeats.values()],
+    };
+  }
+
+  private count(row: StatementRow): void {
+    this.linesTotal += 1;
+    if (this.periodFrom === '' || row.date < this.periodFrom) this.periodFrom = row.date;
+    if (row.date > this.periodTo) this.periodTo = row.date;
+    if (row.direction === 'in') this.totalIn = this.totalIn.plus(row.amount);
+    else this.totalOut = this.totalOut.plus(row.amount);
+  }
+
+  /** The repeated movement this line belongs to when an earlier line of the file is the same movement, else null. */
+  private repeatOf(row: StatementRow, fingerprint: string): StatementRepeat | null {
+    const short = Buffer.from(fingerprint.slice(0, 32), 'hex').toString('base64');
+    const first = this.firstLine.get(short);
+    if (first === undefined) {
+      this.firstLine.set(short, row.line);
+      return null;
+    }
+    this.repeatedLineCount += 1;
+    let repeat = this.repeats.get(short);
+    if (!repeat) {
+      repeat = {
+        lines: [first],
+        date: row.date,
+        amount: row.amount.toString(),
+        direction: row.direction,
+        reference: row.reference,
+        pendingLineIds: [],
+      };
+      if (this.repeats.size < MAX_LISTED_REPEATS) this.repeats.set(short, repeat);
+    }
+    if (repeat.lines.length < MAX_LISTED_REPEATS) repeat.lines.push(row.line);
+    return repeat;
+  }
+
+  /** Records each stored repeat as awaiting a decision, and gives its id to the answer. */
+  private async holdRepeats(
+    statementId: number,
+    stored: { row: StatementRow; key: string; repeats: StatementRepeat | null }[],
+  ): Promise<void> {
+    const held = stored.filter((line) => line.repeats !== null);
+    if (held.length === 0) return;
+    const ids = await this.tx.find(BankStatementLine, {
+      select: { id: true, lineKey: true },
+      where: { lineKey: In(held.map((line) => line.key)) },
+    });
+    const idOf = new Map(ids.map((line) => [line.lineKey, line.id]));
+    const records = held.map(({ key, repeats }) => {
+      const lineId = idOf.get(key);
+      if (lineId === undefined || repeats === null) throw new Error(`statement line ${key} was not stored`);
+      if (repeats.pendingLineIds.length < MAX_LISTED_REPEATS) repeats.pendingLineIds.push(lineId);
+      return { statementId, lineId, repeatsLineNo: repeats.lines[0] };
+    });
+    await this.tx.insert(BankStatementDuplicate, records);
+  }
+
+  private async newStatement(): Promise<number> {
+    const inserted = await this.tx.insert(BankStatement, {
+      fundId: this.fund.id,
+      fileName: this.file.name.slice(0, 300),
+      fileSha256: this.file.fileSha256,
+      // Set by finish(), once every line has been read.
+      periodFrom: this.periodFrom,
+      periodTo: this.periodTo,
+      lineCount: 0,
+      skippedCount: 0,
+      importedBy: this.importedBy,
+      importedAt: nowIso(),
+    });
+    this.statementId = (inserted.identifiers[0] as { id: number }).id;
+    return this.statementId;
+  }
 }

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../common/errors';
-import type { CellValue } from '../imports/import-table';
+import type { CellValue } from '../imports/cells';
 import {
   parseStatementRow,
   readStatementHeader,

@@ -1,16 +1,7 @@
 import { InvalidRequestError } from '../common/errors';
 import { Money } from '../common/money';
-import { parseAmount, parseDate } from '../imports/contribution-row';
-import {
-  aliasKey,
-  CellValue,
-  cellText,
-  ColumnMap,
-  extraCellsProblem,
-  fingerprintOf,
-  HeaderSpec,
-  readHeaderOf,
-} from '../imports/import-table';
+import { aliasKey, CellValue, parseAmount, parseDate } from '../imports/cells';
+import { ColumnMap, fingerprintOf, HeaderSpec, readHeaderOf, RowCells } from '../imports/import-table';
 import type { Direction } from './entities';
 
 /**
@@ -88,7 +79,12 @@ const DIRECTION_ALIASES: Readonly<Record<string, Direction>> = {
   '-': 'out',
 };
 
-const MAX_LENGTH: Readonly<Record<'reference' | 'description' | 'direction', number>> = {
+/** Longest text a column may hold, in characters; the amount and date columns are parsed, not stored as text. */
+const MAX_LENGTH: Readonly<Record<StatementColumn, number>> = {
+  date: 32,
+  amount: 32,
+  money_in: 32,
+  money_out: 32,
   reference: 100,
   description: 500,
   direction: 16,
@@ -143,25 +139,10 @@ export function parseStatementRow(
   header: StatementHeader,
   today: string,
 ): StatementRowResult {
-  const errors: string[] = [];
-  const extra = extraCellsProblem(cells, header.width);
-  if (extra !== null) errors.push(extra);
-  const cell = (column: StatementColumn): CellValue => {
-    const position = header.positions.get(column);
-    return position === undefined ? null : (cells[position] ?? null);
-  };
-  const text = (column: 'reference' | 'description' | 'direction'): string | null => {
-    const result = cellText(cell(column), column);
-    if (typeof result === 'object' && result !== null) {
-      errors.push(result.error);
-      return null;
-    }
-    if (result !== null && [...result].length > MAX_LENGTH[column]) {
-      errors.push(`${column} must be at most ${MAX_LENGTH[column]} characters`);
-      return null;
-    }
-    return result;
-  };
+  const fields = new RowCells(cells, header, MAX_LENGTH);
+  const { errors } = fields;
+  const cell = (column: StatementColumn) => fields.cell(column);
+  const text = (column: 'reference' | 'description' | 'direction') => fields.text(column);
 
   const date = parseDate(cell('date'));
   if (typeof date !== 'string') errors.push(date.error);

@@ -1,28 +1,9 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  UploadedFile,
-  UseFilters,
-  UseInterceptors,
-} from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { ImportFormDto, ImportQueryDto } from '../imports/dto';
-import { ImportRejectedFilter } from '../imports/import-rejected.filter';
-import {
-  MULTIPART_OPTIONS,
-  UploadInterceptor,
-  uploadedSource,
-  type UploadedDiskFile,
-} from '../imports/upload';
+import { ImportUpload, UploadedImport, type ImportUploaded } from '../imports/upload';
 import { BeneficiariesService } from './beneficiaries.service';
 import { BeneficiaryImportService } from './beneficiary-import.service';
 import { CreateBeneficiaryDto, DuplicatesQuery, MergeBeneficiaryDto, SearchBeneficiariesQuery } from './dto';
@@ -75,32 +56,14 @@ export class BeneficiariesController {
 @ApiTags('imports')
 @ApiBearerAuth()
 @Controller('api/imports')
-@UseFilters(ImportRejectedFilter)
 export class BeneficiaryImportsController {
   constructor(private readonly imports: BeneficiaryImportService) {}
 
   /** Imports households from a CSV or XLSX file: all-or-nothing unless partial=true; a re-import adds nothing. */
   @Post('beneficiaries')
   @Roles('accountant', 'admin')
-  @UseInterceptors(FileInterceptor('file', MULTIPART_OPTIONS), UploadInterceptor)
-  @ApiConsumes('multipart/form-data', 'text/csv')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file'],
-      properties: {
-        file: { type: 'string', format: 'binary', description: 'CSV (UTF-8) or XLSX, header row first' },
-        partial: { type: 'string', enum: ['true', 'false'] },
-      },
-    },
-  })
-  beneficiaries(
-    @CurrentActor() actor: Actor,
-    @UploadedFile() file: UploadedDiskFile | undefined,
-    @Body() form: ImportFormDto,
-    @Query() query: ImportQueryDto,
-  ) {
-    const partial = form.partial === 'true' || query.partial === 'true';
-    return this.imports.importBeneficiaries(actor, uploadedSource(file), { partial });
+  @ImportUpload('CSV (UTF-8) or XLSX, header row first', { partial: true })
+  beneficiaries(@CurrentActor() actor: Actor, @UploadedImport() upload: ImportUploaded) {
+    return this.imports.importBeneficiaries(actor, upload.source, upload.options);
   }
 }

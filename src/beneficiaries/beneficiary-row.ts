@@ -1,13 +1,6 @@
 import { maskNationalId } from '../common/redact';
-import {
-  CellValue,
-  cellText,
-  ColumnMap,
-  extraCellsProblem,
-  fingerprintOf,
-  HeaderSpec,
-  readHeaderOf,
-} from '../imports/import-table';
+import { CellValue, cellText } from '../imports/cells';
+import { ColumnMap, fingerprintOf, HeaderSpec, readHeaderOf, RowCells } from '../imports/import-table';
 import { categoryCodes, categoryFromText } from './categories';
 import {
   birthYearProblem,
@@ -121,32 +114,11 @@ export function parseBeneficiaryRow(
   header: BeneficiaryHeader,
   now = new Date(),
 ): BeneficiaryRowResult {
-  const errors: string[] = [];
-  const extra = extraCellsProblem(cells, header.width);
-  if (extra !== null) errors.push(extra);
-
-  const cell = (column: BeneficiaryColumn): CellValue => {
-    const position = header.positions.get(column);
-    return position === undefined ? null : (cells[position] ?? null);
-  };
-  const text = (column: BeneficiaryColumn): string | null => {
-    const result = cellText(cell(column), column);
-    if (typeof result === 'object' && result !== null) {
-      errors.push(result.error);
-      return null;
-    }
-    if (result !== null && [...result].length > MAX_LENGTH[column]) {
-      errors.push(`${column} must be at most ${MAX_LENGTH[column]} characters`);
-      return null;
-    }
-    return result === null ? null : result.replace(/\s+/g, ' ');
-  };
-  const required = (column: BeneficiaryColumn): string | null => {
-    const before = errors.length;
-    const value = text(column);
-    if (value === null && errors.length === before) errors.push(`${column} is required`);
-    return value;
-  };
+  const row = new RowCells(cells, header, MAX_LENGTH, true);
+  const { errors } = row;
+  const cell = (column: BeneficiaryColumn) => row.cell(column);
+  const text = (column: BeneficiaryColumn) => row.text(column);
+  const required = (column: BeneficiaryColumn) => row.required(column);
 
   const fullName = required('full_name');
   const categoryText = required('category');

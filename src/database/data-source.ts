@@ -11,8 +11,15 @@ import { Contributions1764310000000 } from './migrations/1764310000000-contribut
 import { Disbursements1764320000000 } from './migrations/1764320000000-disbursements';
 import { Closing1764330000000 } from './migrations/1764330000000-closing';
 import { BankReconciliation1764340000000 } from './migrations/1764340000000-bank-reconciliation';
+import { BankStatementDuplicates1764400000000 } from './migrations/1764400000000-bank-statement-duplicates';
 import { TransferReversals1764410000000 } from './migrations/1764410000000-transfer-reversals';
-import { BankMatch, BankMatchItem, BankStatement, BankStatementLine } from '../bank-reconciliation/entities';
+import {
+  BankMatch,
+  BankMatchItem,
+  BankStatement,
+  BankStatementDuplicate,
+  BankStatementLine,
+} from '../bank-reconciliation/entities';
 import { FundMerger, YearClosing } from '../closing/entities';
 import { Beneficiary, BeneficiaryMerge } from '../beneficiaries/entities';
 import { Disbursement, DisbursementEvent, HouseProject } from '../disbursements/entities';
@@ -62,6 +69,7 @@ export const ENTITIES = [
   BankStatementLine,
   BankMatch,
   BankMatchItem,
+  BankStatementDuplicate,
 ];
 
 export const MIGRATIONS = [
@@ -70,6 +78,7 @@ export const MIGRATIONS = [
   Disbursements1764320000000,
   Closing1764330000000,
   BankReconciliation1764340000000,
+  BankStatementDuplicates1764400000000,
   TransferReversals1764410000000,
 ];
 

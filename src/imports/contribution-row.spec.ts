@@ -1,18 +1,15 @@
 import { InvalidRequestError } from '../common/errors';
 import { Money } from '../common/money';
+import { CellValue, parseAmount, parseDate } from './cells';
 import {
-  CellValue,
   ContributionRow,
-  importKey,
   IMPORT_COLUMNS,
-  normalizeHeader,
-  parseAmount,
   parseContributionRow,
-  parseDate,
   readHeader,
   RowResult,
   rowFingerprint,
 } from './contribution-row';
+import { importKey, normalizeHeader } from './import-table';
 
 const header = readHeader([...IMPORT_COLUMNS]);
 

@@ -1,22 +1,9 @@
 import { isEmail } from 'class-validator';
 import { Money } from '../common/money';
 import { foldVietnamese } from '../common/text';
-import { isIsoDate } from '../common/validation';
 import { DonorKind, PaymentMethod } from '../contributions/entities';
-import {
-  aliasKey,
-  CellValue,
-  cellText,
-  ColumnMap,
-  extraCellsProblem,
-  fingerprintOf,
-  HeaderSpec,
-  readHeaderOf,
-} from './import-table';
-
-// The generic parts, where they were first written: other modules and the specs import them from here too.
-export { cellText, importKey, isBlankRow, normalizeHeader } from './import-table';
-export type { CellValue } from './import-table';
+import { aliasKey, CellValue, parseAmount, parseDate } from './cells';
+import { ColumnMap, fingerprintOf, HeaderSpec, readHeaderOf, RowCells } from './import-table';
 
 /**
  * The rows of a contributions import file, whatever the file's format: one header row naming the columns, then
@@ -160,32 +147,11 @@ export function parseContributionRow(
   cells: readonly CellValue[],
   header: HeaderMap,
 ): RowResult {
-  const errors: string[] = [];
-  const extra = extraCellsProblem(cells, header.width);
-  if (extra !== null) errors.push(extra);
-
-  const cell = (column: ImportColumn): CellValue => {
-    const position = header.positions.get(column);
-    return position === undefined ? null : (cells[position] ?? null);
-  };
-  const text = (column: ImportColumn): string | null => {
-    const result = cellText(cell(column), column);
-    if (typeof result === 'object' && result !== null) {
-      errors.push(result.error);
-      return null;
-    }
-    if (result !== null && [...result].length > MAX_LENGTH[column]) {
-      errors.push(`${column} must be at most ${MAX_LENGTH[column]} characters`);
-      return null;
-    }
-    return result;
-  };
-  const required = (column: ImportColumn): string | null => {
-    const before = errors.length;
-    const value = text(column);
-    if (value === null && errors.length === before) errors.push(`${column} is required`);
-    return value;
-  };
+  const row = new RowCells(cells, header, MAX_LENGTH);
+  const { errors } = row;
+  const cell = (column: ImportColumn) => row.cell(column);
+  const text = (column: ImportColumn) => row.text(column);
+  const required = (column: ImportColumn) => row.required(column);
 
   const fundCode = required('fund_code');
   const date = parseDate(cell('date'));
@@ -248,65 +214,6 @@ export function parseContributionRow(
       reference,
     },
   };
-}
-
-const GROUPED = /^-?\d{1,3}(\.\d{3})+$/;
-
-/**
- * Whole đồng: digits, optionally grouped by dots the Vietnamese way ("55.500.000"), or an integer number cell.
- * A fraction is an error, never rounded (VND has no minor unit), and so is anything but a positive amount.
- */
-export function parseAmount(cell: CellValue): Money | { error: string } {
-  if (cell === null || (typeof cell === 'string' && cell.trim() === ''))
-    return { error: 'amount is required' };
-  if (typeof cell !== 'number' && typeof cell !== 'string')
-    return { error: 'amount must be a number of đồng' };
-  const text = typeof cell === 'string' ? cell.trim() : null;
-  const input = text === null ? cell : GROUPED.test(text) ? text.replace(/\./g, '') : text;
-  const problem = Money.problem(input);
-  if (problem !== null) {
-    if (text !== null && /[.,]/.test(text) && !text.startsWith('-')) {
-      return {
-        error: `amount "${text}" must be whole đồng: digits, optionally grouped by dots (55.500.000), without a fraction`,
-      };
-    }
-    return { error: `amount ${problem}` };
-  }
-  const amount = Money.parse(input);
-  if (!amount.isPositive()) return { error: 'amount must be a positive whole number of đồng' };
-  return amount;
-}
-
-const DAY_MONTH_YEAR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
-/** Excel's day serial numbers of 2000-01-01 and 2099-12-31: a number cell in that range is a date. */
-const SERIAL_2000 = 36526;
-const SERIAL_2099 = 73050;
-const MS_PER_DAY = 86_400_000;
-const SERIAL_EPOCH_MS = Date.UTC(1899, 11, 30);
-
-/**
- * `YYYY-MM-DD`, or `DD/MM/YYYY` as Vietnamese write it (also with `.` or `-`), or a spreadsheet date cell (its
- * UTC calendar day). Always returned as `YYYY-MM-DD`.
- */
-export function parseDate(cell: CellValue): string | { error: string } {
-  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return { error: 'date is required' };
-  if (cell instanceof Date) {
-    if (Number.isNaN(cell.getTime())) return { error: 'date is not a valid date' };
-    return cell.toISOString().slice(0, 10);
-  }
-  if (typeof cell === 'number') {
-    if (Number.isInteger(cell) && cell >= SERIAL_2000 && cell <= SERIAL_2099) {
-      return new Date(SERIAL_EPOCH_MS + cell * MS_PER_DAY).toISOString().slice(0, 10);
-    }
-    return { error: `date ${cell} is a number, not a date; write YYYY-MM-DD or DD/MM/YYYY` };
-  }
-  if (typeof cell !== 'string') return { error: 'date must be a date written YYYY-MM-DD or DD/MM/YYYY' };
-  const text = cell.trim();
-  const dmy = DAY_MONTH_YEAR.exec(text);
-  const iso = dmy ? `${dmy[3]}-${dmy[2].padStart(2, '0')}-${dmy[1].padStart(2, '0')}` : text;
-  if (isIsoDate(iso)) return iso;
-  if (dmy || /^\d{4}-\d{2}-\d{2}$/.test(text)) return { error: `date ${text} is not a real calendar date` };
-  return { error: `date "${text}" must be written YYYY-MM-DD or DD/MM/YYYY` };
 }
 
 /**

@@ -4,13 +4,17 @@ import type { Actor } from '../common/actor';
 import { BusinessRuleError, ForbiddenError, NotFoundError } from '../common/errors';
 import { requestContext } from '../common/request-context';
 import { User } from '../auth/user.entity';
+import { nowIso } from '../common/clock';
+import { ImportRun } from '../contributions/entities';
 import { Fund } from '../funds/fund.entity';
+import type { UnitOfWork } from '../database/unit-of-work';
 import type { FundsService } from '../funds/funds.service';
 import type { ReadMeter } from './table-reader';
 
 /**
  * What every import run shares, whatever it imports: the file, its options and progress, the bad rows and how a
- * rejected file is answered, the audit description of the request, and who a command-line import runs as.
+ * rejected file is answered, the run record (`imports`), the audit description of the request, and who a
+ * command-line import runs as.
  */
 
 /** Bad rows listed in an answer; all of them are counted. */
@@ -44,21 +48,30 @@ export interface BadRow {
   errors: string[];
 }
 
-/** 422: rows of the file are bad, so (all-or-nothing) nothing was written. Carries every bad row's line. */
+/** How the data rows of a kind of file are called in messages: "rows", or a statement's "lines". */
+export type RowNoun = 'rows' | 'lines';
+
+/**
+ * 422: rows of the file are bad, so (all-or-nothing) nothing was written. Carries every bad row's line. A kind of
+ * file that cannot be imported in part (a bank statement) names its lines and says so.
+ */
 export class ImportRejectedError extends BusinessRuleError {
   constructor(
     readonly rowsTotal: number,
     readonly badRowCount: number,
     readonly badRows: BadRow[],
     partial: boolean,
+    noun: RowNoun = 'rows',
   ) {
     const lines = badRows.map((row) => `line ${row.line}: ${row.errors.join('; ')}`);
-    if (badRowCount > badRows.length) lines.push(`… and ${badRowCount - badRows.length} more bad rows`);
-    lines.push(
-      partial
-        ? `no row of the file's ${rowsTotal} can be imported; nothing was written`
-        : `${badRowCount} of ${rowsTotal} rows are bad; nothing was written (fix them, or import with partial=true to import the others)`,
-    );
+    if (badRowCount > badRows.length) lines.push(`… and ${badRowCount - badRows.length} more bad ${noun}`);
+    if (partial) lines.push(`no row of the file's ${rowsTotal} can be imported; nothing was written`);
+    else if (noun === 'lines')
+      lines.push(`${badRowCount} of ${rowsTotal} statement lines are bad; nothing was imported`);
+    else
+      lines.push(
+        `${badRowCount} of ${rowsTotal} rows are bad; nothing was written (fix them, or import with partial=true to import the others)`,
+      );
     super(lines);
   }
 }
@@ -85,6 +98,62 @@ export function newScan(): Scan {
   return { rows: 0, bad: new BadRows(), meter: { bytesRead: 0 } };
 }
 
+/** The answer to an import recorded in `imports`: the run, what it wrote, and the rows it could not take. */
+export interface ImportReport {
+  importId: number;
+  fileName: string;
+  fileSha256: string;
+  partial: boolean;
+  /** Data rows in the file (the header and blank rows not counted). */
+  rowsTotal: number;
+  imported: number;
+  /** Rows imported before (by this file or another with the same rows): nothing new was written for them. */
+  skipped: number;
+  badRowCount: number;
+  /** The first MAX_LISTED_BAD_ROWS bad rows. */
+  badRows: BadRow[];
+}
+
+/** A file whose every row was checked and whose good rows were written, before its run is recorded. */
+export interface CheckedRun {
+  source: ImportSource;
+  fileSha256: string;
+  partial: boolean;
+  rowsTotal: number;
+  bad: BadRows;
+}
+
+/** Records the run in `imports` (inside the import's transaction) and answers it. */
+export async function recordRun(
+  tx: EntityManager,
+  kind: 'contributions' | 'beneficiaries',
+  run: CheckedRun,
+  written: { imported: number; skipped: number },
+  createdBy: string,
+): Promise<ImportReport> {
+  const inserted = await tx.insert(ImportRun, {
+    kind,
+    fileName: run.source.name.slice(0, 300),
+    fileSha256: run.fileSha256,
+    rowsTotal: run.rowsTotal,
+    rowsImported: written.imported,
+    rowsSkipped: written.skipped,
+    createdBy,
+    createdAt: nowIso(),
+  });
+  return {
+    importId: (inserted.identifiers[0] as { id: number }).id,
+    fileName: run.source.name,
+    fileSha256: run.fileSha256,
+    partial: run.partial,
+    rowsTotal: run.rowsTotal,
+    imported: written.imported,
+    skipped: written.skipped,
+    badRowCount: run.bad.count,
+    badRows: run.bad.listed,
+  };
+}
+
 /**
  * Names the file in the request's audit row, and makes an Idempotency-Key answer depend on the file's bytes: the
  * request hash the interceptor computed could not see a multipart body, so the same key with another file would
@@ -98,6 +167,19 @@ export function describeRequest(source: ImportSource, fileSha256: string, partia
     context.idempotency.requestHash = createHash('sha256')
       .update(`${context.idempotency.requestHash}\nfile ${fileSha256}\npartial ${partial}`)
       .digest('hex');
+  }
+}
+
+/** What every import service offers the command line: the user an import runs as. */
+export abstract class TableImportService {
+  constructor(
+    protected readonly uow: UnitOfWork,
+    protected readonly funds: FundsService,
+  ) {}
+
+  /** The actor a command-line import runs as: an active accountant or admin, with the user's fund scope. */
+  actorNamed(username: string): Promise<Actor> {
+    return importActor(this.uow.manager, this.funds, username);
   }
 }
 

@@ -1,6 +1,6 @@
 import { InvalidRequestError } from '../common/errors';
+import { aliasKey } from './cells';
 import {
-  aliasKey,
   extraCellsProblem,
   fingerprintOf,
   HeaderSpec,

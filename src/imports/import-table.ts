@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { InvalidRequestError } from '../common/errors';
 import { foldVietnamese } from '../common/text';
+import { CellValue, cellText, isBlankRow } from './cells';
 
 /**
- * What every table import shares, whatever its rows mean: cell values, header normalisation and mapping, text
- * cells, and row import keys. Pure (no database); each kind of import (contribution-row.ts, the beneficiaries'
- * beneficiary-row.ts) names its columns and gives its rows their meaning.
+ * What every table import shares, whatever its rows mean: header normalisation and mapping, reading a row's cells
+ * by column (RowCells), and row import keys. Pure (no database); each kind of import (contribution-row.ts, the
+ * beneficiaries' beneficiary-row.ts, bank-reconciliation's statement-row.ts) names its columns and gives its rows
+ * their meaning. The cell parsers are in cells.ts.
  */
-
-/** What a spreadsheet cell can hold once read: CSV gives only strings; XLSX also numbers, dates and errors. */
-export type CellValue = string | number | boolean | Date | { error: string } | null;
 
 /** The columns an import knows, and how its header may name them. */
 export interface HeaderSpec<C extends string> {
@@ -69,32 +68,57 @@ export function readHeaderOf<C extends string>(
   return { positions, width: cells.length };
 }
 
-/** True when a row has nothing in it (Excel often leaves such rows, or lines of bare commas, at the end). */
-export function isBlankRow(cells: readonly CellValue[]): boolean {
-  return cells.every((cell) => cell === null || (typeof cell === 'string' && cell.trim() === ''));
-}
-
 /** The problem of a data row with more non-blank cells than the header has columns, or null. */
 export function extraCellsProblem(cells: readonly CellValue[], width: number): string | null {
   const extra = cells.slice(width).filter((cell) => !isBlankRow([cell])).length;
   return extra > 0 ? `row has ${width + extra} or more cells; the header names only ${width}` : null;
 }
 
-/** A cell as trimmed NFC text (null when blank); a spreadsheet error cell is a row error. */
-export function cellText(cell: CellValue, column: string): string | null | { error: string } {
-  if (cell === null) return null;
-  if (typeof cell === 'string') {
-    const trimmed = cell.normalize('NFC').trim();
-    return trimmed === '' ? null : trimmed;
-  }
-  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? null : cell.toISOString().slice(0, 10);
-  return { error: `${column} holds the spreadsheet error ${cell.error}` };
-}
+/**
+ * One data row being parsed: its cells by column, read as text within each column's length, and every problem
+ * found so far (starting with cells past the header's width).
+ */
+export class RowCells<C extends string> {
+  readonly errors: string[] = [];
 
-/** "Cá nhân", "ca_nhan", "CA NHAN" → "ca-nhan": how a cell naming one of a list of values is matched. */
-export function aliasKey(text: string): string {
-  return foldVietnamese(text).replace(/[\s_]+/g, '-');
+  constructor(
+    private readonly cells: readonly CellValue[],
+    private readonly header: ColumnMap<C>,
+    private readonly maxLength: Readonly<Record<C, number>>,
+    /** Runs of white space inside a text become one space (names and addresses typed by hand). */
+    private readonly collapseSpaces = false,
+  ) {
+    const extra = extraCellsProblem(cells, header.width);
+    if (extra !== null) this.errors.push(extra);
+  }
+
+  /** The cell of a column, or null when the header has no such column. */
+  cell(column: C): CellValue {
+    const position = this.header.positions.get(column);
+    return position === undefined ? null : (this.cells[position] ?? null);
+  }
+
+  /** The column as text (null when blank); a spreadsheet error or an overlong text is an error of the row. */
+  text(column: C): string | null {
+    const result = cellText(this.cell(column), column);
+    if (typeof result === 'object' && result !== null) {
+      this.errors.push(result.error);
+      return null;
+    }
+    if (result !== null && [...result].length > this.maxLength[column]) {
+      this.errors.push(`${column} must be at most ${this.maxLength[column]} characters`);
+      return null;
+    }
+    return result === null || !this.collapseSpaces ? result : result.replace(/\s+/g, ' ');
+  }
+
+  /** Like text, and a blank cell is an error. */
+  required(column: C): string | null {
+    const before = this.errors.length;
+    const value = this.text(column);
+    if (value === null && this.errors.length === before) this.errors.push(`${column} is required`);
+    return value;
+  }
 }
 
 /**

@@ -4,15 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidRequestError } from '../common/errors';
-import {
-  detectFormat,
-  ReadMeter,
-  readTable,
-  sha256File,
-  SourceRow,
-  TableFormat,
-  xlsxValue,
-} from './table-reader';
+import { detectFormat, ReadMeter, readTable, sha256File, SourceRow, TableFormat } from './table-reader';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'table-reader-'))));
@@ -139,13 +131,6 @@ describe('XLSX', () => {
   it('refuses a zip that is not a workbook', async () => {
     const path = file(Buffer.from('PK\u0003\u0004 this is not really a zip file at all'));
     await expect(rows(path, 'xlsx')).rejects.toThrow(InvalidRequestError);
-  });
-
-  it('turns cell values into plain ones', () => {
-    expect(xlsxValue({ error: '#DIV/0!' })).toEqual({ error: '#DIV/0!' });
-    expect(xlsxValue({ text: 'Trang chủ', hyperlink: 'https://example.vn' })).toBe('Trang chủ');
-    expect(xlsxValue({ formula: 'B1', result: 'x', date1904: false })).toBe('x');
-    expect(xlsxValue(undefined)).toBeNull();
   });
 });
 

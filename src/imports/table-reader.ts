@@ -1,11 +1,13 @@
 import { CsvError, parse } from 'csv-parse';
-import * as ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InvalidRequestError } from '../common/errors';
-import { CellValue, isBlankRow } from './import-table';
+import { CellValue, isBlankRow } from './cells';
+import { MAX_COLUMNS, readXlsxRows } from './xlsx-reader';
+
+export { MAX_COLUMNS, XLSX_LIMITS } from './xlsx-reader';
 
 export type TableFormat = 'csv' | 'xlsx';
 
@@ -43,18 +45,23 @@ export async function detectFormat(path: string): Promise<TableFormat> {
 
 /**
  * Streams the rows of the file, header first, skipping blank rows; nothing but the current row (and, for XLSX,
- * the workbook's shared-string table) is held in memory.
+ * the workbook's shared-string table, within XLSX_LIMITS) is held in memory. A row reaching past MAX_COLUMNS
+ * refuses the file.
  */
 export async function* readTable(
   path: string,
   format: TableFormat,
   meter?: ReadMeter,
 ): AsyncGenerator<SourceRow> {
-  const delimiter = format === 'csv' ? await sniffDelimiter(path) : ',';
+  if (format === 'xlsx') {
+    yield* readXlsxRows(path, meter);
+    return;
+  }
+  const delimiter = await sniffDelimiter(path);
   const stream = createReadStream(path);
   if (meter) stream.on('data', (chunk) => (meter.bytesRead += chunk.length));
   try {
-    yield* format === 'csv' ? csvRows(stream, delimiter) : xlsxRows(stream);
+    yield* csvRows(stream, delimiter);
   } finally {
     stream.destroy();
   }
@@ -77,6 +84,11 @@ async function* csvRows(stream: Readable, delimiter: string): AsyncGenerator<Sou
     for await (const record of parser as AsyncIterable<string[]>) {
       const start = line;
       line += 1 + record.reduce((n, field) => n + countLineBreaks(field), 0);
+      if (record.length > MAX_COLUMNS && !isBlankRow(record.slice(MAX_COLUMNS))) {
+        throw new InvalidRequestError(
+          `line ${start}: the row has ${record.length} cells; the limit is ${MAX_COLUMNS} columns`,
+        );
+      }
       if (!isBlankRow(record)) yield { line: start, cells: record };
     }
   } catch (error) {
@@ -88,90 +100,6 @@ async function* csvRows(stream: Readable, delimiter: string): AsyncGenerator<Sou
   } finally {
     parser.destroy();
   }
-}
-
-/**
- * The rows of the workbook's first worksheet. exceljs copies a worksheet stored before the shared-string table
- * (as Excel and exceljs write them) to a temporary file, and deletes it only when its iteration runs on past that
- * sheet; so the workbook is always read to its end — other sheets and, after an early stop, the rest of the first
- * are drained unread — or the temporary files would stay until the process exits.
- */
-async function* xlsxRows(stream: Readable): AsyncGenerator<SourceRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    // Styles tell date cells from number cells.
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  const sheets = workbook[Symbol.asyncIterator]();
-  let sheetCount = 0;
-  try {
-    for (let sheet = await sheets.next(); !sheet.done; sheet = await sheets.next()) {
-      sheetCount += 1;
-      const rows = sheet.value[Symbol.asyncIterator]();
-      try {
-        if (sheetCount > 1) continue;
-        for (let row = await rows.next(); !row.done; row = await rows.next()) {
-          const cells = xlsxCells(row.value);
-          if (!isBlankRow(cells)) yield { line: row.value.number, cells };
-        }
-      } finally {
-        await drain(rows);
-      }
-    }
-  } catch (error) {
-    throw new InvalidRequestError(
-      `the file is not a readable .xlsx workbook: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  } finally {
-    await drain(sheets, (sheet) => drain(sheet[Symbol.asyncIterator]()));
-  }
-  if (sheetCount === 0) throw new InvalidRequestError('the workbook has no worksheet');
-}
-
-/** Runs an iterator to its end, ignoring what it yields and any error (it only has to release what it holds). */
-async function drain<T>(iterator: AsyncIterator<T>, each?: (item: T) => Promise<void>): Promise<void> {
-  try {
-    for (let item = await iterator.next(); !item.done; item = await iterator.next()) await each?.(item.value);
-  } catch {
-    // Already failed: nothing more to release.
-  }
-}
-
-function xlsxCells(row: ExcelJS.Row): CellValue[] {
-  const cells: CellValue[] = [];
-  row.eachCell({ includeEmpty: false }, (cell, column) => {
-    cells[column - 1] = xlsxValue(cell.value);
-  });
-  for (let i = 0; i < cells.length; i++) cells[i] ??= null;
-  return cells;
-}
-
-/** An exceljs cell value as a plain value: rich text joined, a formula's cached result, a link's text. */
-export function xlsxValue(value: ExcelJS.CellValue): CellValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return value;
-  if ('richText' in value) return value.richText.map((part) => part.text).join('');
-  if ('error' in value) return { error: String(value.error) };
-  if ('formula' in value || 'sharedFormula' in value) {
-    const result = (value as { result?: unknown }).result;
-    if (result === undefined || result === null) return null;
-    if (typeof result === 'object' && 'error' in result) return { error: String(result.error) };
-    return typeof result === 'string' ||
-      typeof result === 'number' ||
-      typeof result === 'boolean' ||
-      result instanceof Date
-      ? result
-      : null;
-  }
-  if ('text' in value) {
-    const text = (value as { text: unknown }).text;
-    return typeof text === 'string' ? text : xlsxValue(text as ExcelJS.CellValue);
-  }
-  return null;
 }
 
 /** SHA-256 (hex) of the file's bytes, read as a stream. */

@@ -1,11 +1,20 @@
 import {
+  applyDecorators,
   CallHandler,
+  createParamDecorator,
   ExecutionContext,
   Injectable,
   NestInterceptor,
   PayloadTooLargeException,
+  UseFilters,
+  UseInterceptors,
 } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
+import { ApiBody, ApiConsumes, ApiQuery } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
@@ -15,7 +24,18 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { finalize, from, mergeMap, Observable } from 'rxjs';
 import { InvalidRequestError } from '../common/errors';
-import type { ImportSource } from './import-run';
+import { ImportFormDto, ImportQueryDto, UploadFormDto, UploadQueryDto } from './dto';
+import { ImportRejectedFilter } from './import-rejected.filter';
+import type { ImportOptions, ImportSource } from './import-run';
+
+/**
+ * The upload handling every import shares: a file comes as the multipart field `file` or as the raw request body
+ * (CSV or XLSX), goes straight to a temporary file (never into memory) within MAX_UPLOAD_BYTES, and is deleted
+ * once the answer is sent. A route takes it with two decorators:
+ *
+ *     @Post('contributions') @ImportUpload('CSV (UTF-8) or XLSX, header row first', { partial: true })
+ *     contributions(@CurrentActor() actor: Actor, @UploadedImport() upload: ImportUploaded) { … }
+ */
 
 /** Largest file an import takes over HTTP; bigger history goes through the command line. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -89,4 +109,66 @@ export function uploadedSource(file: UploadedDiskFile | undefined): ImportSource
 
 function tooLarge(): PayloadTooLargeException {
   return new PayloadTooLargeException(`the file must not exceed ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+}
+
+/** What an import route receives: the uploaded file and the options sent with it. */
+export interface ImportUploaded {
+  source: ImportSource;
+  options: ImportOptions;
+}
+
+/**
+ * Makes a route an import upload: multipart or raw body to a temporary file, a rejected file answered with its bad
+ * rows (ImportRejectedFilter), and the OpenAPI description of the file and options. `partial: true` lets the
+ * client ask for the good rows to be imported anyway.
+ */
+export function ImportUpload(fileDescription: string, how: { partial: boolean }) {
+  const properties: Record<string, SchemaObject> = {
+    file: { type: 'string', format: 'binary', description: fileDescription },
+  };
+  if (how.partial) properties.partial = { type: 'string', enum: ['true', 'false'] };
+  return applyDecorators(
+    UseFilters(ImportRejectedFilter),
+    UseInterceptors(FileInterceptor('file', MULTIPART_OPTIONS), UploadInterceptor),
+    ApiConsumes('multipart/form-data', 'text/csv'),
+    ApiBody({ schema: { type: 'object', required: ['file'], properties } }),
+    ApiQuery({
+      name: 'fileName',
+      required: false,
+      type: String,
+      description: 'Name to record for a raw body',
+    }),
+    ...(how.partial ? [ApiQuery({ name: 'partial', required: false, enum: ['true', 'false'] })] : []),
+  );
+}
+
+/**
+ * The uploaded file and its options, with the form fields and the query checked as the global ValidationPipe checks
+ * a body (an unknown or malformed field is a 400). `@UploadedImport({ partial: false })`, for a file imported only
+ * whole, refuses `partial`.
+ */
+export const UploadedImport = createParamDecorator(
+  (how: { partial: boolean } | undefined, context: ExecutionContext): ImportUploaded => {
+    const request = context.switchToHttp().getRequest<UploadRequest>();
+    const partialAllowed = how?.partial ?? true;
+    const form = checked(partialAllowed ? ImportFormDto : UploadFormDto, request.body);
+    const query = checked(partialAllowed ? ImportQueryDto : UploadQueryDto, request.query);
+    return {
+      source: uploadedSource(request.file),
+      options: { partial: form.partial === 'true' || query.partial === 'true' },
+    };
+  },
+);
+
+function checked(type: new () => ImportQueryDto, fields: unknown): ImportQueryDto {
+  const value = plainToInstance(type, fields ?? {});
+  const errors = validateSync(value, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+  });
+  if (errors.length > 0) {
+    throw new InvalidRequestError(errors.flatMap((error) => Object.values(error.constraints ?? {})));
+  }
+  return value;
 }
