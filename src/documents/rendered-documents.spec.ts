@@ -5,7 +5,8 @@ import { PdfRun, pdfRuns, pdfText } from '../../test/support/pdf';
  * Every document kind, rendered from fixed view models, against the text and layout stored beside this file
  * (__snapshots__/rendered-documents.spec.ts.snap). A refactor of the PDF layer (pdf-canvas.ts, pdf-table.ts,
  * document-blocks.ts) or of a renderer must leave both as they are; a change meant to alter a document shows
- * here as a diff to review, then to accept with `npx jest --selectProjects unit -u rendered-documents`.
+ * here as a diff to review, then to accept with
+ * `npx jest --selectProjects unit -u -- src/documents/rendered-documents`.
  *
  * `text` is what a reader sees, in reading order; `layout` places every run of text on its page (page, baseline
  * and left edge in whole points), so a block that moves, even with the same words, fails too.
