@@ -136,7 +136,7 @@ export async function newUser(
   role: string,
   fundCode?: string,
 ): Promise<string> {
-  const password = `${username}-long-password-7`;
+  const password = `Mật khẩu dài ${username.length}-${role}-7 cho kiểm thử`;
   const res = await server.send('POST', '/api/users', adminToken, {
     username,
     password,
