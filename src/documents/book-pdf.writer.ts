@@ -42,8 +42,6 @@ const PAGE_NUMBER_FROM_BOTTOM = 26;
 const SIGNATURE_SPACE = 56;
 /** Pages between two emptyings of pdfkit's word layout cache (see PdfCanvas.trimLayoutCache). */
 const LAYOUT_CACHE_PAGES = 10;
-/** Rows drawn between two turns of the event loop. */
-const BREATH_ROWS = 100;
 
 export class BookPdfWriter {
   private readonly canvas: PdfCanvas;
@@ -227,6 +225,9 @@ export class BookPdfWriter {
     return { cells, face: row.face };
   }
 }
+
+/** Rows drawn between two turns of the event loop. */
+const BREATH_ROWS = 100;
 
 /** The PDF's bytes as the blocks arrive. */
 export async function* bookPdf(table: BookTable, blocks: AsyncIterable<BookBlock>): AsyncGenerator<Buffer> {
