@@ -29,6 +29,9 @@ export function renderApiMarkdown(document: OpenAPIObject, access: ReadonlyMap<s
     '',
     'The same document, typed and browsable, is served at `/api/docs` (JSON at `/api/docs-json`). Every route needs',
     '`Authorization: Bearer <token>` from `POST /api/auth/login` unless it says "anyone".',
+    '',
+    '"Who" names the roles the route admits; the service may refuse more (the preparer of a payout never approves it,',
+    'and approving needs an approver or admin), and a user limited to a fund reaches only that fund and those below it.',
   ];
 
   const groups = new Map<string, { method: string; path: string; operation: OperationObject }[]>();
