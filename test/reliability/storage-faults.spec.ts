@@ -162,14 +162,26 @@ function fillDisk(dir: string): string {
   return filler;
 }
 
-// Mounting a tmpfs needs root (CI runs as root). Elsewhere the disk-full test is skipped with a notice: a file
-// made read-only under a running server is no fault at all (its open descriptors keep writing), and a server
-// started on a read-only WAL file does not start (SQLITE_CANTOPEN), so there is no fallback to test.
-const canMount = !POSTGRES_URL && process.getuid?.() === 0;
-if (!POSTGRES_URL && !canMount)
-  console.warn('NOTICE: the disk-full test is skipped: mounting a tmpfs needs root (CI runs it).');
+/** A program on PATH (npm test runs with node alone on PATH: then `mount` is not there). */
+function onPath(program: string): boolean {
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && fs.existsSync(path.join(dir, program)));
+}
 
-(POSTGRES_URL ? describe.skip : describe)('storage faults on SQLite', () => {
+// The disk-full test mounts a tmpfs: it needs root and the `mount` program, which `npm test` may not start (it runs
+// with node alone on PATH). It runs on SQLite whatever DATABASE_URL says, so CI runs it in its PostgreSQL step.
+// Elsewhere it is skipped with a notice. There is no read-only-file fallback: a file made read-only under a
+// running server is no fault at all (its open descriptors keep writing), and a server started on a read-only WAL
+// file does not start (SQLITE_CANTOPEN).
+const canMount = process.getuid?.() === 0 && onPath('mount') && onPath('umount');
+if (!canMount)
+  console.warn(
+    'NOTICE: the disk-full test is skipped: it mounts a tmpfs, which needs root and `mount` on PATH (CI runs it ' +
+      'in the PostgreSQL step).',
+  );
+
+describe('storage faults on SQLite (a full disk)', () => {
   (canMount ? it : it.skip)(
     'disk full (tmpfs): writes answer 503, reads work, nothing is written; writes work again once space is freed',
     async () => {
@@ -177,6 +189,7 @@ if (!POSTGRES_URL && !canMount)
       if (!dir) throw new Error('mount -t tmpfs failed although running as root');
       let t: TestApp | null = null;
       try {
+        // SQLite on the tmpfs, whatever DATABASE_URL says.
         t = await startTestApp({ database: { type: 'sqlite', path: path.join(dir, 'ledger.sqlite') } });
         await t.newFund(FUND);
         const ids = await setUp(t.http, t.adminToken);
@@ -219,12 +232,12 @@ if (!POSTGRES_URL && !canMount)
     admin = new Client({ connectionString: POSTGRES_URL as string });
     await admin.connect();
     name = new URL((t.db.config as { url: string }).url).pathname.slice(1);
-  });
+  }, 60_000);
   afterAll(async () => {
     await admin.query(`ALTER DATABASE ${name} RESET default_transaction_read_only`);
     await admin.end();
     await t.close();
-  });
+  }, 60_000);
 
   /** New sessions of the test database start read-only (or not); its open sessions are closed to pick it up. */
   async function setReadOnly(readOnly: boolean): Promise<void> {
