@@ -6,7 +6,8 @@ import { routeAccess } from '../../src/openapi/route-access';
 import { startTestApp, TestApp } from '../support/app';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const README_MAX_BYTES = 20 * 1024;
+// The issue's "20 KB", counted as it counted the 87 KB README: in thousands of bytes.
+const README_MAX_BYTES = 20_000;
 const MAX_LINE = 160;
 
 /** README.md and every Markdown file under docs/, relative to the repository root. */
@@ -55,7 +56,7 @@ describe('the documentation', () => {
     });
   });
 
-  it(`keeps the README under ${README_MAX_BYTES / 1024} KB`, () => {
+  it(`keeps the README within ${README_MAX_BYTES / 1000} KB`, () => {
     expect(fs.statSync(path.join(ROOT, 'README.md')).size).toBeLessThanOrEqual(README_MAX_BYTES);
   });
 
