@@ -14,7 +14,9 @@ export interface MergerEliminations {
  * the opening entry into the successor, when both funds are among `fundIds` and the cutoff is on or before
  * `asOf`. Inside the group they only move balances from one fund's books to another's, so — like a transfer
  * between funds of the group — they must not count as turnover; the group's cash and bank stay what they were.
- * The merger's closing entry (receipts and disbursements into 431) stays: it is the predecessor's own close.
+ * The merger's closing entry (receipts and disbursements into 431) stays — it is the predecessor's own close —
+ * except for its part in transfers inside the group, which transferEliminations() removes with those transfers
+ * (closing-eliminations.ts), so 5121 and 6121 still net to zero.
  *
  * Both entries are dated the cutoff and balance, so removing them keeps the totals equal. The cost grows with the
  * number of mergers, not with entries.

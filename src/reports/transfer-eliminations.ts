@@ -112,6 +112,18 @@ export async function transferEliminationsByFund(
     };
     closed.set(key, { ...sum, debit: sum.debit.plus(part.debit), credit: sum.credit.plus(part.credit) });
   }
+  const unnamed = [...new Set([...closed.values()].map((c) => c.account))].filter((code) => !names.has(code));
+  if (unnamed.length) {
+    // 431, which no transfer touches: its name from the group's charts.
+    const found = await sql<{ code: string; name: string }>(
+      manager,
+      `SELECT a.code, MIN(a.name_vi) AS name FROM accounts a
+        WHERE a.fund_id IN (${fundIds.map(() => '?').join(', ')}) AND a.code IN (${unnamed.map(() => '?').join(', ')})
+        GROUP BY a.code`,
+      [...fundIds, ...unnamed],
+    );
+    for (const row of found) names.set(row.code, row.name);
+  }
   return {
     transfers: count,
     rows: [

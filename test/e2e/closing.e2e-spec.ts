@@ -577,6 +577,58 @@ describe(`year-end close, reopening and mergers (${DB_LABEL})`, () => {
     });
   });
 
+  // Issue 15, defect 2, for year-end closes too: a close, a reopening, a transfer into the reopened year, a second
+  // close and a reversal of a transfer leave the consolidated 5121 and 6121 at zero at every step.
+  describe('year-end closes and reopenings in a consolidation that holds both sides of its transfers', () => {
+    const zero = async (label: string) => {
+      for (const asOf of ['2023-12-31', '2024-12-31']) {
+        const tb = await trialBalance('YA', asOf, true);
+        expect([label, asOf, row(tb, '5121'), row(tb, '6121')]).toEqual([label, asOf, undefined, undefined]);
+        expect(tb.totalDebit).toBe(tb.totalCredit);
+      }
+      const s = await get<StatementBody>(
+        '/api/reports/statement?fund=YA&from=2023-01-01&to=2024-12-31&consolidated=true',
+      );
+      expect([label, s.receipts.total, s.disbursements.total]).toEqual([label, '100000000', '0']);
+    };
+
+    it('keeps 5121 and 6121 at zero through closes, a reopening and a reversal', async () => {
+      await t.newFund('YA', 'province');
+      await t.newFund('YA-C', 'commune', 'YA');
+      await t.newFund('YA-D', 'commune', 'YA');
+      await entry('YA', '2023-02-01', [
+        ['112', 'debit', 100_000_000],
+        ['5111', 'credit', 100_000_000],
+      ]);
+      const transfer = (toFund: string, amount: number, date: string) =>
+        created('/api/transfers', { fromFund: 'YA', toFund, amount, date, method: 'bank' }, accountant.token);
+      await transfer('YA-C', 30_000_000, '2023-05-01');
+      await zero('transfer');
+      await created('/api/funds/YA/close-year', { year: 2023 }, approver.token);
+      await zero('sender closed');
+      await created('/api/funds/YA-C/close-year', { year: 2023 }, approver.token);
+      await zero('both closed');
+      await created(
+        '/api/funds/YA/reopen-year',
+        { year: 2023, reason: 'Bổ sung chứng từ' },
+        t.adminToken,
+        200,
+      );
+      await zero('sender reopened');
+      // The commune's 2023 stays closed: the late transfer goes to the other commune.
+      const late = await transfer('YA-D', 5_000_000, '2023-11-01');
+      await created('/api/funds/YA/close-year', { year: 2023 }, approver.token);
+      await zero('sender closed again');
+      await created(
+        `/api/transfers/${late.id}/reverse`,
+        { date: '2024-02-01', reason: 'Chuyển nhầm' },
+        accountant.token,
+      );
+      await zero('transfer reversed');
+      expect((await verify()).ok).toBe(true);
+    });
+  });
+
   // Issue 15, defects 1 and 2: the hand-built books of the report. TW above two provinces VP and HN; VP's districts
   // VP-D1 (with commune VP-D1-C1) and VP-D2; LONE, a province of no hierarchy.
   describe('mergers stay in their line, and leave every consolidation holding both sides as it was', () => {
