@@ -13,6 +13,7 @@ export default tseslint.config(
       'eslint.config.mjs',
       'jest.config.js',
       'test/global-setup.js',
+      'test/browser/support/global-*.js',
       'test/tools/jest.config.js',
       'test/support/pdf-reader.mjs',
     ],

@@ -22,12 +22,14 @@ module.exports = {
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
     { ...common, ...buildsDist, displayName: 'e2e', rootDir: 'test', testRegex: 'e2e/.*\\.e2e-spec\\.ts$' },
     // Real Chromium (@sparticuz/chromium, or CHROMIUM_PATH) driving the built app's web admin.
+    // One app and one browser for the whole project: browser/support/global-setup.js builds dist/ and starts both.
     {
       ...common,
-      ...buildsDist,
       displayName: 'browser',
       rootDir: 'test',
       testRegex: 'browser/.*\\.browser-spec\\.ts$',
+      globalSetup: '<rootDir>/browser/support/global-setup.js',
+      globalTeardown: '<rootDir>/browser/support/global-teardown.js',
     },
     {
       ...common,

@@ -1,9 +1,12 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { FundsModule } from '../funds/funds.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { AdminAssetsController } from './assets.controller';
 import { AdminBatchesController } from './batches.controller';
+import { AdminBeneficiariesController } from './beneficiaries.controller';
+import { AdminDisbursementsController } from './disbursements.controller';
 import { AdminContributionsController } from './contributions.controller';
 import { AdminDashboardController } from './dashboard.controller';
 import { AdminDonorsController } from './donors.controller';
@@ -20,7 +23,7 @@ import { AdminViews } from './views';
  * services as the API. No feature module imports this one.
  */
 @Module({
-  imports: [AuthModule, FundsModule],
+  imports: [AuthModule, FundsModule, LedgerModule],
   controllers: [
     AdminAssetsController,
     AdminSessionController,
@@ -30,6 +33,8 @@ import { AdminViews } from './views';
     AdminBatchesController,
     AdminImportsController,
     AdminJournalController,
+    AdminBeneficiariesController,
+    AdminDisbursementsController,
   ],
   providers: [AdminViews, AdminServices, AdminQueries, AdminSessionMiddleware, AdminErrorsFilter],
 })

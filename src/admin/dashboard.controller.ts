@@ -8,11 +8,20 @@ import { ListDisbursementsQuery } from '../disbursements/dto';
 import { ListEntriesQuery } from '../ledger/dto';
 import type { EntryView } from '../ledger/ledger.types';
 import { AdminErrorsFilter } from './admin-errors.filter';
+import { showDate } from './forms';
 import { tFor } from './i18n';
 import { AdminServices } from './services';
 import { AdminRequest, AdminViews, langOf, money, requireActor } from './views';
 
 const CHART_YEARS = 6;
+/** The dashboard warns when the chain's last verification is older than this. */
+const VERIFY_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+/** "2026-12-02T16:52:29.123Z" → "02/12/2026 23:52" (Vietnam time). */
+export function showDateTime(iso: string): string {
+  const local = new Date(Date.parse(iso) + 7 * 3600 * 1000).toISOString();
+  return `${showDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
+}
 
 /** Sum of an entry's debits: what the list shows as its amount. */
 export function entryAmount(entry: EntryView): string {
@@ -136,6 +145,14 @@ export class AdminDashboardController {
   private async warnings(actor: Actor, fund: string, thisYear: number, lang: 'vi' | 'en'): Promise<string[]> {
     const t = tFor(lang);
     const out: string[] = [];
+    const last = await this.services.audit.lastRun();
+    if (!last) out.push(t('dashboard.warnVerifyNever'));
+    else if (!last.ok)
+      out.push(
+        t('dashboard.warnVerifyFailed', { at: showDateTime(last.at), problem: last.firstProblem ?? '' }),
+      );
+    else if (Date.now() - Date.parse(last.at) > VERIFY_MAX_AGE_MS)
+      out.push(t('dashboard.warnVerifyOld', { at: showDateTime(last.at) }));
     try {
       const history = await this.services.closing.get(actor, fund);
       const closed = new Set(history.years.filter((y) => y.status === 'closed').map((y) => y.year));

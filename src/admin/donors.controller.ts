@@ -52,7 +52,7 @@ export class AdminDonorsController {
   /** A donor created from the contribution form's combobox (JSON). */
   @Post('quick')
   async quick(@Req() req: AdminRequest, @Res() res: Response, @Body() body: Record<string, unknown>) {
-    requireWriter(req);
+    const actor = requireWriter(req);
     const errors = emptyErrors();
     const kind = DONOR_KINDS.find((k) => k === text(body, 'kind')) ?? 'individual';
     const dto = await checkDto(CreateDonorDto, { name: text(body, 'name'), kind }, errors);
@@ -62,7 +62,7 @@ export class AdminDonorsController {
         .json({ statusCode: 400, error: 'Bad Request', message: errors.summary.map((s) => s.message) });
       return;
     }
-    const donor = await this.services.donors.create(dto);
+    const donor = await this.services.donors.create(dto, actor);
     res.status(201).json({ id: donor.id, name: donor.name, folded: foldVietnamese(donor.name) });
   }
 
@@ -120,9 +120,59 @@ export class AdminDonorsController {
     }
     try {
       const donor = await onceFor(form.idempotencyKey, 'POST /admin/donors', plain, () =>
-        this.services.donors.create(dto),
+        this.services.donors.create(dto, actor),
       );
       res.redirect(303, `/admin/donors/${donor.id}?created=1`);
+    } catch (error) {
+      const refused = refusal(error, DONOR_FIELDS);
+      if (!refused) throw error;
+      return this.renderForm(req, res, form, refused.errors, refused.status);
+    }
+  }
+
+  @Get(':id/edit')
+  async editForm(@Req() req: AdminRequest, @Res() res: Response, @Param('id') rawId: string) {
+    const actor = requireWriter(req);
+    const donor = await this.services.donors.get(actor, parseId(rawId, 'donor'));
+    await this.renderForm(req, res, {
+      editId: String(donor.id),
+      name: donor.name,
+      kind: donor.kind,
+      address: donor.address ?? '',
+      email: donor.email ?? '',
+      taxCode: donor.taxCode ?? '',
+      idempotencyKey: '',
+    });
+  }
+
+  /** Saves a donor's new details through DonorsService.update (the same checks as a new donor). */
+  @Post(':id/edit')
+  @IgnoresIdempotencyKey()
+  async edit(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @Param('id') rawId: string,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const actor = requireWriter(req);
+    const id = parseId(rawId, 'donor');
+    const form = {
+      editId: String(id),
+      name: text(body, 'name'),
+      kind: text(body, 'kind'),
+      address: text(body, 'address'),
+      email: text(body, 'email'),
+      taxCode: text(body, 'taxCode'),
+      idempotencyKey: '',
+    };
+    const plain: Record<string, unknown> = { name: form.name, kind: form.kind };
+    for (const key of ['address', 'email', 'taxCode'] as const) if (form[key]) plain[key] = form[key];
+    const errors = emptyErrors();
+    const dto = await checkDto(CreateDonorDto, plain, errors);
+    if (hasErrors(errors)) return this.renderForm(req, res, form, errors, 400);
+    try {
+      await this.services.donors.update(actor, id, dto);
+      res.redirect(303, `/admin/donors/${id}?updated=1`);
     } catch (error) {
       const refused = refusal(error, DONOR_FIELDS);
       if (!refused) throw error;
@@ -140,6 +190,7 @@ export class AdminDonorsController {
     const actor = requireActor(req);
     await this.renderShow(req, res, actor, parseId(rawId, 'donor'), {
       created: query.created === '1',
+      updated: query.updated === '1',
       mergedOk: query.merged === '1',
     });
   }
@@ -230,7 +281,7 @@ export class AdminDonorsController {
       res,
       'donor-new',
       { form, kinds: DONOR_KINDS, duplicates },
-      { title: t('donors.new'), errors, status },
+      { title: form.editId ? t('donors.edit') : t('donors.new'), errors, status },
     );
   }
 
@@ -261,6 +312,7 @@ export class AdminDonorsController {
         total: money(contributions.total),
         years,
         selectedFund: selected,
+        canEdit: canWrite(actor) && donor.mergedIntoId === null,
         canMerge: canWrite(actor) && actor.fundScope === null && donor.mergedIntoId === null,
         ...extra,
       },

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { assertFundInScope, type Actor } from '../common/actor';
 import { todayInVietnam } from '../common/clock';
 import { IgnoresIdempotencyKey, Public } from '../common/decorators';
-import { ListEntriesQuery, PostEntryDto, ReverseEntryDto } from '../ledger/dto';
+import { PostEntryDto, ReverseEntryDto } from '../ledger/dto';
+import { ENTRY_SOURCES } from '../ledger/entities';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { pageOf, pager, parseId } from './contributions.controller';
 import { entryAmount } from './dashboard.controller';
@@ -63,14 +64,16 @@ export class AdminJournalController {
       return iso ?? undefined;
     };
     const page = pageOf(query.page);
-    const q = Object.assign(new ListEntriesQuery(), {
-      fund: selected ?? undefined,
-      from: date('from'),
-      to: date('to'),
+    const account =
+      typeof query.account === 'string' && /^\d{3,8}$/.test(query.account) ? query.account : undefined;
+    const source = ENTRY_SOURCES.find((s) => s === query.source);
+    const found = await this.queries.entryPage(
+      actor,
+      { fund: selected ?? undefined, from: date('from'), to: date('to'), account, source },
       page,
-      pageSize: PAGE_SIZE,
-    });
-    const found = await this.services.journal.list(actor, q);
+      PAGE_SIZE,
+    );
+    const accounts = selected ? await this.services.balances.accounts(this.queries.manager, selected) : [];
     await this.views.page(
       req,
       res,
@@ -78,7 +81,13 @@ export class AdminJournalController {
       {
         items: found.items.map((e) => ({ ...e, amount: entryAmount(e) })),
         total: found.total,
-        filter: { from: query.from ?? '', to: query.to ?? '' },
+        filter: { from: query.from ?? '', to: query.to ?? '', account, source },
+        accounts: accounts.map((a) => ({
+          code: a.code,
+          name: langOf(req) === 'en' ? a.nameEn || a.name : a.name,
+          selected: a.code === account,
+        })),
+        sources: ENTRY_SOURCES.map((code) => ({ code, selected: code === source })),
         pager: pager('/admin/journal', query, page, PAGE_SIZE, found.total),
       },
       { title: t('journal.title'), errors: hasErrors(errors) ? errors : undefined },

@@ -1,8 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor } from '../common/actor';
+import { assertFundInScope, type Actor } from '../common/actor';
+import type { Page } from '../common/pagination';
 import { Campaign, Contribution, Donor } from '../contributions/entities';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Fund } from '../funds/fund.entity';
+import { Book, JournalEntry } from '../ledger/entities';
+import { JournalQueryService } from '../ledger/journal-query.service';
+import type { EntryView } from '../ledger/ledger.types';
+
+export interface EntryFilter {
+  fund?: string;
+  from?: string;
+  to?: string;
+  /** An account code: entries with a line on it (or on a sub-account of it, "511" takes 5111…). */
+  account?: string;
+  source?: string;
+}
 
 export interface ContributionFilter {
   fund?: string;
@@ -33,7 +46,40 @@ export interface ContributionRow {
  */
 @Injectable()
 export class AdminQueries {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly journal: JournalQueryService,
+  ) {}
+
+  /**
+   * The journal filtered as the list page offers (fund, period, account, source), oldest first like the API's
+   * list; the entries are read through the ledger's own JournalQueryService.
+   */
+  async entryPage(actor: Actor, f: EntryFilter, page: number, pageSize: number): Promise<Page<EntryView>> {
+    if (f.fund) assertFundInScope(actor, f.fund);
+    const q = this.uow.manager
+      .createQueryBuilder(JournalEntry, 'e')
+      .innerJoin(Book, 'b', 'b.fund_id = e.fund_id');
+    if (f.fund) q.andWhere('b.fund_code = :fund', { fund: f.fund });
+    else if (actor.fundScope !== null)
+      q.andWhere('b.fund_code IN (:...scope)', { scope: [...actor.fundScope, ''] });
+    if (f.from) q.andWhere('e.entry_date >= :from', { from: f.from });
+    if (f.to) q.andWhere('e.entry_date <= :to', { to: f.to });
+    if (f.source) q.andWhere('e.source = :source', { source: f.source });
+    if (f.account)
+      q.andWhere(
+        `EXISTS (SELECT 1 FROM journal_lines jl JOIN accounts ja ON ja.id = jl.account_id
+                  WHERE jl.entry_id = e.id AND ja.code LIKE :account)`,
+        { account: `${f.account.replace(/[^0-9]/g, '')}%` },
+      );
+    const [entries, total] = await q
+      .orderBy('e.entry_date', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    return { items: await this.journal.views(this.uow.manager, entries), total, page, pageSize };
+  }
 
   /** For the services' read methods that take a manager (committed data only). */
   get manager() {

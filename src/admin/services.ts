@@ -1,5 +1,10 @@
 import { Injectable, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { AuditService } from '../audit/audit.service';
+import { BeneficiariesService } from '../beneficiaries/beneficiaries.service';
+import { DuplicatesService } from '../beneficiaries/duplicates.service';
+import { PaymentVouchersService } from '../disbursements/payment-vouchers.service';
+import { PolicyService } from '../disbursements/policy.service';
 import { BankReconciliationService } from '../bank-reconciliation/bank-reconciliation.service';
 import { ClosingHistoryService } from '../closing/closing-history.service';
 import { BatchesService } from '../contributions/batches.service';
@@ -65,6 +70,21 @@ export class AdminServices {
   }
   get bank() {
     return this.get(BankReconciliationService);
+  }
+  get beneficiaries() {
+    return this.get(BeneficiariesService);
+  }
+  get duplicates() {
+    return this.get(DuplicatesService);
+  }
+  get policy() {
+    return this.get(PolicyService);
+  }
+  get vouchers() {
+    return this.get(PaymentVouchersService);
+  }
+  get audit() {
+    return this.get(AuditService);
   }
   get imports() {
     return this.get(ContributionImportService);

@@ -70,6 +70,10 @@ const NAV: { href: string; key: string; icon: string; roles?: readonly Role[] }[
   { href: '/admin/batches/new', key: 'nav.batches', icon: 'list-ol', roles: WRITERS },
   { href: '/admin/imports', key: 'nav.imports', icon: 'upload', roles: WRITERS },
   { href: '/admin/journal', key: 'nav.journal', icon: 'journal-text' },
+  { href: '/admin/beneficiaries', key: 'nav.beneficiaries', icon: 'house-heart' },
+  { href: '/admin/disbursements', key: 'nav.disbursements', icon: 'wallet2' },
+  { href: '/admin/reports', key: 'nav.reports', icon: 'bar-chart' },
+  { href: '/admin/audit', key: 'nav.audit', icon: 'shield-check', roles: ['auditor', 'admin'] },
 ];
 
 export interface ShellOptions {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -21,8 +21,19 @@ export class DonorsController {
 
   @Post()
   @Roles('accountant', 'admin')
-  create(@Body() dto: CreateDonorDto) {
-    return this.donors.create(dto);
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateDonorDto) {
+    return this.donors.create(dto, actor);
+  }
+
+  /** Changes a donor's details (the whole record, as on creation); the kind only while it has no contribution. */
+  @Patch(':id')
+  @Roles('accountant', 'admin')
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('donor')) id: number,
+    @Body() dto: CreateDonorDto,
+  ) {
+    return this.donors.update(actor, id, dto);
   }
 
   @Get()

@@ -9,6 +9,7 @@ import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { CreateDonorDto, SearchDonorsQuery } from './dto';
+import { Fund } from '../funds/fund.entity';
 import { Contribution, Donor, DonorKind, DonorMerge } from './entities';
 
 export interface DonorView {
@@ -54,15 +55,70 @@ export async function hasContributedTo(
 export class DonorsService {
   constructor(private readonly uow: UnitOfWork) {}
 
-  create(dto: CreateDonorDto): Promise<DonorView> {
+  /**
+   * A new donor. A user limited to some funds records their own fund as the registering fund, so that the donor
+   * is visible to them (and their fund) before its first contribution.
+   */
+  create(dto: CreateDonorDto, actor?: Actor): Promise<DonorView> {
     return this.uow.write(async (tx) => {
-      const donor = await this.insert(tx, dto);
-      return this.view(donor, null);
+      const donor = await this.insert(tx, dto, actor ? await this.homeFundId(tx, actor) : null);
+      return this.view(donor, actor ?? null);
     });
   }
 
+  /**
+   * Changes a donor's details: the same fields and checks as a new donor. The name's folded form follows the
+   * name; the kind may change only while the donor has no contribution (it decides the receipts account of
+   * posted entries). Audited like every write.
+   */
+  update(actor: Actor, id: number, dto: CreateDonorDto): Promise<DonorView> {
+    return this.uow.write(async (tx) => {
+      const donor = await this.visibleById(tx, actor, id);
+      if (donor.mergedIntoId !== null)
+        throw new BusinessRuleError(`donor ${id} was merged into ${donor.mergedIntoId}; edit that one`);
+      if (dto.kind !== donor.kind) {
+        const [used] = await sql<{ n: number | string }>(
+          tx,
+          `SELECT (SELECT COUNT(*) FROM contributions WHERE donor_id = ?)
+                + (SELECT COUNT(*) FROM contribution_batches WHERE donor_id = ?) AS n`,
+          [id, id],
+        );
+        if (Number(used.n) > 0)
+          throw new BusinessRuleError(
+            `kind cannot change: donor ${id} already has contributions posted to the ${donor.kind} receipts account`,
+          );
+      }
+      donor.name = dto.name.trim();
+      donor.nameFolded = foldVietnamese(dto.name);
+      donor.kind = dto.kind;
+      donor.address = dto.address ?? null;
+      donor.email = dto.email ?? null;
+      donor.taxCode = dto.taxCode ?? null;
+      if (dto.nationalId !== undefined) donor.nationalId = dto.nationalId;
+      if (dto.inProvince !== undefined) donor.inProvince = dto.inProvince ? 1 : 0;
+      await tx.save(donor);
+      return this.view(donor, actor);
+    });
+  }
+
+  /** The fund a scoped user belongs to: the top of their scope (null for a user who sees every fund). */
+  private async homeFundId(tx: EntityManager, actor: Actor): Promise<number | null> {
+    if (actor.fundScope === null || actor.fundScope.size === 0) return null;
+    const funds = await tx
+      .createQueryBuilder(Fund, 'f')
+      .where('f.code IN (:...codes)', { codes: [...actor.fundScope] })
+      .orderBy('f.id', 'ASC')
+      .getMany();
+    const ids = new Set(funds.map((f) => f.id));
+    return (funds.find((f) => f.parentId === null || !ids.has(f.parentId)) ?? funds[0])?.id ?? null;
+  }
+
   /** Inserts a donor inside a caller's transaction (the import creates donors this way). */
-  async insert(tx: EntityManager, dto: CreateDonorDto): Promise<Donor> {
+  async insert(
+    tx: EntityManager,
+    dto: CreateDonorDto,
+    registeredFundId: number | null = null,
+  ): Promise<Donor> {
     return tx.save(
       tx.create(Donor, {
         name: dto.name.trim(),
@@ -74,6 +130,7 @@ export class DonorsService {
         nationalId: dto.nationalId ?? null,
         inProvince: dto.inProvince === false ? 0 : 1,
         mergedIntoId: null,
+        registeredFundId,
         createdAt: nowIso(),
       }),
     );
@@ -97,8 +154,9 @@ export class DonorsService {
         `SELECT COUNT(*) AS n FROM funds f
           WHERE f.code IN (${codes.map(() => '?').join(', ')})
             AND (EXISTS (SELECT 1 FROM contributions c WHERE c.donor_id = ? AND c.fund_id = f.id)
-                 OR EXISTS (SELECT 1 FROM contribution_batches b WHERE b.donor_id = ? AND b.fund_id = f.id))`,
-        [...codes, id, id],
+                 OR EXISTS (SELECT 1 FROM contribution_batches b WHERE b.donor_id = ? AND b.fund_id = f.id)
+                 OR f.id = ?)`,
+        [...codes, id, id, donor.registeredFundId ?? 0],
       );
       if (Number(seen.n) > 0) return donor;
     }
@@ -113,7 +171,8 @@ export class DonorsService {
       `(EXISTS (SELECT 1 FROM contributions sc JOIN funds sf ON sf.id = sc.fund_id
                  WHERE sc.donor_id = d.id AND sf.code IN (:...scopeCodes))
         OR EXISTS (SELECT 1 FROM contribution_batches sb JOIN funds sbf ON sbf.id = sb.fund_id
-                    WHERE sb.donor_id = d.id AND sbf.code IN (:...scopeCodes)))`,
+                    WHERE sb.donor_id = d.id AND sbf.code IN (:...scopeCodes))
+        OR EXISTS (SELECT 1 FROM funds rf WHERE rf.id = d.registered_fund_id AND rf.code IN (:...scopeCodes)))`,
       { scopeCodes: codes },
     );
   }

@@ -50,6 +50,13 @@ export class Donor {
   @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'fk_donors_merged_into' })
   mergedInto?: Donor | null;
 
+  /**
+   * The fund whose user registered the donor, when that user was limited to some funds: it lets them (and their
+   * fund's other users) see the donor before its first contribution there. Null for donors registered by others.
+   */
+  @Column({ name: 'registered_fund_id', type: 'integer', nullable: true })
+  registeredFundId: number | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt: string;
 }
@@ -235,6 +242,18 @@ export class Contribution {
   /** The original document number of an imported historical contribution. */
   @Column({ name: 'external_ref', type: 'varchar', length: 100, nullable: true })
   externalRef: string | null;
+
+  /** The bank's or the Treasury's transaction reference of money that did not come in cash (its credit advice). */
+  @Column({ name: 'bank_ref', type: 'varchar', length: 100, nullable: true })
+  bankRef: string | null;
+
+  /** The day the bank or the Treasury credited the money, when it differs from the contribution's date. */
+  @Column({ name: 'bank_date', type: 'varchar', length: 10, nullable: true })
+  bankDate: string | null;
+
+  /** Người nộp tiền: who handed the money over on behalf of an organisation. */
+  @Column({ name: 'handed_over_by', type: 'varchar', length: 200, nullable: true })
+  handedOverBy: string | null;
 
   /** Identifies an imported row, so importing the same file again adds nothing. */
   @Column({ name: 'import_key', type: 'varchar', length: 64, nullable: true })

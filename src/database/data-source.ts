@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { AuditLogEntry, IdempotencyRecord } from './entities';
-import { Fund } from '../funds/fund.entity';
+import { Fund, FundUnitName } from '../funds/fund.entity';
+import { Attachment } from '../attachments/attachment.entity';
+import { IssuedDocument } from '../documents/issued-document.entity';
+import { BankDocumentsAndUnitNames1764440000000 } from './migrations/1764440000000-bank-documents-and-unit-names';
 import { Session, User } from '../auth/user.entity';
 import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from '../ledger/entities';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
@@ -13,6 +16,8 @@ import { Closing1764330000000 } from './migrations/1764330000000-closing';
 import { BankReconciliation1764340000000 } from './migrations/1764340000000-bank-reconciliation';
 import { BankStatementDuplicates1764400000000 } from './migrations/1764400000000-bank-statement-duplicates';
 import { TransferReversals1764410000000 } from './migrations/1764410000000-transfer-reversals';
+import { VerifyRunsAndDonorFund1764430000000 } from './migrations/1764430000000-verify-runs-and-donor-fund';
+import { VerifyRun } from '../audit/verify-run.entity';
 import {
   BankMatch,
   BankMatchItem,
@@ -70,6 +75,10 @@ export const ENTITIES = [
   BankMatch,
   BankMatchItem,
   BankStatementDuplicate,
+  VerifyRun,
+  FundUnitName,
+  Attachment,
+  IssuedDocument,
 ];
 
 export const MIGRATIONS = [
@@ -80,6 +89,8 @@ export const MIGRATIONS = [
   BankReconciliation1764340000000,
   BankStatementDuplicates1764400000000,
   TransferReversals1764410000000,
+  VerifyRunsAndDonorFund1764430000000,
+  BankDocumentsAndUnitNames1764440000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

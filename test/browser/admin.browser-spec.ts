@@ -1,165 +1,51 @@
-import AxeBuilder from '@axe-core/playwright';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import type { BrowserContext, Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { pdfText } from '../support/pdf';
+import {
+  api as apiAt,
+  expectAccessible,
+  login as loginAt,
+  PASSWORD,
+  shared,
+  shot,
+  until,
+  visible,
+  type Shared,
+} from './support/fixture';
 
 // The web admin in real Chromium: the built app (dist/main.js) on a fresh SQLite file, driven only through its
-// pages by visible labels and roles, as an accountant would. One browser for the whole run.
+// pages by visible labels and roles, as an accountant would. The app and the browser are the run's shared ones
+// (support/global-setup.js); this file uses fund LC and its own users.
 
 jest.setTimeout(150_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const SHOTS = path.join(__dirname, 'screenshots');
-const ADMIN_PASSWORD = 'admin-browser-pass-1';
-const PASSWORD = 'browser-pass-12345';
-
-let app: ChildProcess;
-let browser: Browser;
+let run: Shared;
 let base: string;
 let dir: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-async function launch(): Promise<Browser> {
-  const args = ['--no-sandbox', '--disable-dev-shm-usage'];
-  if (process.env.CHROMIUM_PATH) return chromium.launch({ executablePath: process.env.CHROMIUM_PATH, args });
-  // @sparticuz/chromium is an ES module, which jest's CommonJS runtime cannot load: a child node unpacks it.
-  const found = spawnSync(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "const c = (await import('@sparticuz/chromium')).default; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }));",
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (found.status !== 0) throw new Error(`@sparticuz/chromium: ${found.stderr}`);
-  const c = JSON.parse(found.stdout.trim().split('\n').pop() ?? '{}') as { path: string; args: string[] };
-  return chromium.launch({
-    executablePath: c.path,
-    args: [...c.args.filter((a) => a !== '--single-process'), ...args],
-    headless: true,
-  });
-}
-
-async function api(
-  method: string,
-  url: string,
-  token: string | null,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-}
-
-async function login(context: BrowserContext, username: string, password: string): Promise<Page> {
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${base}/admin`);
-  return page;
-}
-
-async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
-}
-
-/** Waits until the condition holds (the page updates as the user types). */
-async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${condition.toString()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** No serious or critical axe violation on the page as it is now. */
-async function expectAccessible(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual(
-    [],
-  );
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}-1366.png`), fullPage: true });
-  await page.setViewportSize({ width: 768, height: 1024 });
-  await page.screenshot({ path: path.join(SHOTS, `${name}-768.png`), fullPage: true });
-  await page.setViewportSize({ width: 1366, height: 768 });
-}
+const api = (method: string, url: string, token: string | null, body?: unknown) =>
+  apiAt(base, method, url, token, body);
+const login = (context: BrowserContext, username: string, password: string) =>
+  loginAt(base, context, username, password);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(path.join(tmpdir(), 'admin-browser-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${path.join(dir, 'ledger.sqlite')}`,
-      ADMIN_PASSWORD,
-      PUBLIC_URL: base,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const [started] = await Promise.all([
-    (async () => {
-      for (let i = 0; i < 200; i++) {
-        try {
-          if ((await fetch(`${base}/api/health`)).ok) return true;
-        } catch {
-          // not up yet
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return false;
-    })(),
-    launch().then((b) => (browser = b)),
-  ]);
-  if (!started) throw new Error('the app did not start');
+  run = await shared();
+  base = run.base;
+  dir = run.dir;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  app?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await run?.browser.close();
 });
 
 describe('web admin, part 1', () => {
   let adminToken: string;
   let contributionUrl: string;
 
-  it('1. sets up a fund, an accountant and an auditor through the API', async () => {
-    adminToken = (await api('POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD }))
-      .token as string;
+  it('1. sets up a fund, an accountant of that fund and an auditor through the API', async () => {
+    adminToken = (
+      await api('POST', '/api/auth/login', null, { username: 'admin', password: run.adminPassword })
+    ).token as string;
     await api('POST', '/api/funds', adminToken, {
       code: 'LC',
       name: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai',
@@ -169,6 +55,7 @@ describe('web admin, part 1', () => {
       username: 'ketoan',
       password: PASSWORD,
       role: 'accountant',
+      fundCode: 'LC',
     });
     await api('POST', '/api/users', adminToken, {
       username: 'kiemtoan',
@@ -179,8 +66,8 @@ describe('web admin, part 1', () => {
   });
 
   it('2. the admin logs in and sees the dashboard', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    const page = await login(context, 'admin', ADMIN_PASSWORD);
+    const context = await run.browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await login(context, 'admin', run.adminPassword);
     await visible(page.getByRole('heading', { name: /Tổng quan/ }));
     await page.getByRole('banner').getByLabel('Quỹ').waitFor();
     expect(await page.getByRole('banner').getByLabel('Quỹ').inputValue()).toBe('LC');
@@ -195,7 +82,7 @@ describe('web admin, part 1', () => {
     let receiptNo: string;
 
     beforeAll(async () => {
-      context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+      context = await run.browser.newContext({ viewport: { width: 1366, height: 768 } });
     });
     afterAll(() => context.close());
 
@@ -366,7 +253,7 @@ describe('web admin, part 1', () => {
   });
 
   it('the auditor sees no "new contribution" button, and a forged POST by the auditor is 403', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const context = await run.browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await login(context, 'kiemtoan', PASSWORD);
     await page.goto(`${base}/admin/contributions`);
     await visible(page.getByRole('heading', { name: /Phiếu thu/ }));

@@ -46,7 +46,7 @@
         maxOptions: 30,
         create: select.dataset.canCreate === 'true' ? createDonor(select) : false,
         load: (query, callback) => {
-          fetch('/admin/donors/options?q=' + encodeURIComponent(query), {
+          fetch((select.dataset.optionsUrl || '/admin/donors/options') + '?q=' + encodeURIComponent(query), {
             headers: { Accept: 'application/json' },
           })
             .then((r) => r.json())
