@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Actor, canSeeFund } from '../common/actor';
+import { present } from '../common/assert';
 import { nowIso } from '../common/clock';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Money } from '../common/money';
@@ -78,7 +79,7 @@ export class StatementDuplicatesService {
         decidedAt: nowIso(),
       };
       await tx.update(BankStatementDuplicate, { id: record.id }, decided);
-      return view({ ...record, ...decided, line: { ...record.line!, status } });
+      return view({ ...record, ...decided, line: { ...present(record.line, 'its line'), status } });
     }, 'decide repeated bank statement line');
   }
 }
@@ -94,7 +95,7 @@ async function statementInScope(manager: EntityManager, actor: Actor, id: number
 }
 
 function view(record: BankStatementDuplicate): DuplicateLineView {
-  const line = record.line!;
+  const line = present(record.line, `statement line ${record.lineId}`);
   return {
     statementId: record.statementId,
     lineId: record.lineId,

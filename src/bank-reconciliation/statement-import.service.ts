@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Actor, assertFundInScope } from '../common/actor';
+import { assert, present } from '../common/assert';
 import { nowIso, todayInVietnam } from '../common/clock';
 import { BusinessRuleError } from '../common/errors';
 import { Money } from '../common/money';
@@ -265,8 +266,8 @@ class StatementWriter implements RowWriter<StatementRow, StatementImportReport> 
     });
     const idOf = new Map(ids.map((line) => [line.lineKey, line.id]));
     const records = held.map(({ key, repeats }) => {
-      const lineId = idOf.get(key);
-      if (lineId === undefined || repeats === null) throw new Error(`statement line ${key} was not stored`);
+      const lineId = present(idOf.get(key), `the id of stored statement line ${key}`);
+      assert(repeats !== null, 'a held line repeats another');
       if (repeats.pendingLineIds.length < MAX_LISTED_REPEATS) repeats.pendingLineIds.push(lineId);
       return { statementId, lineId, repeatsLineNo: repeats.lines[0] };
     });
