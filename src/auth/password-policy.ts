@@ -30,7 +30,7 @@ function isRunOrRepeat(text: string): boolean {
 
 /**
  * Why a password may not be used, or null when it may: at least 12 characters, not blank, not one character
- * repeated or a plain run, not on the list of common passwords, and not the username dressed up.
+ * repeated or a plain run, not on the list of common passwords, and not the username with digits added.
  */
 export function passwordProblem(password: unknown, username?: string): string | null {
   if (typeof password !== 'string') return 'password must be a string';
@@ -42,13 +42,14 @@ export function passwordProblem(password: unknown, username?: string): string | 
   const lower = text.toLowerCase();
   if (isRunOrRepeat(lower) || commonPasswords().has(lower))
     return 'password is one of the most common passwords; choose a longer phrase of your own';
-  const bare = (value: string) => value.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-  if (username && bare(username).length >= 4 && bare(text).includes(bare(username)))
-    return 'password must not contain the username';
+  // The username with digits and punctuation around it ("KeToan.LaoCai-2025" for ketoan.laocai).
+  const letters = (value: string) => value.toLowerCase().replace(/[^\p{L}]/gu, '');
+  if (username && letters(username) !== '' && letters(text) === letters(username))
+    return 'password must not be the username with digits or punctuation added';
   return null;
 }
 
-/** class-validator form of passwordProblem (without the username rule, which needs the whole body). */
+/** class-validator form of passwordProblem; the username rule reads `username` from the same body, when there. */
 export function IsAcceptablePassword(options: ValidationOptions = {}) {
   return (target: object, propertyName: string) => {
     registerDecorator({
