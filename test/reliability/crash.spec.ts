@@ -182,5 +182,5 @@ describe(`processes killed mid-write, ${ROUNDS} rounds (${DB_LABEL})`, () => {
         `also killing an import; ${acknowledged} entries acknowledged and present, ${importsDone} imports of ` +
         `${ROWS_PER_IMPORT} rows whole, 0 lost, 0 half-written`,
     );
-  }, 170_000);
+  }, 600_000);
 });
