@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createApp } from '../app.factory';
+import { createApp, listen } from '../app.factory';
 import { DATA_DIR } from '../common/paths';
 import { ConfigError, DatabaseConfig, loadConfig } from '../config/app-config';
 import { buildDemo, DemoBuildResult } from './demo-builder';
@@ -61,8 +61,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const app = await createApp({ ...config, database, adminPassword });
-  await app.listen(config.port);
+  const served = { ...config, database, adminPassword };
+  const app = await createApp(served);
+  await listen(app, served);
   const url = `http://localhost:${config.port}`;
   console.log(`\nThe demonstration is served at ${url} (API documentation at ${url}/api/docs).`);
   if (built) console.log(formatUsers(built.users));
