@@ -38,7 +38,6 @@ for (let number = 1; number <= doc.numPages; number++) {
     const ys = corners.map(([, y]) => y);
     runs.push({
       text: item.str,
-      eol: item.hasEOL,
       size,
       // Top-left origin, as a reader sees the page (and as poppler reports boxes).
       baseline: y1 - f,

@@ -54,14 +54,14 @@ interface ReaderOutput {
   pages: {
     width: number;
     height: number;
-    runs: (Omit<PdfRun, 'page'> & { eol: boolean })[];
+    runs: Omit<PdfRun, 'page'>[];
   }[];
   info: Omit<PdfInfo, 'pages' | 'pageSizes'>;
   fonts: PdfFont[];
 }
 
 interface PdfContent {
-  pages: { width: number; height: number; runs: (PdfRun & { eol: boolean })[] }[];
+  pages: { width: number; height: number; runs: PdfRun[] }[];
   info: PdfInfo;
   fonts: PdfFont[];
 }
@@ -153,9 +153,7 @@ export function pdfFonts(pdf: Buffer): PdfFont[] {
 
 /** Every run of visible text with its box. */
 export function pdfRuns(pdf: Buffer): PdfRun[] {
-  return readPdf(pdf).pages.flatMap((page) =>
-    page.runs.filter((run) => run.text.trim() !== '').map(({ eol: _eol, ...run }) => run),
-  );
+  return readPdf(pdf).pages.flatMap((page) => page.runs.filter((run) => run.text.trim() !== ''));
 }
 
 /**
