@@ -212,14 +212,14 @@ async function verifyClean(manager: EntityManager): Promise<void> {
   beforeAll(async () => {
     source = await createTestDatabase();
     restoredName = `r_${process.pid}_${Date.now()}`;
-  });
+  }, 60_000);
   afterAll(async () => {
     const admin = new Client({ connectionString: POSTGRES_URL as string });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${restoredName} WITH (FORCE)`);
     await admin.end();
     await source.drop();
-  });
+  }, 60_000);
 
   it('the dump restores into an empty database whose books verify with the same chain head and trial balance', async () => {
     // Here pg_dump is required, not optional: the PostgreSQL run must not pass by skipping this.

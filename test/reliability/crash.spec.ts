@@ -52,13 +52,13 @@ describe(`processes killed mid-write, ${ROUNDS} rounds (${DB_LABEL})`, () => {
     await createFund(setup, 'KX');
     await createFund(setup, 'KI');
     await setup.close();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     fs.rmSync(poster, { force: true });
     fs.rmSync(dir, { recursive: true, force: true });
     await db.drop();
-  });
+  }, 60_000);
 
   it('every acknowledged write survives, nothing is half-written, the books verify after each kill', async () => {
     const random = seededRandom(SEED);

@@ -152,7 +152,7 @@ describe(`fuzz: generated invalid requests on every write route (${DB_LABEL})`, 
     }
   }, 60_000);
 
-  afterAll(() => t.close());
+  afterAll(() => t.close(), 60_000);
 
   function fillPath(op: Operation, value: (param: string) => string): string {
     return op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(value(name)));

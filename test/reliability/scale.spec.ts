@@ -51,7 +51,7 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
   afterAll(async () => {
     await server?.stop();
     await db?.drop();
-  });
+  }, 60_000);
 
   it('exactly the acknowledged writes exist, numbers are gap-free, balances exact, verify clean', async () => {
     const random = seededRandom(SEED);
