@@ -20,7 +20,9 @@ export class ClosingController {
   @Post(':code/close-year')
   @Roles('approver', 'admin')
   closeYear(@CurrentActor() actor: Actor, @Param('code') code: string, @Body() dto: CloseYearDto) {
-    return this.years.close(actor, code, dto.year);
+    return dto.upTo
+      ? this.years.closeThrough(actor, code, dto.year)
+      : this.years.close(actor, code, dto.year);
   }
 
   @Post(':code/reopen-year')

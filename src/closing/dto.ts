@@ -12,6 +12,15 @@ export class CloseYearDto {
   @Min(MIN_YEAR)
   @Max(MAX_YEAR)
   year: number;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'Close, in the same request, every earlier year that has entries and is still open (oldest first), then `year`',
+  })
+  @IsOptional()
+  @IsBoolean()
+  upTo?: boolean;
 }
 
 export class ReopenYearDto {

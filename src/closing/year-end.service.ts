@@ -99,64 +99,93 @@ export class YearEndService {
     today = nowIso().slice(0, 10),
   ): Promise<CloseYearResult> {
     assertFundInScope(actor, code);
-    const yearEnd = `${year}-12-31`;
+    return this.uow.write((tx) => this.closeIn(tx, actor, code, year, today));
+  }
+
+  /**
+   * Closes, in one transaction (one audited request), every year of the fund that has entries and is still open,
+   * oldest first, and then `year` itself: the "close up to" of a fund whose books were never closed. Each year
+   * gets its own closing entry and YearClosing row, exactly as if it had been closed on its own; any refusal
+   * (a year not ended, a later year already closed) writes nothing at all.
+   */
+  async closeThrough(
+    actor: Actor,
+    code: string,
+    year: number,
+    today = nowIso().slice(0, 10),
+  ): Promise<CloseYearResult & { years: CloseYearResult[] }> {
+    assertFundInScope(actor, code);
     return this.uow.write(async (tx) => {
       const fund = await this.funds.byCode(tx, code);
-      assertActive(fund);
-      if (yearEnd >= today)
-        throw new BusinessRuleError(`year ${year} has not ended yet; close it from ${year + 1}-01-01 on`);
-      await this.assertClosable(tx, fund, year);
-
-      const turnover = await fundTurnover(tx, this.journal, fund.id, yearEnd);
-      const closing = closingLines(turnover);
-      const book = await this.books.book(tx, code);
-      const lockedBefore = book.lockedThrough;
-      let entryId: number | null = null;
-      if (closing.lines.length > 0) {
-        // An approver may already have locked the year (the usual order: check the year, lock it, then close).
-        // The closing entry is computed from the books alone — nothing a user typed — so this transaction lifts
-        // the lock to 30 December just for it; nothing else can post in between (the write lock), and the lock
-        // ends where it was or on 31 December, whichever is later.
-        if (lockedBefore !== null && lockedBefore >= yearEnd)
-          await this.books.lock(tx, code, `${year}-12-30`, true);
-        const entry = await this.posting.post(tx, {
-          fundCode: code,
-          date: yearEnd,
-          description: `Kết chuyển thu, chi năm ${year} vào Quỹ (TK ${FUND_BALANCE_ACCOUNT})`,
-          source: 'closing',
-          sourceRef: `KC-${year}`,
-          postedBy: actor.username,
-          lines: closing.lines,
-        });
-        entryId = entry.id;
-      }
-      const lockedThrough = lockedBefore !== null && lockedBefore > yearEnd ? lockedBefore : yearEnd;
-      await this.books.lock(tx, code, lockedThrough, false);
-
-      const row = await tx.save(
-        tx.create(YearClosing, {
-          fundId: fund.id,
-          year,
-          entryId,
-          status: 'closed',
-          closedBy: actor.username,
-          closedAt: nowIso(),
-          reopenedBy: null,
-          reopenedAt: null,
-          reason: null,
-          reversalEntryId: null,
-        }),
-      );
-      const result = closing.receipts.minus(closing.disbursements);
-      return {
-        ...view(row, code),
-        receipts: closing.receipts.toString(),
-        disbursements: closing.disbursements.toString(),
-        surplus: result.isPositive() ? result.toString() : '0',
-        deficit: result.isNegative() ? result.negated().toString() : '0',
-        lockedThrough,
-      };
+      const open = await this.openYearsBefore(tx, fund, year);
+      const years: CloseYearResult[] = [];
+      for (const y of [...open, year]) years.push(await this.closeIn(tx, actor, code, y, today));
+      return { ...years[years.length - 1], years };
     });
+  }
+
+  private async closeIn(
+    tx: EntityManager,
+    actor: Actor,
+    code: string,
+    year: number,
+    today: string,
+  ): Promise<CloseYearResult> {
+    const yearEnd = `${year}-12-31`;
+    const fund = await this.funds.byCode(tx, code);
+    assertActive(fund);
+    if (yearEnd >= today)
+      throw new BusinessRuleError(`year ${year} has not ended yet; close it from ${year + 1}-01-01 on`);
+    await this.assertClosable(tx, fund, year);
+    const turnover = await fundTurnover(tx, this.journal, fund.id, yearEnd);
+    const closing = closingLines(turnover);
+    const book = await this.books.book(tx, code);
+    const lockedBefore = book.lockedThrough;
+    let entryId: number | null = null;
+    if (closing.lines.length > 0) {
+      // An approver may already have locked the year (the usual order: check the year, lock it, then close).
+      // The closing entry is computed from the books alone — nothing a user typed — so this transaction lifts
+      // the lock to 30 December just for it; nothing else can post in between (the write lock), and the lock
+      // ends where it was or on 31 December, whichever is later.
+      if (lockedBefore !== null && lockedBefore >= yearEnd)
+        await this.books.lock(tx, code, `${year}-12-30`, true);
+      const entry = await this.posting.post(tx, {
+        fundCode: code,
+        date: yearEnd,
+        description: `Kết chuyển thu, chi năm ${year} vào Quỹ (TK ${FUND_BALANCE_ACCOUNT})`,
+        source: 'closing',
+        sourceRef: `KC-${year}`,
+        postedBy: actor.username,
+        lines: closing.lines,
+      });
+      entryId = entry.id;
+    }
+    const lockedThrough = lockedBefore !== null && lockedBefore > yearEnd ? lockedBefore : yearEnd;
+    await this.books.lock(tx, code, lockedThrough, false);
+
+    const row = await tx.save(
+      tx.create(YearClosing, {
+        fundId: fund.id,
+        year,
+        entryId,
+        status: 'closed',
+        closedBy: actor.username,
+        closedAt: nowIso(),
+        reopenedBy: null,
+        reopenedAt: null,
+        reason: null,
+        reversalEntryId: null,
+      }),
+    );
+    const result = closing.receipts.minus(closing.disbursements);
+    return {
+      ...view(row, code),
+      receipts: closing.receipts.toString(),
+      disbursements: closing.disbursements.toString(),
+      surplus: result.isPositive() ? result.toString() : '0',
+      deficit: result.isNegative() ? result.negated().toString() : '0',
+      lockedThrough,
+    };
   }
 
   async reopen(actor: Actor, code: string, year: number, reason: string): Promise<ReopenYearResult> {
@@ -253,6 +282,18 @@ export class YearEndService {
       cashAndBank: net(['111', '112']).toString(),
       fundBalance: net([FUND_BALANCE_ACCOUNT]).negated().toString(),
     };
+  }
+
+  /** Years before `year` with entries and no standing close, oldest first. */
+  private async openYearsBefore(tx: EntityManager, fund: Fund, year: number): Promise<number[]> {
+    const closed = await tx.find(YearClosing, { where: { fundId: fund.id, status: 'closed' } });
+    const closedYears = new Set(closed.map((c) => c.year));
+    const active = await sql<{ y: string }>(
+      tx,
+      'SELECT DISTINCT SUBSTR(period, 1, 4) AS y FROM account_balances WHERE fund_id = ? AND period < ? ORDER BY y',
+      [fund.id, `${year}-01`],
+    );
+    return active.map((r) => Number(r.y)).filter((y) => !closedYears.has(y));
   }
 
   /**

@@ -109,6 +109,16 @@ export function renderJournalBook(
   return render(table, blocks, format, fileName(text.books.journal.fileName, head, format));
 }
 
+/** Any BookTable as a file: the Bảng cân đối tài khoản (reports/) uses the books' writers this way. */
+export function renderBookTable(
+  table: BookTable,
+  blocks: AsyncIterable<BookBlock>,
+  format: BookFormat,
+  name: string,
+): RenderedBook {
+  return render(table, blocks, format, name);
+}
+
 function render(table: BookTable, blocks: AsyncIterable<BookBlock>, format: BookFormat, name: string) {
   if (format === 'pdf') {
     return {

@@ -82,3 +82,32 @@ export class ReconciliationEntriesQuery extends PageQuery {
   @Max(MAX_CLAIMS - 1)
   index: number;
 }
+
+export class AccountBalancesQuery {
+  @ApiProperty({ example: 'LC' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(32)
+  fund: string;
+
+  @ApiProperty({ example: '2023-01-01', description: 'First day of the period' })
+  @IsIsoDate()
+  from: string;
+
+  @ApiProperty({ example: '2023-12-31', description: 'Last day of the period (on or after from)' })
+  @IsIsoDate()
+  to: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Include every fund below this one, less the transfers between them',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  consolidated?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: STATEMENT_FORMATS, default: 'json' })
+  @IsOptional()
+  @IsIn(STATEMENT_FORMATS)
+  format?: StatementFormat;
+}
