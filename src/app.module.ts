@@ -7,6 +7,7 @@ import { BankReconciliationModule } from './bank-reconciliation/bank-reconciliat
 import { BeneficiariesModule } from './beneficiaries/beneficiaries.module';
 import { BooksModule } from './books/books.module';
 import { ClosingModule } from './closing/closing.module';
+import { ManualEntriesModule } from './manual-entries/manual-entries.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ContributionsModule } from './contributions/contributions.module';
@@ -39,6 +40,7 @@ export class AppModule {
         TransfersModule,
         DisbursementsModule,
         ClosingModule,
+        ManualEntriesModule,
         BankReconciliationModule,
         BooksModule,
         ExportsModule,

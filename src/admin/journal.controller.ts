@@ -158,6 +158,8 @@ export class AdminJournalController {
       const entry = await onceFor(form.idempotencyKey, 'POST /admin/journal', plain, () =>
         this.services.journal.post(actor, dto),
       );
+      // An entry that moves money out waits for an approver (ledger/manual-entry-rules.ts): nothing to show yet.
+      if ('requestId' in entry) return res.redirect(303, `/admin/journal?submitted=${entry.requestId}`);
       res.redirect(303, `/admin/journal/${entry.id}?posted=1`);
     } catch (error) {
       const refused = refusal(error, ['fundCode', 'date', 'description', 'lines']);

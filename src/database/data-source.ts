@@ -18,6 +18,8 @@ import { BankStatementDuplicates1764400000000 } from './migrations/1764400000000
 import { TransferReversals1764410000000 } from './migrations/1764410000000-transfer-reversals';
 import { VerifyRunsAndDonorFund1764430000000 } from './migrations/1764430000000-verify-runs-and-donor-fund';
 import { VerifyRun } from '../audit/verify-run.entity';
+import { ManualEntryRequests1764450000000 } from './migrations/1764450000000-manual-entry-requests';
+import { ManualEntryRequest } from '../ledger/manual-entry-request.entity';
 import {
   BankMatch,
   BankMatchItem,
@@ -79,6 +81,7 @@ export const ENTITIES = [
   FundUnitName,
   Attachment,
   IssuedDocument,
+  ManualEntryRequest,
 ];
 
 export const MIGRATIONS = [
@@ -91,6 +94,7 @@ export const MIGRATIONS = [
   TransferReversals1764410000000,
   VerifyRunsAndDonorFund1764430000000,
   BankDocumentsAndUnitNames1764440000000,
+  ManualEntryRequests1764450000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

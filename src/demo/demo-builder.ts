@@ -5,6 +5,7 @@ import { User } from '../auth/user.entity';
 import { AuthService } from '../auth/auth.service';
 import { BeneficiariesService } from '../beneficiaries/beneficiaries.service';
 import { MergerService } from '../closing/merger.service';
+import { YearEndService } from '../closing/year-end.service';
 import { Actor, Role } from '../common/actor';
 import { Money } from '../common/money';
 import { requestContext } from '../common/request-context';
@@ -15,15 +16,18 @@ import { ContributionsService } from '../contributions/contributions.service';
 import { DonorsService } from '../contributions/donors.service';
 import { openDatabase } from '../database/data-source';
 import { UnitOfWork } from '../database/unit-of-work';
+import { CashierService } from '../cashier/cashier.service';
 import { DisbursementsService } from '../disbursements/disbursements.service';
 import { HouseProjectsService } from '../disbursements/house-projects.service';
 import { FundBooksService } from '../funds/fund-books.service';
 import { FundsService } from '../funds/funds.service';
 import { JournalService } from '../ledger/journal.service';
+import { ManualEntriesService } from '../manual-entries/manual-entries.service';
 import { PostingService } from '../ledger/posting.service';
 import { TransfersService } from '../transfers/transfers.service';
 import { DemoModule } from './demo.module';
-import { ADMIN } from './plan-context';
+import { ADMIN, APPROVER } from './plan-context';
+import { loadDefinition } from './definition';
 import type { DemoPlan, Op } from './plan.types';
 import { planDemo } from './planner';
 
@@ -100,6 +104,8 @@ export async function buildDemo(options: DemoBuildOptions): Promise<DemoBuildRes
 /** Carries out a plan through the services, keeping the ids the database gives to what the plan names by key. */
 class Builder {
   private readonly actors = new Map<string, Actor>();
+  /** The cashier who pays a fund's payouts, where the fund has one (else its accountant, with the roles combined). */
+  private readonly cashierOf = new Map<string, string>();
   private readonly donorIds = new Map<string, number>();
   private readonly beneficiaryIds = new Map<string, number>();
   private readonly projectIds = new Map<string, number>();
@@ -169,6 +175,18 @@ class Builder {
         role: user.role,
         fundScope: scope,
       });
+    }
+
+    // The province has a cashier (thủ quỹ); in the smaller funds the admin lets the one accountant hold both
+    // roles, which the audit log records (issue 10, item 14).
+    for (const user of this.plan.users)
+      if (user.role === 'cashier' && user.fundCode !== null) this.cashierOf.set(user.fundCode, user.username);
+    const cashier = this.service(CashierService);
+    for (const fund of this.plan.funds) {
+      if (this.cashierOf.has(fund.code)) continue;
+      await this.as(ADMIN, `POST /api/funds/${fund.code}/role-combination`, (actor) =>
+        cashier.setCombination(actor, fund.code, true, 'Đơn vị nhỏ: kế toán kiêm thủ quỹ'),
+      );
     }
 
     const donors = this.service(DonorsService);
@@ -243,7 +261,25 @@ class Builder {
         onProgress(done, total);
       }
     }
+    await this.closeYears();
     onProgress?.(total, total);
+  }
+
+  /**
+   * Every year up to the last full one of the demo closed, each fund in one `close-year … upTo` request, as an
+   * approver would at the start of the next year. Funds merged away (closed) handed their balances over instead.
+   */
+  private async closeYears(): Promise<void> {
+    const lastDay = loadDefinition().main.lastDay;
+    const year = Number(lastDay.slice(0, 4)) - (lastDay.endsWith('-12-31') ? 0 : 1);
+    const years = this.service(YearEndService);
+    for (const fund of this.plan.funds) {
+      const status = await this.service(FundsService).byCode(this.uow.manager, fund.code);
+      if (status.status !== 'active') continue;
+      await this.as(APPROVER, `POST /api/funds/${fund.code}/close-year`, (actor) =>
+        years.closeThrough(actor, fund.code, year),
+      );
+    }
   }
 
   private amount(value: bigint): string {
@@ -322,8 +358,8 @@ class Builder {
           }),
         );
         return;
-      case 'journal':
-        await this.as(op.by, 'POST /api/journal-entries', (actor) =>
+      case 'journal': {
+        const posted = await this.as(op.by, 'POST /api/journal-entries', (actor) =>
           this.service(JournalService).post(actor, {
             fundCode: op.fund,
             date: op.date,
@@ -335,7 +371,15 @@ class Builder {
             })),
           }),
         );
+        // Money out of cash or bank (a withdrawal, management costs) waits for the approver, as a payout does.
+        if ('requestId' in posted) {
+          const requestId = posted.requestId;
+          await this.as(APPROVER, `POST /api/manual-entry-requests/${requestId}/approve`, (actor) =>
+            this.service(ManualEntriesService).approve(actor, requestId, null),
+          );
+        }
         return;
+      }
       case 'reverse-payout': {
         const id = this.id(this.payoutIds, op.payout, 'payout');
         await this.as(op.by, `POST /api/disbursements/${id}/reverse`, (actor) =>
@@ -457,7 +501,7 @@ class Builder {
     await this.as(op.approver, `POST /api/disbursements/${created.id}/approve`, (actor) =>
       disbursements.approve(actor, created.id, {}),
     );
-    await this.as(op.by, `POST /api/disbursements/${created.id}/pay`, (actor) =>
+    await this.as(this.cashierOf.get(op.fund) ?? op.by, `POST /api/disbursements/${created.id}/pay`, (actor) =>
       disbursements.pay(actor, created.id, op.date),
     );
   }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { BeneficiariesModule } from '../beneficiaries/beneficiaries.module';
+import { ManualEntriesModule } from '../manual-entries/manual-entries.module';
 import { ClosingModule } from '../closing/closing.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
@@ -29,6 +30,7 @@ export class DemoModule {
         DisbursementsModule,
         TransfersModule,
         ClosingModule,
+        ManualEntriesModule,
       ],
     };
   }

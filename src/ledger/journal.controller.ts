@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
@@ -14,8 +15,15 @@ export class JournalController {
 
   @Post()
   @Roles('accountant', 'admin')
-  post(@CurrentActor() actor: Actor, @Body() dto: PostEntryDto) {
-    return this.journal.post(actor, dto);
+  async post(
+    @CurrentActor() actor: Actor,
+    @Body() dto: PostEntryDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.journal.post(actor, dto);
+    // 202: an entry that waits for an approver (manual-entry-rules.ts) is accepted, not yet in the books.
+    if ('requestId' in result) res.status(202);
+    return result;
   }
 
   @Get()

@@ -9,6 +9,9 @@ import { JournalQueryService } from './journal-query.service';
 import { EntryView } from './ledger.types';
 import { PostingService } from './posting.service';
 import { ListEntriesQuery, PostEntryDto, ReverseEntryDto } from './dto';
+import { ManualEntryRequest, RequestedLine } from './manual-entry-request.entity';
+import { approvalReason } from './manual-entry-rules';
+import { nowIso } from '../common/clock';
 
 /** Manual journal entries: the API's use of the posting path, with the actor's fund scope applied. */
 @Injectable()
@@ -19,23 +22,57 @@ export class JournalService {
     private readonly query: JournalQueryService,
   ) {}
 
-  post(actor: Actor, dto: PostEntryDto): Promise<EntryView> {
+  /**
+   * Posts a manual entry, or, when it moves money out or records a disbursement (manual-entry-rules.ts), keeps it
+   * as a request for an approver (maker–checker): nothing reaches the books until someone else approves it.
+   */
+  post(actor: Actor, dto: PostEntryDto): Promise<EntryView | SubmittedManualEntry> {
     assertFundInScope(actor, dto.fundCode);
-    return this.uow.write((tx) =>
-      this.posting.post(tx, {
+    const lines = dto.lines.map((line, i) => ({
+      account: line.account,
+      debit: line.debit === undefined ? undefined : Money.parse(line.debit, `lines.${i}.debit`),
+      credit: line.credit === undefined ? undefined : Money.parse(line.credit, `lines.${i}.credit`),
+      memo: line.memo ?? null,
+    }));
+    const reason = approvalReason(lines);
+    return this.uow.write(async (tx) => {
+      const input = {
         fundCode: dto.fundCode,
         date: dto.date,
         description: dto.description,
-        source: 'manual',
+        source: 'manual' as const,
         postedBy: actor.username,
-        lines: dto.lines.map((line, i) => ({
-          account: line.account,
-          debit: line.debit === undefined ? undefined : Money.parse(line.debit, `lines.${i}.debit`),
-          credit: line.credit === undefined ? undefined : Money.parse(line.credit, `lines.${i}.credit`),
-          memo: line.memo ?? null,
-        })),
-      }),
-    );
+        lines,
+      };
+      if (reason === null) return this.posting.post(tx, input);
+      // Checked as the posting path would (balance, accounts, lock): a request that could never post is refused
+      // at once, with the same messages.
+      await this.posting.dryRun(tx, input);
+      const requested: RequestedLine[] = lines.map((l) => ({
+        account: l.account,
+        debit: l.debit?.toString() ?? null,
+        credit: l.credit?.toString() ?? null,
+        memo: l.memo,
+      }));
+      const book = await tx.findOneByOrFail(Book, { fundCode: dto.fundCode });
+      const row = await tx.save(
+        tx.create(ManualEntryRequest, {
+          fundId: book.fundId,
+          entryDate: dto.date,
+          description: dto.description,
+          linesJson: JSON.stringify(requested),
+          approvalReason: reason,
+          status: 'submitted',
+          preparedBy: actor.username,
+          preparedAt: nowIso(),
+          decidedBy: null,
+          decidedAt: null,
+          note: null,
+          entryId: null,
+        }),
+      );
+      return submittedView(row, dto.fundCode);
+    });
   }
 
   async get(actor: Actor, id: number): Promise<EntryView> {
@@ -84,6 +121,31 @@ export class JournalService {
       pageSize: q.pageSize,
     });
   }
+}
+
+/** What POST /api/journal-entries answers (202) for an entry that waits for approval. */
+export interface SubmittedManualEntry {
+  requestId: number;
+  status: 'submitted';
+  fundCode: string;
+  date: string;
+  description: string;
+  approvalReason: string;
+  preparedBy: string;
+  lines: RequestedLine[];
+}
+
+export function submittedView(row: ManualEntryRequest, fundCode: string): SubmittedManualEntry {
+  return {
+    requestId: row.id,
+    status: 'submitted',
+    fundCode,
+    date: row.entryDate,
+    description: row.description,
+    approvalReason: row.approvalReason,
+    preparedBy: row.preparedBy,
+    lines: JSON.parse(row.linesJson) as RequestedLine[],
+  };
 }
 
 const FEATURE_REVERSAL: Partial<Record<string, string>> = {

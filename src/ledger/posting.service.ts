@@ -124,6 +124,19 @@ export class PostingService {
     };
   }
 
+  /**
+   * Checks an entry as `post` would (fund open, date, accounts, balance), without writing it: for an entry that
+   * waits for approval, refused at once if it could never post. Cash and bank below zero are judged when it posts.
+   */
+  async dryRun(tx: EntityManager, input: PostingInput): Promise<void> {
+    const book = await tx.findOne(Book, { where: { fundCode: input.fundCode } });
+    if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
+    this.assertNotClosed(book);
+    this.assertOpen(book, input.date);
+    await this.assertFundExisted(tx, book, input.date);
+    await this.checkLines(tx, book, input);
+  }
+
   /** Posts the mirror image of an entry (sides swapped), linked to it; an entry can be reversed once (invariant 2). */
   async reverse(
     tx: EntityManager,
