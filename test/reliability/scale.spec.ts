@@ -35,6 +35,8 @@ interface Tally {
   refused: Map<string, number>;
   failures: string[];
   requests: number;
+  /** Requests sent again (same Idempotency-Key) after a failed connection. */
+  resent: number;
 }
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -113,22 +115,40 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
       refused: new Map(),
       failures: [],
       requests: 0,
+      resent: 0,
     };
     const cashOf = (method: 'cash' | 'bank') => (method === 'cash' ? '111' : '112');
 
     /** One request; true when acknowledged. A refusal is allowed only where a business rule may refuse. */
+    let keys = 0;
+    /**
+     * One request; true when acknowledged. A refusal is allowed only where a business rule may refuse. Each request
+     * carries an Idempotency-Key and is sent again with it when the connection fails (a loaded machine may close
+     * a kept-alive socket just as it is reused): the server answers the first write's answer and writes nothing
+     * twice, which is what a careful client does and what the check below relies on.
+     */
     const call = async <T>(
       what: string,
       mayRefuse: boolean,
-      send: () => Promise<Answer<T>>,
+      send: (client: Pick<Server, 'send'>) => Promise<Answer<T>>,
     ): Promise<Answer<T> | null> => {
       tally.requests += 1;
-      let res: Answer<T>;
-      try {
-        res = await send();
-      } catch (error) {
-        tally.failures.push(`${what}: ${String(error)}`);
-        return null;
+      const key = `scale-${++keys}`;
+      const client: Pick<Server, 'send'> = {
+        send: (method, route, token, body, headers = {}) =>
+          server.send(method, route, token, body, { ...headers, 'Idempotency-Key': key }),
+      };
+      let res: Answer<T> | null = null;
+      for (let attempt = 1; res === null; attempt++) {
+        try {
+          res = await send(client);
+        } catch (error) {
+          if (attempt === 5) {
+            tally.failures.push(`${what}: ${String(error)} (${String((error as Error).cause)})`);
+            return null;
+          }
+          tally.resent += 1;
+        }
       }
       if (res.status >= 200 && res.status < 300) return res;
       if (mayRefuse && res.status === 422) {
@@ -142,8 +162,8 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
     const run = async (plan: (typeof plans)[number]): Promise<void> => {
       const { op, fund, method, amount } = plan;
       if (op.kind === 'gift') {
-        const res = await call<{ id: number; receiptNo: string }>('contribution', false, () =>
-          server.send('POST', '/api/contributions', op.i % 2 ? accountant : admin, {
+        const res = await call<{ id: number; receiptNo: string }>('contribution', false, (client) =>
+          client.send('POST', '/api/contributions', op.i % 2 ? accountant : admin, {
             fundCode: fund,
             donorId: plan.donor,
             date: plan.date,
@@ -157,8 +177,8 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
         tally.gifts.set(res.body.id, { receiptNo: res.body.receiptNo, voided: false });
         if (op.i % 20 === 0) {
           // A void may find that cash spent since would go below zero: refused with 422, nothing written.
-          const voided = await call('void', true, () =>
-            server.send('POST', `/api/contributions/${res.body.id}/void`, accountant, {
+          const voided = await call('void', true, (client) =>
+            client.send('POST', `/api/contributions/${res.body.id}/void`, accountant, {
               reason: 'Ghi nhầm người nộp',
               date: '2024-11-30',
             }),
@@ -169,8 +189,8 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
           tally.gifts.set(res.body.id, { receiptNo: res.body.receiptNo, voided: true });
         }
       } else if (op.kind === 'manual') {
-        const res = await call<{ id: number }>('manual entry', false, () =>
-          server.send('POST', '/api/journal-entries', accountant, {
+        const res = await call<{ id: number }>('manual entry', false, (client) =>
+          client.send('POST', '/api/journal-entries', accountant, {
             fundCode: fund,
             date: plan.date,
             description: `Lãi tiền gửi ${op.i}`,
@@ -183,8 +203,8 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
         if (!res) return;
         tally.entries += 1;
         tally.balance[fund]['112'] += amount;
-        const reversed = await call('reversal', true, () =>
-          server.send('POST', `/api/journal-entries/${res.body.id}/reverse`, accountant, {
+        const reversed = await call('reversal', true, (client) =>
+          client.send('POST', `/api/journal-entries/${res.body.id}/reverse`, accountant, {
             date: '2024-12-31',
             reason: 'Ghi nhầm',
           }),
@@ -194,8 +214,8 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
         tally.balance[fund]['112'] -= amount;
       } else {
         const payout = amount / 5n; // at most 1.000.000 đ: under the visit-and-gift cap
-        const created = await call<{ id: number }>('payout request', false, () =>
-          server.send('POST', '/api/disbursements', accountant, {
+        const created = await call<{ id: number }>('payout request', false, (client) =>
+          client.send('POST', '/api/disbursements', accountant, {
             fundCode: fund,
             beneficiaryId: plan.household,
             purpose: 'visit_gift',
@@ -208,23 +228,23 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
         const id = created.body.id;
         tally.payouts.set(id, 'submitted');
         if (
-          !(await call('approve', false, () =>
-            server.send('POST', `/api/disbursements/${id}/approve`, approver, {}),
+          !(await call('approve', false, (client) =>
+            client.send('POST', `/api/disbursements/${id}/approve`, approver, {}),
           ))
         )
           return;
         tally.payouts.set(id, 'approved');
         // Paying may find too little cash or bank at that moment: 422, and the payout stays approved.
-        const paid = await call('pay', true, () =>
-          server.send('POST', `/api/disbursements/${id}/pay`, admin, { date: '2024-12-15' }),
+        const paid = await call('pay', true, (client) =>
+          client.send('POST', `/api/disbursements/${id}/pay`, admin, { date: '2024-12-15' }),
         );
         if (!paid) return;
         tally.payouts.set(id, 'paid');
         tally.entries += 1;
         tally.balance[fund][cashOf(method)] -= payout;
         if (op.i % 10 === 0) {
-          const reversed = await call('payout reversal', true, () =>
-            server.send('POST', `/api/disbursements/${id}/reverse`, admin, {
+          const reversed = await call('payout reversal', true, (client) =>
+            client.send('POST', `/api/disbursements/${id}/reverse`, admin, {
               reason: 'Chi nhầm hộ',
               date: '2024-12-20',
             }),
@@ -347,6 +367,7 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
       `scale (${DB_LABEL}): ${CLIENTS} clients, ${tally.requests} requests, ${tally.gifts.size} contributions ` +
         `(${[...tally.gifts.values()].filter((g) => g.voided).length} voided), ${tally.payouts.size} payouts, ` +
         `${tally.entries} entries; refused by business rules: ${JSON.stringify(Object.fromEntries(tally.refused))}; ` +
+        `${tally.resent} sent again after a failed connection; ` +
         `0 5xx, 0 lost`,
     );
   }, 600_000);
