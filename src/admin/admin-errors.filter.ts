@@ -19,7 +19,7 @@ export class AdminErrorsFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<AdminRequest>();
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
-    const body = errorBody(exception);
+    const body = errorBody(exception, langOf(req));
     if (body.statusCode === 401) {
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
       if (req.headers['hx-request']) {

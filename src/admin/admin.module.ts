@@ -4,7 +4,11 @@ import { FundsModule } from '../funds/funds.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { AdminAssetsController } from './assets.controller';
+import { AdminAuditController } from './audit.controller';
 import { AdminBatchesController } from './batches.controller';
+import { AdminFundsController } from './funds.controller';
+import { AdminReportsController } from './reports.controller';
+import { AdminUsersController } from './users.controller';
 import { AdminBeneficiariesController } from './beneficiaries.controller';
 import { AdminDisbursementsController } from './disbursements.controller';
 import { AdminContributionsController } from './contributions.controller';
@@ -35,6 +39,10 @@ import { AdminViews } from './views';
     AdminJournalController,
     AdminBeneficiariesController,
     AdminDisbursementsController,
+    AdminReportsController,
+    AdminAuditController,
+    AdminUsersController,
+    AdminFundsController,
   ],
   providers: [AdminViews, AdminServices, AdminQueries, AdminSessionMiddleware, AdminErrorsFilter],
 })

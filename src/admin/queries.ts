@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { assertFundInScope, type Actor } from '../common/actor';
 import type { Page } from '../common/pagination';
 import { Campaign, Contribution, Donor } from '../contributions/entities';
+import { AuditLogEntry } from '../database/entities';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Fund } from '../funds/fund.entity';
 import { Book, JournalEntry } from '../ledger/entities';
@@ -79,6 +80,38 @@ export class AdminQueries {
       .take(pageSize)
       .getManyAndCount();
     return { items: await this.journal.views(this.uow.manager, entries), total, page, pageSize };
+  }
+
+  /** The audit log, newest first, filtered by user, action (a part of it), fund (named in the request) and date. */
+  async auditPage(
+    f: { user?: string; action?: string; fund?: string; from?: string; to?: string },
+    page: number,
+    pageSize: number,
+  ): Promise<{
+    items: { id: number; at: string; username: string; action: string; details: string }[];
+    total: number;
+  }> {
+    const q = this.uow.manager.createQueryBuilder(AuditLogEntry, 'a');
+    if (f.user) q.andWhere('a.username = :user', { user: f.user });
+    if (f.action) q.andWhere('a.action LIKE :action', { action: `%${f.action.replace(/[%_]/g, '')}%` });
+    if (f.fund) q.andWhere('a.details LIKE :fund', { fund: `%"${f.fund.replace(/[%_"\\]/g, '')}"%` });
+    if (f.from) q.andWhere('a.at >= :from', { from: f.from });
+    if (f.to) q.andWhere('a.at < :to', { to: `${f.to}T99` });
+    const [rows, total] = await q
+      .orderBy('a.id', 'DESC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        username: r.username,
+        action: r.action,
+        details: r.details.slice(0, 300),
+      })),
+      total,
+    };
   }
 
   /** For the services' read methods that take a manager (committed data only). */

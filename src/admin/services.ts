@@ -5,6 +5,9 @@ import { BeneficiariesService } from '../beneficiaries/beneficiaries.service';
 import { DuplicatesService } from '../beneficiaries/duplicates.service';
 import { PaymentVouchersService } from '../disbursements/payment-vouchers.service';
 import { PolicyService } from '../disbursements/policy.service';
+import { ClaimsReconciliationService } from '../reports/claims-reconciliation.service';
+import { ExportsService } from '../exports/exports.service';
+import { AuthService } from '../auth/auth.service';
 import { BankReconciliationService } from '../bank-reconciliation/bank-reconciliation.service';
 import { ClosingHistoryService } from '../closing/closing-history.service';
 import { BatchesService } from '../contributions/batches.service';
@@ -82,6 +85,15 @@ export class AdminServices {
   }
   get vouchers() {
     return this.get(PaymentVouchersService);
+  }
+  get claims() {
+    return this.get(ClaimsReconciliationService);
+  }
+  get exports() {
+    return this.get(ExportsService);
+  }
+  get auth() {
+    return this.get(AuthService);
   }
   get audit() {
     return this.get(AuditService);

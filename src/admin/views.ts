@@ -74,6 +74,8 @@ const NAV: { href: string; key: string; icon: string; roles?: readonly Role[] }[
   { href: '/admin/disbursements', key: 'nav.disbursements', icon: 'wallet2' },
   { href: '/admin/reports', key: 'nav.reports', icon: 'bar-chart' },
   { href: '/admin/audit', key: 'nav.audit', icon: 'shield-check', roles: ['auditor', 'admin'] },
+  { href: '/admin/users', key: 'nav.users', icon: 'person-gear', roles: ['admin'] },
+  { href: '/admin/funds', key: 'nav.funds', icon: 'diagram-3', roles: ['admin'] },
 ];
 
 export interface ShellOptions {
