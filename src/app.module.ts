@@ -18,6 +18,7 @@ import { FundsModule } from './funds/funds.module';
 import { HealthController } from './health.controller';
 import { ImportsModule } from './imports/imports.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { PublicModule } from './public/public.module';
 import { ReportsModule } from './reports/reports.module';
 import { TransfersModule } from './transfers/transfers.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         BooksModule,
         ExportsModule,
         AdminModule,
+        PublicModule,
       ],
       controllers: [HealthController],
     };

@@ -21,6 +21,7 @@ import { CliModule } from './cli.module';
 import { BACKUP_HELP, runBackup, runRestore } from './backup-commands';
 import { EXPORT_HELP, runExport, runVerifyBundle } from './export-commands';
 import { ProgressBar } from './progress';
+import { runVerifyPublic, VERIFY_PUBLIC_HELP } from './verify-public-command';
 
 const HELP = `Quỹ Đền ơn đáp nghĩa ledger — command line
 
@@ -43,6 +44,7 @@ Commands:
                     duplicates (same CCCD, or same name, birth year and commune) are imported and listed.
 ${EXPORT_HELP}
 ${BACKUP_HELP}
+${VERIFY_PUBLIC_HELP}
   help              Show this text.
 
 The database is DATABASE_URL (default sqlite:data/ledger.sqlite), as for npm start.`;
@@ -198,6 +200,7 @@ const commands: Record<string, Command> = {
   'verify-bundle': runVerifyBundle,
   backup: runBackup,
   restore: runRestore,
+  'verify-public': runVerifyPublic,
   help() {
     console.log(HELP);
     return Promise.resolve(0);

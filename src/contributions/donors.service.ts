@@ -8,7 +8,7 @@ import { foldVietnamese } from '../common/text';
 import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
-import { CreateDonorDto, SearchDonorsQuery } from './dto';
+import { CreateDonorDto, PublicListingDto, SearchDonorsQuery } from './dto';
 import { Fund } from '../funds/fund.entity';
 import { Contribution, Donor, DonorKind, DonorMerge } from './entities';
 
@@ -98,6 +98,28 @@ export class DonorsService {
       if (dto.inProvince !== undefined) donor.inProvince = dto.inProvince ? 1 : 0;
       await tx.save(donor);
       return this.view(donor, actor);
+    });
+  }
+
+  /**
+   * Records a donor's consent to the public honour roll (or its withdrawal) with the day it was given: off by
+   * default, set only by an accountant or admin, and audited like every write (the audit row keeps the request).
+   */
+  setPublicListing(
+    actor: Actor,
+    id: number,
+    dto: PublicListingDto,
+  ): Promise<{ id: number; publicListing: boolean; consentDate: string }> {
+    return this.uow.write(async (tx) => {
+      const donor = await this.visibleById(tx, actor, id);
+      if (donor.mergedIntoId !== null)
+        throw new BusinessRuleError(
+          `donor ${id} was merged into ${donor.mergedIntoId}; record consent there`,
+        );
+      donor.publicListing = dto.publicListing ? 1 : 0;
+      donor.publicListingConsentOn = dto.consentDate;
+      await tx.save(donor);
+      return { id, publicListing: dto.publicListing, consentDate: dto.consentDate };
     });
   }
 

@@ -309,3 +309,14 @@ export class AddBatchMembersDto {
   @Type(() => BatchMemberDto)
   members: BatchMemberDto[];
 }
+
+/** PUT /api/donors/:id/public-listing: the donor's consent to the public honour roll (bảng vàng), and its date. */
+export class PublicListingDto {
+  @ApiProperty({ description: 'true: the donor agreed to be named with yearly totals; false: withdrawn' })
+  @IsBoolean()
+  publicListing: boolean;
+
+  @ApiProperty({ example: '2024-06-28', description: 'the day the donor gave (or withdrew) consent' })
+  @IsIsoDate()
+  consentDate: string;
+}

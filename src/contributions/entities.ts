@@ -57,6 +57,14 @@ export class Donor {
   @Column({ name: 'registered_fund_id', type: 'integer', nullable: true })
   registeredFundId: number | null;
 
+  /** 1 when the donor consented to the public honour roll (bảng vàng); off (0) by default. */
+  @Column({ name: 'public_listing', type: 'integer', default: 0 })
+  publicListing: number;
+
+  /** The day the donor gave (or withdrew) that consent, as the accountant recorded it. */
+  @Column({ name: 'public_listing_consent_on', type: 'varchar', length: 10, nullable: true })
+  publicListingConsentOn: string | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt: string;
 }

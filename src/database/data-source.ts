@@ -18,6 +18,8 @@ import { BankStatementDuplicates1764400000000 } from './migrations/1764400000000
 import { TransferReversals1764410000000 } from './migrations/1764410000000-transfer-reversals';
 import { VerifyRunsAndDonorFund1764430000000 } from './migrations/1764430000000-verify-runs-and-donor-fund';
 import { VerifyRun } from '../audit/verify-run.entity';
+import { PublicDisclosure1764460000000 } from './migrations/1764460000000-public-disclosure';
+import { DonorLink, DonorLinkRequest, PublicSigningKey } from '../disclosure/entities';
 import { ManualEntryRequests1764450000000 } from './migrations/1764450000000-manual-entry-requests';
 import { ManualEntryRequest } from '../ledger/manual-entry-request.entity';
 import {
@@ -82,6 +84,9 @@ export const ENTITIES = [
   Attachment,
   IssuedDocument,
   ManualEntryRequest,
+  PublicSigningKey,
+  DonorLink,
+  DonorLinkRequest,
 ];
 
 export const MIGRATIONS = [
@@ -95,6 +100,7 @@ export const MIGRATIONS = [
   VerifyRunsAndDonorFund1764430000000,
   BankDocumentsAndUnitNames1764440000000,
   ManualEntryRequests1764450000000,
+  PublicDisclosure1764460000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
