@@ -1,6 +1,6 @@
 import { ForbiddenError } from './errors';
 
-export const ROLES = ['admin', 'accountant', 'approver', 'auditor'] as const;
+export const ROLES = ['admin', 'accountant', 'approver', 'cashier', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is acting: the authenticated user, or the command line. */

@@ -1,17 +1,29 @@
+import type { Language } from './i18n';
+import { type Message, renderMessage } from './messages';
+
 /**
  * Named domain errors. The one exception filter (common/exception.filter.ts) maps each family to the
  * contract's status code; services throw these and never an HTTP exception.
  */
 export abstract class DomainError extends Error {
   abstract readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 502 | 503;
-  /** One human-readable line per problem. */
+  /** One human-readable line per problem, in English (logs, the command line). */
   readonly messages: string[];
+  /** The problems as thrown: catalogue keys with parameters (`msg(...)`), or English text. */
+  readonly parts: Message[];
 
-  constructor(messages: string | string[]) {
+  constructor(messages: Message | Message[]) {
     const list = Array.isArray(messages) ? messages : [messages];
-    super(list.join('; '));
+    const english = list.map((m) => (typeof m === 'string' ? m : renderMessage(m, 'en')));
+    super(english.join('; '));
     this.name = new.target.name;
-    this.messages = list;
+    this.parts = list;
+    this.messages = english;
+  }
+
+  /** The problems in `lang` (templates/i18n/messages.{vi,en}.json). */
+  localized(lang: Language): string[] {
+    return this.parts.map((m) => renderMessage(m, lang));
   }
 }
 
@@ -53,7 +65,7 @@ export class TooManyRequestsError extends DomainError {
   readonly status = 429;
 
   constructor(
-    messages: string | string[],
+    messages: Message | Message[],
     readonly retryAfterS: number,
   ) {
     super(messages);

@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError, TooManyRequestsError } from './errors';
+import { type Language, languageFromHeader } from './i18n';
+import { renderMessage } from './messages';
 import { requestContext } from './request-context';
 
 export interface ErrorBody {
@@ -25,8 +27,17 @@ function toMessages(raw: unknown, fallback: string): string[] {
   return [fallback];
 }
 
-/** Maps any error to `{ statusCode, error, message[] }`; never lets a stack trace reach the client. */
-export function errorBody(exception: unknown): ErrorBody {
+/**
+ * Maps any error to `{ statusCode, error, message[] }` with its messages in `lang` (Vietnamese unless the request
+ * asked for English); never lets a stack trace reach the client.
+ */
+export function errorBody(exception: unknown, lang: Language = 'vi'): ErrorBody {
+  const body = englishBody(exception);
+  if (exception instanceof DomainError) return { ...body, message: exception.localized(lang) };
+  return { ...body, message: body.message.map((m) => renderMessage(m, lang)) };
+}
+
+function englishBody(exception: unknown): ErrorBody {
   if (exception instanceof DomainError) {
     return { statusCode: exception.status, error: statusName(exception.status), message: exception.messages };
   }
@@ -67,7 +78,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = errorBody(exception);
+    const request = host.switchToHttp().getRequest<Request>();
+    const body = errorBody(exception, languageFromHeader(request?.headers?.['accept-language']));
     if (body.statusCode >= 500) {
       const requestId = requestContext.get()?.requestId;
       const err = exception instanceof Error ? exception : new Error(String(exception));

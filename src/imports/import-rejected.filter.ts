@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { languageFromHeader } from '../common/i18n';
 import { errorBody } from '../common/exception.filter';
 import { ImportRejectedError } from './import-run';
 
@@ -11,8 +12,9 @@ import { ImportRejectedError } from './import-run';
 export class ImportRejectedFilter implements ExceptionFilter {
   catch(error: ImportRejectedError, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
     response.status(error.status).json({
-      ...errorBody(error),
+      ...errorBody(error, languageFromHeader(request.headers['accept-language'])),
       rowsTotal: error.rowsTotal,
       badRowCount: error.badRowCount,
       badRows: error.badRows,

@@ -17,7 +17,10 @@ export interface TestApp {
   adminToken: string;
   login(username: string, password: string): Promise<string>;
   /** Creates a user through the API and returns its token. */
-  newUser(role: 'admin' | 'accountant' | 'approver' | 'auditor', fundCode?: string): Promise<string>;
+  newUser(
+    role: 'admin' | 'accountant' | 'approver' | 'cashier' | 'auditor',
+    fundCode?: string,
+  ): Promise<string>;
   /** Creates a fund through the API. */
   newFund(code: string, level?: string, parentCode?: string): Promise<void>;
   /** Row counts of every table: to prove a failed request wrote nothing. */
@@ -26,6 +29,8 @@ export interface TestApp {
 }
 
 let userCounter = 0;
+
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 
 /** A real application on a real, fresh database (SQLite file, or PostgreSQL when DATABASE_URL says so). */
 export async function startTestApp(
@@ -49,7 +54,17 @@ export async function startTestApp(
   };
   const app = await createApp(config);
   await app.init();
-  const http = request(app.getHttpServer());
+  // Tests assert the English messages (the `en` catalogue): every request asks for English unless the test sets
+  // another Accept-Language (or `.unset('Accept-Language')` for the Vietnamese default).
+  const raw = request(app.getHttpServer());
+  const http = new Proxy(raw, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || !HTTP_METHODS.has(String(prop))) return value;
+      return (url: string) =>
+        (value as (u: string) => request.Test).call(target, url).set('Accept-Language', 'en');
+    },
+  });
   const dataSource = app.get<DataSource>(DATA_SOURCE);
 
   const login = async (username: string, password: string) => {

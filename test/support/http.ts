@@ -1,8 +1,8 @@
 import type { Response } from 'supertest';
 import { bearer, type TestApp } from './app';
 
-export type Role = 'admin' | 'accountant' | 'approver' | 'auditor';
-export const ROLES: readonly Role[] = ['admin', 'accountant', 'approver', 'auditor'];
+export type Role = 'admin' | 'accountant' | 'approver' | 'cashier' | 'auditor';
+export const ROLES: readonly Role[] = ['admin', 'accountant', 'approver', 'cashier', 'auditor'];
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
