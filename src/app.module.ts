@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { BankReconciliationModule } from './bank-reconciliation/bank-reconciliation.module';
 import { BeneficiariesModule } from './beneficiaries/beneficiaries.module';
 import { BooksModule } from './books/books.module';
+import { CashierModule } from './cashier/cashier.module';
 import { ClosingModule } from './closing/closing.module';
 import { ManualEntriesModule } from './manual-entries/manual-entries.module';
 import { AppConfig } from './config/app-config';
@@ -47,6 +48,7 @@ export class AppModule {
         ExportsModule,
         AdminModule,
         PublicModule,
+        CashierModule,
       ],
       controllers: [HealthController],
     };

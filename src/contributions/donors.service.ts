@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../common/actor';
-import { BusinessRuleError, ForbiddenError, InvalidRequestError, NotFoundError } from '../common/errors';
+import {
+  BusinessRuleError,
+  ConflictError,
+  ForbiddenError,
+  InvalidRequestError,
+  NotFoundError,
+} from '../common/errors';
+import { msg } from '../common/messages';
 import type { Page } from '../common/pagination';
 import { maskNationalId } from '../common/redact';
 import { foldVietnamese } from '../common/text';
@@ -23,6 +30,43 @@ export interface DonorView {
   nationalId: string | null;
   inProvince: boolean;
   mergedIntoId: number | null;
+}
+
+/** A donor whose name is nearly the same as a new one's, of the same kind: shown, not refused. */
+export interface PossibleDuplicate {
+  id: number;
+  name: string;
+}
+
+/**
+ * A name reduced for comparison: no diacritics, no case, no punctuation, one space between words
+ * ("Sở Tài chính tỉnh Lào Cai" and "SO TAI CHINH TINH LAO CAI." agree).
+ */
+export function nameKey(name: string): string {
+  return foldVietnamese(name)
+    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Edit distance of two short strings, stopping early once it passes `limit`. */
+function within(a: string, b: string, limit: number): boolean {
+  if (Math.abs(a.length - b.length) > limit) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...row) > limit) return false;
+    previous = row;
+  }
+  return previous[b.length] <= limit;
+}
+
+/** Names that differ by at most one letter in ten (a typo, a missing word's letter) are near-identical. */
+export function nearlySameName(a: string, b: string): boolean {
+  const [x, y] = [nameKey(a), nameKey(b)];
+  return x === y || within(x, y, Math.floor(Math.max(x.length, y.length) / 10));
 }
 
 /** Roles that need a donor's whole citizen ID (to issue receipts and check duplicates). */
@@ -59,11 +103,63 @@ export class DonorsService {
    * A new donor. A user limited to some funds records their own fund as the registering fund, so that the donor
    * is visible to them (and their fund) before its first contribution.
    */
-  create(dto: CreateDonorDto, actor?: Actor): Promise<DonorView> {
+  create(
+    dto: CreateDonorDto,
+    actor?: Actor,
+  ): Promise<DonorView & { possibleDuplicates: PossibleDuplicate[] }> {
     return this.uow.write(async (tx) => {
+      await this.refuseDuplicateIds(tx, dto, null);
+      const possibleDuplicates = await this.similarNames(tx, dto, null);
       const donor = await this.insert(tx, dto, actor ? await this.homeFundId(tx, actor) : null);
-      return this.view(donor, actor ?? null);
+      return { ...this.view(donor, actor ?? null), possibleDuplicates };
     });
+  }
+
+  /**
+   * A tax code or a citizen ID names one donor: a second donor with the same one is a 409 that names the first
+   * (merged records do not count; their survivor does).
+   */
+  private async refuseDuplicateIds(
+    tx: EntityManager,
+    dto: CreateDonorDto,
+    selfId: number | null,
+  ): Promise<void> {
+    const checks: [string, string | undefined, string][] = [
+      ['tax_code', dto.taxCode, 'donors.duplicateTaxCode'],
+      ['national_id', dto.nationalId, 'donors.duplicateNationalId'],
+    ];
+    for (const [column, value, key] of checks) {
+      if (!value) continue;
+      const [existing] = await sql<{ id: number; name: string }>(
+        tx,
+        `SELECT id, name FROM donors WHERE ${column} = ? AND merged_into_id IS NULL AND id <> ? ORDER BY id LIMIT 1`,
+        [value, selfId ?? 0],
+      );
+      if (existing)
+        throw new ConflictError(msg(key, { value, id: Number(existing.id), name: existing.name }));
+    }
+  }
+
+  /** Donors of the same kind whose name is nearly the new one's (diacritics, case and punctuation aside). */
+  private async similarNames(
+    tx: EntityManager,
+    dto: CreateDonorDto,
+    selfId: number | null,
+  ): Promise<PossibleDuplicate[]> {
+    const key = nameKey(dto.name);
+    if (key === '') return [];
+    // Near-identical names share their first letter; the rest is compared here.
+    const rows = await sql<{ id: number; name: string }>(
+      tx,
+      `SELECT id, name FROM donors
+        WHERE kind = ? AND merged_into_id IS NULL AND id <> ? AND name_folded LIKE ?
+        ORDER BY id`,
+      [dto.kind, selfId ?? 0, `${key.charAt(0)}%`],
+    );
+    return rows
+      .filter((row) => nearlySameName(row.name, dto.name))
+      .slice(0, 20)
+      .map((row) => ({ id: Number(row.id), name: row.name }));
   }
 
   /**
@@ -76,6 +172,7 @@ export class DonorsService {
       const donor = await this.visibleById(tx, actor, id);
       if (donor.mergedIntoId !== null)
         throw new BusinessRuleError(`donor ${id} was merged into ${donor.mergedIntoId}; edit that one`);
+      await this.refuseDuplicateIds(tx, dto, id);
       if (dto.kind !== donor.kind) {
         const [used] = await sql<{ n: number | string }>(
           tx,

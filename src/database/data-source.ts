@@ -18,10 +18,12 @@ import { BankStatementDuplicates1764400000000 } from './migrations/1764400000000
 import { TransferReversals1764410000000 } from './migrations/1764410000000-transfer-reversals';
 import { VerifyRunsAndDonorFund1764430000000 } from './migrations/1764430000000-verify-runs-and-donor-fund';
 import { VerifyRun } from '../audit/verify-run.entity';
-import { PublicDisclosure1764460000000 } from './migrations/1764460000000-public-disclosure';
-import { DonorLink, DonorLinkRequest, PublicSigningKey } from '../disclosure/entities';
 import { ManualEntryRequests1764450000000 } from './migrations/1764450000000-manual-entry-requests';
 import { ManualEntryRequest } from '../ledger/manual-entry-request.entity';
+import { PublicDisclosure1764460000000 } from './migrations/1764460000000-public-disclosure';
+import { Cashier1764470000000 } from './migrations/1764470000000-cashier';
+import { CashConfirmation, RoleCombination } from '../cashier/entities';
+import { DonorLink, DonorLinkRequest, PublicSigningKey } from '../disclosure/entities';
 import {
   BankMatch,
   BankMatchItem,
@@ -83,10 +85,12 @@ export const ENTITIES = [
   FundUnitName,
   Attachment,
   IssuedDocument,
-  ManualEntryRequest,
   PublicSigningKey,
   DonorLink,
   DonorLinkRequest,
+  ManualEntryRequest,
+  RoleCombination,
+  CashConfirmation,
 ];
 
 export const MIGRATIONS = [
@@ -101,6 +105,7 @@ export const MIGRATIONS = [
   BankDocumentsAndUnitNames1764440000000,
   ManualEntryRequests1764450000000,
   PublicDisclosure1764460000000,
+  Cashier1764470000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

@@ -97,7 +97,7 @@ export interface YearDef {
 export interface UserDef {
   username: string;
   password: string;
-  role: 'accountant' | 'approver' | 'auditor';
+  role: 'accountant' | 'approver' | 'cashier' | 'auditor';
   fund?: string;
   label: string;
 }

@@ -26,7 +26,7 @@ export interface PlannedFund {
 export interface PlannedUser {
   username: string;
   password: string;
-  role: 'accountant' | 'approver' | 'auditor';
+  role: 'accountant' | 'approver' | 'cashier' | 'auditor';
   fundCode: string | null;
   label: string;
 }

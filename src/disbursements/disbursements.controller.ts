@@ -79,7 +79,7 @@ export class DisbursementsController {
 
   @Post(':id/pay')
   @HttpCode(200)
-  @Roles('accountant', 'admin')
+  @Roles('cashier', 'accountant', 'admin')
   pay(@CurrentActor() actor: Actor, @Param('id', id()) disbursementId: number, @Body() dto: PayDto) {
     return this.disbursements.pay(actor, disbursementId, dto.date);
   }

@@ -1,3 +1,4 @@
+import { CashierModule } from '../cashier/cashier.module';
 import { Module } from '@nestjs/common';
 import { BeneficiariesModule } from '../beneficiaries/beneficiaries.module';
 import { DocumentsModule } from '../documents/documents.module';
@@ -11,7 +12,7 @@ import { PayoutReferences } from './payout-references';
 import { PolicyService } from './policy.service';
 
 @Module({
-  imports: [LedgerModule, FundsModule, DocumentsModule, BeneficiariesModule],
+  imports: [LedgerModule, FundsModule, DocumentsModule, BeneficiariesModule, CashierModule],
   controllers: [DisbursementsController, HouseProjectsController],
   providers: [
     DisbursementsService,

@@ -12,6 +12,7 @@ import {
 import { Money } from '../common/money';
 import type { Page } from '../common/pagination';
 import { todayInVietnam } from '../common/clock';
+import { CashierService } from '../cashier/cashier.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Beneficiary } from '../beneficiaries/entities';
@@ -78,6 +79,7 @@ export class DisbursementsService {
     private readonly posting: PostingService,
     private readonly numbering: NumberingService,
     private readonly policy: PolicyService,
+    private readonly cashier: CashierService,
   ) {}
 
   create(actor: Actor, dto: CreateDisbursementDto): Promise<DisbursementView> {
@@ -233,6 +235,8 @@ export class DisbursementsService {
   /** Posts the payment (and takes a gap-free PC number) in one transaction; 422 if cash or bank would go below zero. */
   pay(actor: Actor, id: number, date: string): Promise<DisbursementView> {
     return this.step(actor, id, ['approved'], async (tx, d) => {
+      // The cashier pays; an accountant only where the admin let one person hold both roles.
+      await this.cashier.assertMayHandleCash(tx, actor, d.fundId, 'pay');
       if (date < d.requestDate)
         throw new InvalidRequestError(`date must not be before the request's date ${d.requestDate}`);
       this.refuseHard(await this.policy.check(tx, this.facts(d, date)));

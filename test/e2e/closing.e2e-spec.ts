@@ -365,7 +365,7 @@ describe(`year-end close, reopening and mergers (${DB_LABEL})`, () => {
         );
       paidPayoutId = (await payout(2_000_000)).id;
       await created(`/api/disbursements/${paidPayoutId}/approve`, {}, approver.token, 200);
-      await created(`/api/disbursements/${paidPayoutId}/pay`, { date: '2025-04-02' }, accountant.token, 200);
+      await created(`/api/disbursements/${paidPayoutId}/pay`, { date: '2025-04-02' }, t.adminToken, 200);
       openPayoutId = (await payout(1_000_000)).id;
       // An advance and a payable, so the handover has more than cash to move.
       await entry('T-H', '2025-05-01', [

@@ -12,6 +12,8 @@ interface Payout {
 describe(`payouts with maker–checker approval (${DB_LABEL})`, () => {
   let t: TestApp;
   let accountant: string;
+  /** The cashier pays approved payouts (issue 10, item 14). */
+  let cashier: string;
   let approver: string;
   let household: number;
 
@@ -37,7 +39,7 @@ describe(`payouts with maker–checker approval (${DB_LABEL})`, () => {
   const approve = (id: number, token = approver, body: object = {}) =>
     t.http.post(`/api/disbursements/${id}/approve`).set(bearer(token)).send(body);
   const pay = (id: number, date = '2023-07-05') =>
-    t.http.post(`/api/disbursements/${id}/pay`).set(bearer(accountant)).send({ date });
+    t.http.post(`/api/disbursements/${id}/pay`).set(bearer(cashier)).send({ date });
   const register = async (fullName: string, commune = 'Tả Van') => {
     const res = await t.http
       .post('/api/beneficiaries')
@@ -67,6 +69,7 @@ describe(`payouts with maker–checker approval (${DB_LABEL})`, () => {
       .expect(201);
     accountant = await t.newUser('accountant');
     approver = await t.newUser('approver');
+    cashier = await t.newUser('cashier');
     await receive(500_000_000);
     await receive(20_000_000, '2023-01-10', 'cash');
     household = await register('Nguyễn Thị Hoa');
