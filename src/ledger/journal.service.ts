@@ -12,6 +12,7 @@ import { ListEntriesQuery, PostEntryDto, ReverseEntryDto } from './dto';
 import { ManualEntryRequest, RequestedLine } from './manual-entry-request.entity';
 import { approvalReason } from './manual-entry-rules';
 import { nowIso } from '../common/clock';
+import { requestContext } from '../common/request-context';
 
 /** Manual journal entries: the API's use of the posting path, with the actor's fund scope applied. */
 @Injectable()
@@ -71,6 +72,9 @@ export class JournalService {
           entryId: null,
         }),
       );
+      // Accepted, not posted: the answer is 202, and a replay under the same Idempotency-Key answers 202 too.
+      const idempotency = requestContext.get()?.idempotency;
+      if (idempotency) idempotency.statusCode = 202;
       return submittedView(row, dto.fundCode);
     });
   }

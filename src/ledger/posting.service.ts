@@ -125,8 +125,9 @@ export class PostingService {
   }
 
   /**
-   * Checks an entry as `post` would (fund open, date, accounts, balance), without writing it: for an entry that
-   * waits for approval, refused at once if it could never post. Cash and bank below zero are judged when it posts.
+   * Checks an entry as `post` would (fund open, date, accounts, balance, cash and bank not below zero), without
+   * writing it: an entry that waits for approval is refused at once if it could not post now. It is checked
+   * again, in full, when it posts.
    */
   async dryRun(tx: EntityManager, input: PostingInput): Promise<void> {
     const book = await tx.findOne(Book, { where: { fundCode: input.fundCode } });
@@ -134,7 +135,8 @@ export class PostingService {
     this.assertNotClosed(book);
     this.assertOpen(book, input.date);
     await this.assertFundExisted(tx, book, input.date);
-    await this.checkLines(tx, book, input);
+    const lines = await this.checkLines(tx, book, input);
+    await this.assertNonNegative(tx, book.fundId, input.date, lines, true);
   }
 
   /** Posts the mirror image of an entry (sides swapped), linked to it; an entry can be reversed once (invariant 2). */
@@ -304,6 +306,7 @@ export class PostingService {
     fundId: number,
     date: string,
     lines: CheckedLine[],
+    unposted = false,
   ): Promise<void> {
     const decreased = new Map<number, Account>();
     for (const line of lines) {
@@ -323,6 +326,28 @@ export class PostingService {
           GROUP BY e.entry_date ORDER BY e.entry_date`,
         [fundId, date, account.id],
       );
+      if (unposted) {
+        // A dry run: the lines are not in the tables yet, so add them to their day as if they were.
+        const own = lines.filter((l) => l.account.id === account.id);
+        const delta = Money.sum(own.map((l) => l.debit.minus(l.credit)));
+        const first = days[0]?.day === date ? days[0] : null;
+        const moved = (d: { debit: string; credit: string }) => ({
+          debit: Money.fromStored(d.debit)
+            .plus(Money.sum(own.map((l) => l.debit)))
+            .toString(),
+          credit: Money.fromStored(d.credit)
+            .plus(Money.sum(own.map((l) => l.credit)))
+            .toString(),
+        });
+        if (first) days[0] = { day: date, ...moved(first) };
+        else days.unshift({ day: date, ...moved({ debit: '0', credit: '0' }) });
+        total.debit = Money.fromStored(total.debit)
+          .plus(delta.isNegative() ? Money.ZERO : delta)
+          .toString();
+        total.credit = Money.fromStored(total.credit)
+          .plus(delta.isNegative() ? delta.negated() : Money.ZERO)
+          .toString();
+      }
       const later = Money.sum(days.map((d) => Money.fromStored(d.debit).minus(Money.fromStored(d.credit))));
       let running = Money.fromStored(total.debit).minus(Money.fromStored(total.credit)).minus(later);
       for (const day of days) {

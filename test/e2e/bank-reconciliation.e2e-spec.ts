@@ -1,4 +1,5 @@
 import * as ExcelJS from 'exceljs';
+import { postEntry } from '../support/manual-entries';
 import { bearer, startTestApp, TestApp } from '../support/app';
 import { DB_LABEL } from '../support/database';
 import { createUser, expectError, TestUser } from '../support/http';
@@ -155,7 +156,7 @@ describe(`bank/Treasury reconciliation (${DB_LABEL})`, () => {
       books[`receipt ${i + 1}`] = await bankLine((res.body as { entryId: number }).entryId);
     }
     const payment = (date: string, amount: number, description: string) =>
-      post('/api/journal-entries', {
+      postEntry(t, accountant.token, {
         fundCode: 'LC',
         date,
         description,
@@ -163,7 +164,7 @@ describe(`bank/Treasury reconciliation (${DB_LABEL})`, () => {
           { account: '6113', debit: amount },
           { account: '112', credit: amount },
         ],
-      }).expect(201);
+      });
     const unc = await payment('2023-07-12', 8_000_000, 'Chi thăm hỏi gia đình chính sách theo UNC-15');
     books['UNC-15 payment'] = await bankLine((unc.body as { id: number }).id);
     const pending = await payment(

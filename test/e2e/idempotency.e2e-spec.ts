@@ -246,12 +246,14 @@ describe(`Idempotency-Key (${DB_LABEL})`, () => {
           { account: '5114', credit: '300' },
         ],
       }).expect(201);
-      const paid = await post(alice.token, '/api/journal-entries', payment, 'pay-1').expect(201);
+      // Money out waits for an approver (202); the key now answers with that request.
+      const paid = await post(alice.token, '/api/journal-entries', payment, 'pay-1').expect(202);
       expect(replayed(paid)).toBe(false);
-      expect(replayed(await post(alice.token, '/api/journal-entries', payment, 'pay-1').expect(201))).toBe(
+      expect(replayed(await post(alice.token, '/api/journal-entries', payment, 'pay-1').expect(202))).toBe(
         true,
       );
-      expect(await entriesIn('I5')).toBe(2);
+      // The receipt only: the payment waits for its approver.
+      expect(await entriesIn('I5')).toBe(1);
     });
 
     it('does not spend the key on a 404', async () => {

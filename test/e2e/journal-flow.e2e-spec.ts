@@ -88,7 +88,8 @@ describe(`journal flow through the API (${DB_LABEL})`, () => {
       ],
     });
 
-    await t.http
+    // Money out of the bank for a disbursement (61xx) waits for an approver, as a payout does.
+    const waiting = await t.http
       .post('/api/journal-entries')
       .set(bearer(accountant))
       .send({
@@ -100,7 +101,12 @@ describe(`journal flow through the API (${DB_LABEL})`, () => {
           { account: '112', credit: '50000000' },
         ],
       })
-      .expect(201);
+      .expect(202);
+    await t.http
+      .post(`/api/manual-entry-requests/${(waiting.body as { requestId: number }).requestId}/approve`)
+      .set(bearer(approver))
+      .send({})
+      .expect(200);
     await t.http
       .post('/api/journal-entries')
       .set(bearer(accountant))

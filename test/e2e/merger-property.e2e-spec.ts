@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Response } from 'supertest';
+import { postEntry } from '../support/manual-entries';
 import { bearer, startTestApp, TestApp } from '../support/app';
 import { DB_LABEL } from '../support/database';
 import { createUser, TestUser } from '../support/http';
@@ -178,19 +179,15 @@ describe(`mergers on random hierarchies leave every consolidation holding both s
         for (const tr of transfers.filter((x) => x.year === 2025)) await doTransfer(tr);
         for (const payout of sc.payouts) {
           await ok(
-            post(
-              '/api/journal-entries',
-              {
-                fundCode: pick(payout.fund),
-                date: '2025-04-01',
-                description: 'Chi thăm hỏi',
-                lines: [
-                  { account: '6113', debit: payout.amount * M },
-                  { account: '112', credit: payout.amount * M },
-                ],
-              },
-              accountant.token,
-            ),
+            postEntry(t, accountant.token, {
+              fundCode: pick(payout.fund),
+              date: '2025-04-01',
+              description: 'Chi thăm hỏi',
+              lines: [
+                { account: '6113', debit: payout.amount * M },
+                { account: '112', credit: payout.amount * M },
+              ],
+            }),
             'payout',
           );
         }
