@@ -33,6 +33,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', config.trustProxy ?? false);
   app.use(helmet());
   // Nest's own JSON parser (same limit), refusing bodies that are not valid UTF-8 with a 400.
+  // Contributions and payments may carry their attachments (base64, up to 8 MB a file): a larger limit there only.
+  app.use(['/api/contributions', '/api/disbursements'], json({ limit: '12mb', verify: requireUtf8 }));
   app.use(json({ verify: requireUtf8 }));
   app.use(
     pinoHttp({

@@ -1,5 +1,6 @@
 import { Money } from '../common/money';
 import type { LedgerBookRow } from '../documents/books.renderer';
+import { seriesCodes } from '../documents/numbering.service';
 import type { Turnover } from './book-queries';
 
 /**
@@ -39,8 +40,9 @@ export interface VoucherNumbers {
   paymentNo: string | null;
 }
 
-const RECEIPT = /^PT-/;
-const PAYMENT = /^PC-/;
+// Cash and bank documents alike (PT/XN receipts, PC/UNC payments: data/document-series.json).
+const RECEIPT = new RegExp(`^(${seriesCodes().cashReceipt}|${seriesCodes().bankReceipt})-`);
+const PAYMENT = new RegExp(`^(${seriesCodes().cashPayment}|${seriesCodes().bankPayment})-`);
 
 /**
  * Which column an entry's document goes in: a PT receipt under "thu" and a PC voucher under "chi" whatever side

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import type { Actor } from '../common/actor';
 import { CurrentActor, IgnoresIdempotencyKey, Roles } from '../common/decorators';
 import { pdfFile } from '../common/pdf-response';
+import { attachmentFile } from '../attachments/attachments.service';
 import { ContributionsService } from './contributions.service';
 import {
   CreateContributionDto,
@@ -50,6 +51,17 @@ export class ContributionsController {
   ) {
     const { receiptNo, pdf } = await this.receipts.pdf(actor, id, q.copy === 'true');
     return pdfFile(res, `${receiptNo}.pdf`, pdf);
+  }
+
+  /** A file kept with the contribution, as given, with its SHA-256 in X-Content-SHA256. */
+  @Get(':id/attachments/:attachmentId')
+  async attachment(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('contribution')) id: number,
+    @Param('attachmentId', new ParseIdPipe('attachment')) attachmentId: number,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return attachmentFile(res, await this.receipts.attachment(actor, id, attachmentId));
   }
 
   @Post(':id/void')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { DocumentsModule } from '../documents/documents.module';
 import { FundsModule } from '../funds/funds.module';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -13,7 +14,7 @@ import { ReceiptsService } from './receipts.service';
 import { VerifyController } from './verify.controller';
 
 @Module({
-  imports: [LedgerModule, FundsModule, DocumentsModule],
+  imports: [LedgerModule, FundsModule, DocumentsModule, AttachmentsModule],
   controllers: [
     ContributionsController,
     DonorsController,

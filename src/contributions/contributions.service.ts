@@ -7,7 +7,8 @@ import type { Page } from '../common/pagination';
 import { todayInVietnam } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
-import { NumberingService } from '../documents/numbering.service';
+import { AttachmentsService, AttachmentView } from '../attachments/attachments.service';
+import { NumberingService, moneySeries } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';
 import { PostingService } from '../ledger/posting.service';
 import { RECEIPT_ACCOUNT } from './donors.service';
@@ -26,6 +27,11 @@ export interface RecordContribution {
   batchId?: number | null;
   importKey?: string | null;
   externalRef?: string | null;
+  /** Money through a bank or the Treasury: its reference and the day it was credited. */
+  bankRef?: string | null;
+  bankDate?: string | null;
+  /** Cash from an organisation: who handed it over. */
+  handedOverBy?: string | null;
   createdBy: string;
 }
 
@@ -45,6 +51,10 @@ export interface ContributionView {
   reversalEntryId: number | null;
   voidReason: string | null;
   externalRef: string | null;
+  bankRef: string | null;
+  bankDate: string | null;
+  handedOverBy: string | null;
+  attachments: AttachmentView[];
 }
 
 @Injectable()
@@ -53,10 +63,20 @@ export class ContributionsService {
     private readonly uow: UnitOfWork,
     private readonly posting: PostingService,
     private readonly numbering: NumberingService,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   create(actor: Actor, dto: CreateContributionDto): Promise<ContributionView> {
     assertFundInScope(actor, dto.fundCode);
+    const problems: string[] = [];
+    if (dto.method === 'cash' && dto.bankRef !== undefined)
+      problems.push('bankRef is for money through a bank or the Treasury (method bank)');
+    if (dto.method === 'cash' && dto.bankDate !== undefined)
+      problems.push('bankDate is for money through a bank or the Treasury (method bank)');
+    if (dto.method !== 'cash' && dto.handedOverBy !== undefined)
+      problems.push('handedOverBy is for cash handed over in person (method cash)');
+    if (problems.length) throw new InvalidRequestError(problems);
+    const files = this.attachments.check(dto.attachments);
     return this.uow.write(async (tx) => {
       const contribution = await this.record(tx, {
         fundCode: dto.fundCode,
@@ -66,8 +86,19 @@ export class ContributionsService {
         method: dto.method,
         purpose: dto.purpose ?? null,
         campaignCode: dto.campaign ?? null,
+        bankRef: dto.bankRef?.trim() ?? null,
+        bankDate: dto.bankDate ?? null,
+        handedOverBy: dto.handedOverBy?.trim() ?? null,
         createdBy: actor.username,
       });
+      await this.attachments.store(
+        tx,
+        'contribution',
+        contribution.id,
+        dto.attachments,
+        files,
+        actor.username,
+      );
       return this.view(tx, contribution);
     });
   }
@@ -97,7 +128,8 @@ export class ContributionsService {
     }
     if (fund.status !== 'active') throw new BusinessRuleError(`fund ${fund.code} is closed`);
 
-    const receiptNo = await this.numbering.next(tx, fund.id, 'PT', input.date);
+    // Cash takes a PT number; money through a bank or the Treasury its own series (data/document-series.json).
+    const receiptNo = await this.numbering.next(tx, fund.id, moneySeries('in', input.method), input.date);
     const purpose = input.purpose ?? null;
     const entry = await this.posting.post(tx, {
       fundCode: fund.code,
@@ -128,6 +160,9 @@ export class ContributionsService {
         voidReason: null,
         voidedAt: null,
         externalRef: input.externalRef ?? null,
+        bankRef: input.bankRef ?? null,
+        bankDate: input.bankDate ?? null,
+        handedOverBy: input.handedOverBy ?? null,
         importKey: input.importKey ?? null,
         createdBy: input.createdBy,
         createdAt: nowIso(),
@@ -222,6 +257,10 @@ export class ContributionsService {
       reversalEntryId: c.voidEntryId,
       voidReason: c.voidReason,
       externalRef: c.externalRef,
+      bankRef: c.bankRef,
+      bankDate: c.bankDate,
+      handedOverBy: c.handedOverBy,
+      attachments: await this.attachments.list(manager, 'contribution', c.id),
     };
   }
 }

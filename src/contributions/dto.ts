@@ -16,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { AttachmentDto } from '../attachments/dto';
 import { PageQuery } from '../common/pagination';
 import { MAX_ID } from '../common/parse-id.pipe';
 import { dongSchema, IsBookDate, IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
@@ -152,6 +153,45 @@ export class CreateContributionDto {
   @IsString()
   @MaxLength(32)
   campaign?: string;
+
+  @ApiPropertyOptional({
+    example: 'FT23201123456',
+    description: "method bank: the bank's or the Treasury's transaction reference (its credit advice)",
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(100)
+  bankRef?: string;
+
+  @ApiPropertyOptional({
+    example: '2023-07-19',
+    description: 'method bank: the day the bank credited the money',
+  })
+  @IsOptional()
+  @IsBookDate()
+  bankDate?: string;
+
+  @ApiPropertyOptional({
+    example: 'Nguyễn Văn Hùng',
+    description: 'Cash from an organisation: the person who hands the money over (người nộp tiền)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  handedOverBy?: string;
+
+  @ApiPropertyOptional({
+    type: [AttachmentDto],
+    description: 'Files kept with the receipt (bank advice, letter)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
 }
 
 export class ListContributionsQuery extends PageQuery {

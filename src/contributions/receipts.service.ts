@@ -13,7 +13,11 @@ import { nowIso } from '../common/clock';
 import type { DocumentMark, VoucherView } from '../documents/document.types';
 import { DocumentsService } from '../documents/documents.service';
 import { MailService, renderMailTemplate } from '../documents/mail.service';
-import { fundHeader } from '../funds/fund-header';
+import { AttachmentsService, attachmentDetails } from '../attachments/attachments.service';
+import { attachmentsLine, voidNoteText } from '../documents/document-lines';
+import { JournalEntry } from '../ledger/entities';
+import { NumberingService, seriesCodes } from '../documents/numbering.service';
+import { fundHeaderOn } from '../funds/fund-header';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
 import { hasContributedTo, RECEIPT_ACCOUNT } from './donors.service';
@@ -49,6 +53,8 @@ export class ReceiptsService {
     private readonly documents: DocumentsService,
     private readonly mail: MailService,
     private readonly funds: FundsService,
+    private readonly attachments: AttachmentsService,
+    private readonly numbering: NumberingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,10 +66,21 @@ export class ReceiptsService {
     return { receiptNo: contribution.receiptNo, pdf: await this.documents.renderVoucher(view) };
   }
 
+  /** A file kept with a contribution the actor may see. */
+  async attachment(actor: Actor, id: number, attachmentId: number) {
+    await this.contributions.byId(this.uow.manager, actor, id);
+    return this.attachments.content(this.uow.manager, 'contribution', id, attachmentId);
+  }
+
   verifyUrl(receiptNo: string, fundCode: string): string {
     return `${this.config.publicUrl}/verify/${encodeURIComponent(receiptNo)}?fund=${encodeURIComponent(fundCode)}`;
   }
 
+  /**
+   * The receipt's document: a C40-BB Phiếu thu for cash; for money through a bank or the Treasury, a Giấy xác nhận
+   * đóng góp naming the bank's reference and date, with no cashier. Everything printed comes from the books: the
+   * unit's name and the circular in force on the receipt's date, and a void's date is its reversal's.
+   */
   async voucherView(manager: EntityManager, c: Contribution, mark: DocumentMark): Promise<VoucherView> {
     const fund = await manager.findOneOrFail(Fund, { where: { id: c.fundId } });
     const donor = await manager.findOneOrFail(Donor, { where: { id: c.donorId } });
@@ -79,31 +96,50 @@ export class ReceiptsService {
               note: m.note,
             }),
           );
+    const files = await this.attachments.list(manager, 'contribution', c.id);
+    // A void is dated by its reversal in the books, not by the clock that recorded it.
+    const reversal =
+      c.voidEntryId === null
+        ? null
+        : await manager.findOneOrFail(JournalEntry, { where: { id: c.voidEntryId } });
+    const bank = c.method !== 'cash';
     const notes = [
-      `Hình thức: ${c.method === 'cash' ? 'Tiền mặt' : 'Chuyển khoản'}`,
+      ...(bank ? [] : ['Hình thức: Tiền mặt']),
       ...(campaign ? [`Đợt vận động: ${campaign.name}`] : []),
       ...(c.externalRef ? [`Chứng từ gốc: ${c.externalRef}`] : []),
     ];
+    // An organisation's cash is handed over by a person: the receipt names the person, for the organisation.
+    const handedOver = !bank && donor.kind !== 'individual' && c.handedOverBy !== null;
     return {
-      kind: 'receipt',
-      header: fundHeader(fund),
+      kind: bank ? 'bank-receipt' : 'receipt',
+      header: await fundHeaderOn(manager, fund, c.date),
       bookNo: c.date.slice(0, 4),
       number: c.receiptNo,
       date: c.date,
       debitAccounts: [c.method === 'cash' ? '111' : '112'],
       creditAccounts: [RECEIPT_ACCOUNT[donor.kind]],
-      partyName: donor.name,
+      partyName: handedOver ? (c.handedOverBy as string) : donor.name,
       partyAddress: donor.address,
+      onBehalfOf: handedOver ? donor.name : null,
       reason: c.purpose ? `Đóng góp Quỹ Đền ơn đáp nghĩa — ${c.purpose}` : 'Đóng góp Quỹ Đền ơn đáp nghĩa',
       amount: c.amount,
-      attachments: annex.length ? `01 bảng kê ${annex.length} người` : null,
+      attachments: attachmentsLine([
+        ...(annex.length ? [`bảng kê ${annex.length} người`] : []),
+        ...attachmentDetails(files),
+      ]),
+      bank: bank
+        ? {
+            reference: c.bankRef,
+            date: c.bankDate ?? c.date,
+            payerAccount: null,
+            payeeAccount: null,
+            payeeBank: null,
+          }
+        : null,
       notes,
       verifyUrl: this.verifyUrl(c.receiptNo, fund.code),
       mark,
-      voidNote:
-        c.status === 'voided' && c.voidedAt
-          ? `Hủy ngày ${formatDateVi(c.voidedAt.slice(0, 10))}: ${c.voidReason ?? ''}`
-          : null,
+      voidNote: reversal ? voidNoteText(reversal.entryDate, c.voidReason) : null,
       annex,
       issuedAt: c.createdAt,
     };
@@ -125,7 +161,8 @@ export class ReceiptsService {
       date: c.date,
       amount: c.amount,
       status: c.status,
-      donor: maskName(c.donor!.name),
+      // Enterprises, agencies and organisations give in their public name; only a person's name is masked.
+      donor: c.donor!.kind === 'individual' ? maskName(c.donor!.name) : c.donor!.name,
     }));
   }
 
@@ -212,10 +249,18 @@ export class ReceiptsService {
       .addOrderBy('c.id', 'ASC')
       .getMany();
     const total = Money.sum(rows.filter((c) => c.status === 'posted').map((c) => Money.fromStored(c.amount)));
+    // The letter's date: the end of that year, so the same year always prints the same letter. Its number is
+    // the one it was first issued under (taken from the letters' series on the first print).
+    const dated = `${year}-12-31`;
+    const number = await this.uow.write((tx) =>
+      this.numbering.issued(tx, fund.id, seriesCodes().letterOfThanks, dated, `donor:${donor.id}:${year}`),
+    );
     return this.documents.renderDonorStatement({
-      header: fundHeader(fund),
+      header: await fundHeaderOn(this.uow.manager, fund, dated),
+      number,
       year,
       donorName: donor.name,
+      donorKind: donor.kind,
       donorAddress: donor.address,
       receipts: rows.map((c) => ({
         number: c.receiptNo,
@@ -225,8 +270,7 @@ export class ReceiptsService {
         voided: c.status === 'voided',
       })),
       total: total.toString(),
-      // The letter's date: the end of that year, so the same year always prints the same letter.
-      issuedAt: `${year}-12-31T00:00:00.000Z`,
+      issuedAt: `${dated}T00:00:00.000Z`,
     });
   }
 

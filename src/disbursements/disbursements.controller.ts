@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { pdfFile } from '../common/pdf-response';
+import { attachmentFile } from '../attachments/attachments.service';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { DisbursementsService } from './disbursements.service';
 import {
@@ -81,7 +82,8 @@ export class DisbursementsController {
   @HttpCode(200)
   @Roles('cashier', 'accountant', 'admin')
   pay(@CurrentActor() actor: Actor, @Param('id', id()) disbursementId: number, @Body() dto: PayDto) {
-    return this.disbursements.pay(actor, disbursementId, dto.date);
+    const { date, ...details } = dto;
+    return this.disbursements.pay(actor, disbursementId, date, details);
   }
 
   @Post(':id/reverse')
@@ -105,6 +107,17 @@ export class DisbursementsController {
   ) {
     const { voucherNo, pdf } = await this.vouchers.pdf(actor, disbursementId, q.copy === 'true');
     return pdfFile(res, `${voucherNo}.pdf`, pdf);
+  }
+
+  /** A file kept with the payment, as given, with its SHA-256 in X-Content-SHA256. */
+  @Get(':id/attachments/:attachmentId')
+  async attachment(
+    @CurrentActor() actor: Actor,
+    @Param('id', id()) disbursementId: number,
+    @Param('attachmentId', new ParseIdPipe('attachment')) attachmentId: number,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return attachmentFile(res, await this.vouchers.attachment(actor, disbursementId, attachmentId));
   }
 }
 

@@ -1,5 +1,6 @@
 import { CashierModule } from '../cashier/cashier.module';
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { BeneficiariesModule } from '../beneficiaries/beneficiaries.module';
 import { DocumentsModule } from '../documents/documents.module';
 import { FundsModule } from '../funds/funds.module';
@@ -12,7 +13,14 @@ import { PayoutReferences } from './payout-references';
 import { PolicyService } from './policy.service';
 
 @Module({
-  imports: [LedgerModule, FundsModule, DocumentsModule, BeneficiariesModule, CashierModule],
+  imports: [
+    LedgerModule,
+    FundsModule,
+    DocumentsModule,
+    BeneficiariesModule,
+    AttachmentsModule,
+    CashierModule,
+  ],
   controllers: [DisbursementsController, HouseProjectsController],
   providers: [
     DisbursementsService,

@@ -16,11 +16,12 @@ import { CashierService } from '../cashier/cashier.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Beneficiary } from '../beneficiaries/entities';
-import { NumberingService } from '../documents/numbering.service';
+import { AttachmentsService } from '../attachments/attachments.service';
+import { NumberingService, moneySeries } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';
 import type { PostingLineInput } from '../ledger/ledger.types';
 import { PostingService } from '../ledger/posting.service';
-import { ApproveDto, CreateDisbursementDto, ListDisbursementsQuery } from './dto';
+import { ApproveDto, CreateDisbursementDto, ListDisbursementsQuery, PayDto } from './dto';
 import {
   Disbursement,
   DisbursementEvent,
@@ -57,6 +58,12 @@ export interface DisbursementView {
   voucherNo: string | null;
   entryId: number | null;
   reversalEntryId: number | null;
+  /** A payment order's bank reference and accounts; who received cash for the payee. */
+  bankRef: string | null;
+  payeeAccount: string | null;
+  payeeBank: string | null;
+  payerAccount: string | null;
+  receivedBy: string | null;
 }
 
 export interface EventView {
@@ -79,6 +86,7 @@ export class DisbursementsService {
     private readonly posting: PostingService,
     private readonly numbering: NumberingService,
     private readonly policy: PolicyService,
+    private readonly attachments: AttachmentsService,
     private readonly cashier: CashierService,
   ) {}
 
@@ -233,10 +241,12 @@ export class DisbursementsService {
   }
 
   /** Posts the payment (and takes a gap-free PC number) in one transaction; 422 if cash or bank would go below zero. */
-  pay(actor: Actor, id: number, date: string): Promise<DisbursementView> {
+  pay(actor: Actor, id: number, date: string, details: Omit<PayDto, 'date'> = {}): Promise<DisbursementView> {
+    const files = this.attachments.check(details.attachments);
     return this.step(actor, id, ['approved'], async (tx, d) => {
       // The cashier pays; an accountant only where the admin let one person hold both roles.
       await this.cashier.assertMayHandleCash(tx, actor, d.fundId, 'pay');
+      refuseMisplacedPaymentDetails(d.method, details);
       if (date < d.requestDate)
         throw new InvalidRequestError(`date must not be before the request's date ${d.requestDate}`);
       this.refuseHard(await this.policy.check(tx, this.facts(d, date)));
@@ -257,7 +267,11 @@ export class DisbursementsService {
       }
       const fund = await tx.findOneOrFail(Fund, { where: { id: d.fundId } });
       const beneficiary = await tx.findOneOrFail(Beneficiary, { where: { id: d.beneficiaryId } });
-      const voucherNo = d.stage === 'settlement' ? null : await this.numbering.next(tx, fund.id, 'PC', date);
+      // Cash takes a PC number; a payment order through a bank or the Treasury its own series.
+      const voucherNo =
+        d.stage === 'settlement'
+          ? null
+          : await this.numbering.next(tx, fund.id, moneySeries('out', d.method), date);
       const amount = Money.fromStored(d.amount);
       const cashAccount = d.method === 'cash' ? '111' : '112';
       const lines: PostingLineInput[] =
@@ -291,8 +305,19 @@ export class DisbursementsService {
       await tx.update(
         Disbursement,
         { id },
-        { status: 'paid', paymentDate: date, voucherNo, entryId: entry.id },
+        {
+          status: 'paid',
+          paymentDate: date,
+          voucherNo,
+          entryId: entry.id,
+          bankRef: details.bankRef?.trim() ?? null,
+          payeeAccount: details.payeeAccount ?? null,
+          payeeBank: details.payeeBank?.trim() ?? null,
+          payerAccount: details.payerAccount ?? null,
+          receivedBy: details.receivedBy?.trim() ?? null,
+        },
       );
+      await this.attachments.store(tx, 'disbursement', id, details.attachments, files, actor.username);
       await this.event(tx, id, 'paid', actor, voucherNo);
     });
   }
@@ -372,6 +397,11 @@ export class DisbursementsService {
       voucherNo: d.voucherNo,
       entryId: d.entryId,
       reversalEntryId: d.reversalEntryId,
+      bankRef: d.bankRef,
+      payeeAccount: d.payeeAccount,
+      payeeBank: d.payeeBank,
+      payerAccount: d.payerAccount,
+      receivedBy: d.receivedBy,
     };
   }
 
@@ -494,4 +524,17 @@ const STAGE_TEXT: Record<Stage, string> = {
 
 function ruleList(violations: Violation[]): string | null {
   return violations.length ? violations.map((v) => v.rule).join(',') : null;
+}
+
+/** Bank details belong to a payment through a bank or the Treasury, a person receiving cash to a cash payment. */
+function refuseMisplacedPaymentDetails(method: 'cash' | 'bank', details: Omit<PayDto, 'date'>): void {
+  const problems: string[] = [];
+  if (method === 'cash') {
+    for (const key of ['bankRef', 'payeeAccount', 'payeeBank', 'payerAccount'] as const) {
+      if (details[key] !== undefined) problems.push(`${key} is for a payment through a bank or the Treasury`);
+    }
+  } else if (details.receivedBy !== undefined) {
+    problems.push('receivedBy is for cash handed over in person');
+  }
+  if (problems.length) throw new InvalidRequestError(problems);
 }

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, Max } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  Max,
+  ValidateNested,
+} from 'class-validator';
+import { AttachmentDto } from '../attachments/dto';
 import { PageQuery } from '../common/pagination';
 import { MAX_ID } from '../common/parse-id.pipe';
 import { dongSchema, IsBookDate, IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
@@ -133,6 +147,61 @@ export class PayDto {
   @ApiProperty({ example: '2023-07-25' })
   @IsBookDate()
   date: string;
+
+  @ApiPropertyOptional({
+    example: 'FT23206000123',
+    description: "Bank payment: the bank's or Treasury's reference",
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(100)
+  bankRef?: string;
+
+  @ApiPropertyOptional({ example: '8800123456789', description: "Bank payment: the payee's account number" })
+  @IsOptional()
+  @Matches(/^[0-9][0-9 .-]{2,38}[0-9]$/, {
+    message: 'payeeAccount must be an account number (digits, dots, spaces)',
+  })
+  payeeAccount?: string;
+
+  @ApiPropertyOptional({ example: 'BIDV — Chi nhánh Lào Cai', description: "Bank payment: the payee's bank" })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  payeeBank?: string;
+
+  @ApiPropertyOptional({
+    example: '3761.0.9012345',
+    description: "Bank payment: the fund's account it debits",
+  })
+  @IsOptional()
+  @Matches(/^[0-9][0-9 .-]{2,38}[0-9]$/, {
+    message: 'payerAccount must be an account number (digits, dots, spaces)',
+  })
+  payerAccount?: string;
+
+  @ApiPropertyOptional({
+    example: 'Lò Văn Sáng',
+    description: 'Cash: who received it for the payee, when not the payee',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  receivedBy?: string;
+
+  @ApiPropertyOptional({
+    type: [AttachmentDto],
+    description: 'Files kept with the payment (payment order, advice)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
 }
 
 export class ReverseDisbursementDto extends ReasonDto {

@@ -169,6 +169,25 @@ export class Disbursement {
   @Column({ name: 'voucher_no', type: 'varchar', length: 20, nullable: true })
   voucherNo: string | null;
 
+  /** The bank's or the Treasury's reference of a payment made by payment order (Ủy nhiệm chi). */
+  @Column({ name: 'bank_ref', type: 'varchar', length: 100, nullable: true })
+  bankRef: string | null;
+
+  /** The payee's account number and bank, printed on the payment order. */
+  @Column({ name: 'payee_account', type: 'varchar', length: 40, nullable: true })
+  payeeAccount: string | null;
+
+  @Column({ name: 'payee_bank', type: 'varchar', length: 200, nullable: true })
+  payeeBank: string | null;
+
+  /** The fund's own account the payment order debits. */
+  @Column({ name: 'payer_account', type: 'varchar', length: 40, nullable: true })
+  payerAccount: string | null;
+
+  /** Who received cash on behalf of the payee (an organisation, a household's representative). */
+  @Column({ name: 'received_by', type: 'varchar', length: 200, nullable: true })
+  receivedBy: string | null;
+
   @Column({ name: 'entry_id', type: 'integer', nullable: true })
   entryId: number | null;
 

@@ -1,24 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
 import { ConflictError } from '../common/errors';
+import { foldVietnamese } from '../common/text';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AttachmentsService, attachmentDetails } from '../attachments/attachments.service';
 import { Beneficiary } from '../beneficiaries/entities';
+import { attachmentsLine, voidNoteText } from '../documents/document-lines';
 import type { VoucherView } from '../documents/document.types';
 import { DocumentsService } from '../documents/documents.service';
-import { fundHeader } from '../funds/fund-header';
+import { fundHeaderOn } from '../funds/fund-header';
 import { Fund } from '../funds/fund.entity';
 import { defaultChart } from '../ledger/chart';
+import { JournalEntry } from '../ledger/entities';
 import { DisbursementsService } from './disbursements.service';
-import { HouseProject, PURPOSE_ACCOUNT } from './entities';
+import { DisbursementEvent, HouseProject, PURPOSE_ACCOUNT } from './entities';
 
-/** The C41-BB Phiếu chi of a paid payout; a reversed one is printed ĐÃ HỦY and keeps its number. */
+/**
+ * The document of a paid payout: a C41-BB Phiếu chi for cash, an Ủy nhiệm chi (payment order, with the payee's
+ * account) for a payment through a bank or the Treasury. A reversed one is printed ĐÃ HỦY with its reversal's
+ * date and reason, and keeps its number.
+ */
 @Injectable()
 export class PaymentVouchersService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly disbursements: DisbursementsService,
     private readonly documents: DocumentsService,
+    private readonly attachments: AttachmentsService,
   ) {}
+
+  /** A file kept with a payout the actor may see. */
+  async attachment(actor: Actor, id: number, attachmentId: number) {
+    await this.disbursements.byId(this.uow.manager, actor, id);
+    return this.attachments.content(this.uow.manager, 'disbursement', id, attachmentId);
+  }
 
   async pdf(actor: Actor, id: number, copy: boolean): Promise<{ voucherNo: string; pdf: Buffer }> {
     const manager = this.uow.manager;
@@ -39,31 +54,62 @@ export class PaymentVouchersService {
     const accountName =
       defaultChart().find((a) => a.code === PURPOSE_ACCOUNT[d.purpose])?.nameVi ?? d.purpose;
     const reversed = d.status === 'reversed';
+    const reversal =
+      reversed && d.reversalEntryId !== null
+        ? await manager.findOneOrFail(JournalEntry, { where: { id: d.reversalEntryId } })
+        : null;
+    const reversedEvent = reversed
+      ? await manager.findOne(DisbursementEvent, {
+          where: { disbursementId: d.id, action: 'reversed' },
+          order: { id: 'DESC' },
+        })
+      : null;
+    const files = await this.attachments.list(manager, 'disbursement', d.id);
+    const bank = d.method !== 'cash';
     const view: VoucherView = {
-      kind: 'payment',
-      header: fundHeader(fund),
+      kind: bank ? 'bank-payment' : 'payment',
+      header: await fundHeaderOn(manager, fund, d.paymentDate),
       bookNo: d.paymentDate.slice(0, 4),
       number: d.voucherNo,
       date: d.paymentDate,
       debitAccounts: [account],
       creditAccounts: [d.method === 'cash' ? '111' : '112'],
-      partyName: beneficiary.fullName,
-      partyAddress: beneficiary.address ?? beneficiary.commune,
+      partyName: d.receivedBy ?? beneficiary.fullName,
+      partyAddress: addressWithCommune(beneficiary.address, beneficiary.commune),
+      onBehalfOf: d.receivedBy ? beneficiary.fullName : null,
       reason: `${d.stage === 'advance' ? 'Tạm ứng — ' : ''}${accountName}${d.decisionNo ? ` theo Quyết định số ${d.decisionNo}` : ''}`,
       amount: d.amount,
-      attachments: d.decisionNo ? '01 quyết định' : null,
+      attachments: attachmentsLine([
+        ...(d.decisionNo ? [`quyết định số ${d.decisionNo}`] : []),
+        ...attachmentDetails(files),
+      ]),
+      bank: bank
+        ? {
+            reference: d.bankRef,
+            date: d.bankRef ? d.paymentDate : null,
+            payerAccount: d.payerAccount,
+            payeeAccount: d.payeeAccount,
+            payeeBank: d.payeeBank,
+          }
+        : null,
       notes: [
-        `Hình thức: ${d.method === 'cash' ? 'Tiền mặt' : 'Chuyển khoản'}`,
+        ...(bank ? [] : ['Hình thức: Tiền mặt']),
         ...(d.description ? [d.description] : []),
         ...(project ? [`Công trình nhà ở số ${project.id}: ${project.description}`] : []),
       ],
       verifyUrl: null,
       mark: reversed ? 'void' : copy ? 'copy' : 'original',
-      voidNote: reversed ? 'Phiếu chi đã được hủy bằng bút toán đảo' : null,
+      voidNote: reversal ? voidNoteText(reversal.entryDate, reversedEvent?.note ?? null) : null,
       annex: [],
       // The payment date, not the clock: the same voucher always has the same bytes.
       issuedAt: `${d.paymentDate}T00:00:00.000Z`,
     };
     return { voucherNo: d.voucherNo, pdf: await this.documents.renderVoucher(view) };
   }
+}
+
+/** The payee's address with its commune, unless the address already names it. */
+export function addressWithCommune(address: string | null, commune: string): string {
+  if (!address) return commune;
+  return foldVietnamese(address).includes(foldVietnamese(commune)) ? address : `${address}, ${commune}`;
 }

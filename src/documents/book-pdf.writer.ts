@@ -1,5 +1,11 @@
 import { BookBlock, BookRow, BookTable, Cell, checkCell, groupDigits } from './book-table';
-import { SignatureRow, drawLetterhead, drawSignatureRow, signatureRowHeight } from './document-blocks';
+import {
+  SignatureRow,
+  drawLetterhead,
+  drawSignatureRow,
+  signatureRowHeight,
+  SEAL_SPACE,
+} from './document-blocks';
 import { COLORS, PageSetup, PdfCanvas, TextStyle } from './pdf-canvas';
 import { PdfTable, TableRow } from './pdf-table';
 import { formatDate } from './view-format';
@@ -39,7 +45,8 @@ const STYLE = {
 
 const RUNNING_NOTE_WIDTH = 120;
 const PAGE_NUMBER_FROM_BOTTOM = 26;
-const SIGNATURE_SPACE = 56;
+/** At least 3 cm to sign and seal (document-blocks.ts). */
+const SIGNATURE_SPACE = SEAL_SPACE;
 /** Pages between two emptyings of pdfkit's word layout cache (see PdfCanvas.trimLayoutCache). */
 const LAYOUT_CACHE_PAGES = 10;
 

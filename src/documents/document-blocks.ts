@@ -9,6 +9,9 @@ import { DateParts, issuedAtDate } from './view-format';
  * and room to sign, side by side) and the page numbers. The renderers say what goes in them and how large.
  */
 
+/** Room to sign and seal under a signature title: at least 3 cm (85 pt), as a seal needs. */
+export const SEAL_SPACE = 86;
+
 /** A fund's document: its title, the fund as its author, and the creation date the view fixes. */
 export function documentMeta(title: string, view: { header: FundHeader; issuedAt: string }): DocumentMeta {
   return { title, author: view.header.fundName, issuedAt: issuedAtDate(view.issuedAt) };
@@ -82,28 +85,42 @@ export interface OfficialLetterheadLook {
 }
 
 /**
- * The unit and the fund, centred and underlined, at the left; the national title, its motto underlined and the
- * date at the right, as a Vietnamese official letter has them.
+ * The unit and the fund, centred and underlined, and the document's number at the left; the national title, its
+ * motto underlined and "<place>, ngày … tháng … năm …" at the right, as a Vietnamese official letter has them.
+ * A place's name is never split over two lines ("Lào / Cai").
  */
 export function officialLetterhead(
   header: FundHeader,
-  text: { nationalTitle: string; nationalMotto: string; dateLine: string },
+  text: {
+    nationalTitle: string;
+    nationalMotto: string;
+    dateLine: string;
+    placeDateLine: string;
+    numberLine: string;
+  },
   issued: DateParts,
   look: OfficialLetterheadLook,
+  number: string | null = null,
 ): Letterhead {
   const centred = (size: number, face: TextStyle['face']): TextStyle => ({ size, face, align: 'center' });
   const motto = centred(look.sizes.motto, 'bold');
+  const dateLine = header.place
+    ? fill(text.placeDateLine, { ...issued, place: header.place })
+    : fill(text.dateLine, { ...issued });
   return {
     left: {
       width: look.columns[0],
       lines: [
-        { text: header.unitName, style: centred(look.sizes.unit, 'regular'), gap: 1 },
+        { text: keepPlacesWhole(header.unitName), style: centred(look.sizes.unit, 'regular'), gap: 1 },
         {
-          text: header.fundName,
+          text: keepPlacesWhole(header.fundName),
           style: centred(look.sizes.unit, 'bold'),
           gap: 3,
-          rule: { under: 'column', space: 0 },
+          rule: { under: 'column', space: number === null ? 0 : 4 },
         },
+        ...(number === null
+          ? []
+          : [{ text: fill(text.numberLine, { number }), style: centred(look.sizes.unit, 'regular') }]),
       ],
     },
     right: {
@@ -111,11 +128,19 @@ export function officialLetterhead(
       lines: [
         { text: text.nationalTitle, style: centred(look.sizes.nationalTitle, 'bold'), gap: 1 },
         { text: text.nationalMotto, style: motto, gap: 2, rule: { under: 'text', space: look.spaces.date } },
-        { text: fill(text.dateLine, { ...issued }), style: centred(look.sizes.date, 'italic') },
+        { text: dateLine, style: centred(look.sizes.date, 'italic') },
       ],
     },
     space: look.spaces.below,
   };
+}
+
+const PLACE =
+  /((?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn) )((?:\p{Lu}|\d)[^\s,;()]*(?: (?:\p{Lu}|\d)[^\s,;()]*)*)$/u;
+
+/** Joins the words of the place a unit's name ends with ("tỉnh Lào Cai") by no-break spaces: it wraps whole. */
+export function keepPlacesWhole(name: string): string {
+  return name.replace(PLACE, (_all, level: string, place: string) => (level + place).replace(/ /g, '\u00a0'));
 }
 
 export interface SignatureBlock {

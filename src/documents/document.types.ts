@@ -12,11 +12,32 @@ export interface FundHeader {
   /** The fund, e.g. "Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai". */
   fundName: string;
   fundCode: string;
+  /** Where the unit is, for the "<place>, ngày … tháng … năm …" line of a letter; null leaves the place out. */
+  place?: string | null;
 }
 
-/** C40-BB Phiếu thu (receipt) or C41-BB Phiếu chi (payment voucher). */
+/** The kinds of money document: cash (C40-BB Phiếu thu, C41-BB Phiếu chi) or through a bank or the Treasury. */
+export type VoucherKind = 'receipt' | 'payment' | 'bank-receipt' | 'bank-payment';
+
+/** What a bank or the Treasury recorded of a transfer, printed on bank documents. */
+export interface BankDetails {
+  /** The bank's or the Treasury's transaction reference (on its credit or debit advice). */
+  reference: string | null;
+  /** The day the bank or the Treasury moved the money. */
+  date: string | null;
+  /** The fund's account the money left (payment order). */
+  payerAccount: string | null;
+  /** The payee's account and bank (payment order). */
+  payeeAccount: string | null;
+  payeeBank: string | null;
+}
+
+/**
+ * C40-BB Phiếu thu (receipt), C41-BB Phiếu chi (payment voucher), the acknowledgement of a contribution received
+ * through a bank or the Treasury (Giấy xác nhận đóng góp) or a payment order (Ủy nhiệm chi).
+ */
 export interface VoucherView {
-  kind: 'receipt' | 'payment';
+  kind: VoucherKind;
   header: FundHeader;
   /** Quyển số: the book, e.g. "2023". */
   bookNo: string;
@@ -29,17 +50,21 @@ export interface VoucherView {
   /** Người nộp tiền (receipt) or người nhận tiền (payment). */
   partyName: string;
   partyAddress: string | null;
+  /** The organisation the party hands money over (or receives it) for; null when the party is the donor itself. */
+  onBehalfOf: string | null;
   /** Lý do nộp / Lý do chi. */
   reason: string;
   amount: string;
-  /** Kèm theo … chứng từ gốc. */
-  attachments: string | null;
+  /** Kèm theo: how many original documents, and which ("Quyết định số 12/QĐ-UBND"). */
+  attachments: { count: number; detail: string | null } | null;
+  /** Bank documents: the bank's reference and date, and the accounts of a payment order. */
+  bank: BankDetails | null;
   /** Extra lines printed under the reason, e.g. the campaign or the decision number. */
   notes: string[];
   /** The public verification address encoded in the QR code (receipts); null for no QR. */
   verifyUrl: string | null;
   mark: DocumentMark;
-  /** When a voided document was voided, and why (printed with the ĐÃ HỦY stamp). */
+  /** When a voided document was voided (the date of its reversal in the books), and why (with the ĐÃ HỦY stamp). */
   voidNote: string | null;
   /** Names on whose behalf a batch was given: printed as an annex page (Bảng kê kèm theo). */
   annex: { name: string; amount: string; note: string | null }[];
@@ -50,8 +75,12 @@ export interface VoucherView {
 /** A donor's yearly thank-you letter (thư cảm ơn) listing each receipt of the year. */
 export interface DonorStatementView {
   header: FundHeader;
+  /** Số: the letter's number, e.g. "TC-2023-000012"; null prints none. */
+  number: string | null;
   year: number;
   donorName: string;
+  /** An individual is addressed as Ông/Bà; an agency by its name, without wishes of health. */
+  donorKind: 'agency' | 'enterprise' | 'organization' | 'individual';
   donorAddress: string | null;
   receipts: { number: string; date: string; amount: string; purpose: string | null; voided: boolean }[];
   /** Sum of the receipts that are not void. */

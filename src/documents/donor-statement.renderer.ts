@@ -1,7 +1,7 @@
 import { Money } from '../common/money';
 import { amountInWords } from '../common/number-words';
 import { DonorStatementView } from './document.types';
-import { DonorStatementText, donorStatementText, fill } from './layout-text';
+import { DonorAddressee, DonorStatementText, donorStatementText, fill } from './layout-text';
 import {
   SignatureRow,
   OfficialLetterheadLook,
@@ -11,6 +11,7 @@ import {
   officialLetterhead,
   pageNumbers,
   signatureRowHeight,
+  SEAL_SPACE,
 } from './document-blocks';
 import { COLORS, PageSetup, PdfCanvas, TextStyle } from './pdf-canvas';
 import { TableColumn, TableRow, drawTable } from './pdf-table';
@@ -56,7 +57,8 @@ const STYLE = {
 
 const LEFT_COLUMN_WIDTH = 220;
 const RIGHT_COLUMN_WIDTH = 260;
-const SIGNATURE_SPACE = 70;
+/** At least 3 cm to sign and seal (document-blocks.ts). */
+const SIGNATURE_SPACE = SEAL_SPACE;
 
 const LETTERHEAD: OfficialLetterheadLook = {
   sizes: { unit: 10, nationalTitle: 9.5, motto: 10.5, date: 10 },
@@ -76,7 +78,7 @@ export async function renderDonorStatement(view: DonorStatementView): Promise<Bu
   const { text } = content;
   const meta = documentMeta(fill(text.documentTitle, { donorName: view.donorName, year: view.year }), view);
   return await PdfCanvas.render(PAGE, meta, (canvas) => {
-    drawLetterhead(canvas, officialLetterhead(view.header, text, content.issued, LETTERHEAD));
+    drawLetterhead(canvas, officialLetterhead(view.header, text, content.issued, LETTERHEAD, view.number));
     drawOpening(canvas, content);
     drawReceipts(canvas, content);
     drawClosing(canvas, content);
@@ -89,6 +91,7 @@ function prepare(view: DonorStatementView): StatementContent {
   textOf(view.header.unitName, 'header.unitName', shortTextChars);
   textOf(view.header.fundName, 'header.fundName', shortTextChars);
   textOf(view.donorName, 'donorName', shortTextChars);
+  textOf(view.number ?? '', 'number', shortTextChars, false);
   textOf(view.donorAddress ?? '', 'donorAddress', longTextChars, false);
   if (!Number.isInteger(view.year) || view.year < 1900 || view.year > 9999) {
     throw new DocumentViewError(`year must be a four-digit year, got ${view.year}`);
@@ -119,6 +122,16 @@ function prepare(view: DonorStatementView): StatementContent {
   };
 }
 
+/** An individual is Ông/Bà; an agency, an enterprise or an organisation is named as it is. */
+function addresseeKind(view: DonorStatementView): DonorAddressee {
+  if (view.donorKind === 'individual') return 'individual';
+  return view.donorKind === 'agency' ? 'agency' : 'organisation';
+}
+
+function addressee(view: DonorStatementView, text: DonorStatementText): string {
+  return fill(text.addressee[addresseeKind(view)], { donorName: view.donorName });
+}
+
 function drawOpening(canvas: PdfCanvas, { view, text }: StatementContent): void {
   canvas.paragraph(text.title, STYLE.title, 3);
   const subtitle = fill(text.subtitle, { fundName: view.header.fundName, year: view.year });
@@ -132,10 +145,10 @@ function drawOpening(canvas: PdfCanvas, { view, text }: StatementContent): void 
       width: canvas.width - indent,
       gap: 2,
     });
-  field(text.greetingLabel, view.donorName, STYLE.greeting);
+  field(text.greetingLabel, addressee(view, text), STYLE.greeting);
   if (view.donorAddress) field(text.addressLabel, view.donorAddress, STYLE.label);
   canvas.y += 12;
-  const values = { fundName: view.header.fundName, donorName: view.donorName, year: view.year };
+  const values = { fundName: view.header.fundName, addressee: addressee(view, text), year: view.year };
   const intro = fill(text.intro, values);
   canvas.paragraph(view.receipts.length > 0 ? `${intro} ${text.listIntro}` : intro, STYLE.body, 10);
 }
@@ -182,8 +195,9 @@ function drawReceipts(canvas: PdfCanvas, { view, text, total }: StatementContent
 }
 
 function drawClosing(canvas: PdfCanvas, { view, text }: StatementContent): void {
-  const values = { fundName: view.header.fundName, donorName: view.donorName, year: view.year };
-  for (const paragraph of text.thanks) canvas.paragraph(fill(paragraph, values), STYLE.body, 8);
+  const values = { fundName: view.header.fundName, addressee: addressee(view, text), year: view.year };
+  for (const paragraph of text.thanks[addresseeKind(view)])
+    canvas.paragraph(fill(paragraph, values), STYLE.body, 8);
   canvas.y += 10;
 
   // Recipients at the left and the signature at the right start on the same line, on the same page.

@@ -14,7 +14,11 @@ export interface SignatureText {
   hint: string;
 }
 
-/** templates/documents/receipt.vi.json and payment.vi.json (C40-BB / C41-BB). */
+/**
+ * templates/documents/receipt.vi.json and payment.vi.json (C40-BB / C41-BB), bank-receipt.vi.json (Giấy xác nhận
+ * đóng góp) and bank-payment.vi.json (Ủy nhiệm chi). `formNote` names the circular with {circular}, the one in
+ * force on the document's date (templates/documents/circulars.json).
+ */
 export interface VoucherText {
   documentTitle: string;
   formCode: string;
@@ -29,12 +33,16 @@ export interface VoucherText {
   creditLabel: string;
   partyNameLabel: string;
   partyAddressLabel: string;
+  onBehalfLabel: string;
   reasonLabel: string;
   amountLabel: string;
   amountWordsLabel: string;
   attachmentsLabel: string;
   attachmentsLine: string;
+  attachmentsDetailLine: string;
   blank: string;
+  /** Bank documents' fields; an empty label leaves the field out. */
+  bankLabels: Record<'payer' | 'payerAccount' | 'reference' | 'date' | 'payeeAccount' | 'payeeBank', string>;
   signatures: SignatureText[];
   receivedLine: string;
   qrCaption: string;
@@ -48,15 +56,22 @@ export interface VoucherText {
   pageNumber: string;
 }
 
+export type DonorAddressee = 'individual' | 'organisation' | 'agency';
+
 /** templates/documents/donor-statement.vi.json (thư cảm ơn). */
 export interface DonorStatementText {
   documentTitle: string;
   nationalTitle: string;
   nationalMotto: string;
   dateLine: string;
+  /** "{place}, ngày …": the date line when the unit's place is known. */
+  placeDateLine: string;
+  numberLine: string;
   title: string;
   subtitle: string;
   greetingLabel: string;
+  /** How the letter names the donor: Ông/Bà for an individual, the name for an agency or an organisation. */
+  addressee: Record<DonorAddressee, string>;
   addressLabel: string;
   intro: string;
   /** Printed before the table, only when the year has receipts. */
@@ -68,7 +83,8 @@ export interface DonorStatementText {
   totalLabel: string;
   totalWordsLabel: string;
   noReceipts: string;
-  thanks: string[];
+  /** An agency is thanked without wishes of health. */
+  thanks: Record<DonorAddressee, string[]>;
   recipientsLabel: string;
   recipients: string[];
   signature: { lines: string[]; hint: string };
@@ -81,6 +97,8 @@ export interface StatementText {
   fileName: string;
   nationalTitle: string;
   nationalMotto: string;
+  placeDateLine: string;
+  numberLine: string;
   title: string;
   period: string;
   fundLabel: string;
@@ -207,12 +225,22 @@ const VOUCHER_SHAPE: Shape<VoucherText> = {
   creditLabel: 'string',
   partyNameLabel: 'string',
   partyAddressLabel: 'string',
+  onBehalfLabel: 'string',
   reasonLabel: 'string',
   amountLabel: 'string',
   amountWordsLabel: 'string',
   attachmentsLabel: 'string',
   attachmentsLine: 'string',
+  attachmentsDetailLine: 'string',
   blank: 'string',
+  bankLabels: {
+    payer: 'string',
+    payerAccount: 'string',
+    reference: 'string',
+    date: 'string',
+    payeeAccount: 'string',
+    payeeBank: 'string',
+  },
   signatures: [SIGNATURE],
   receivedLine: 'string',
   qrCaption: 'string',
@@ -231,9 +259,12 @@ const DONOR_STATEMENT_SHAPE: Shape<DonorStatementText> = {
   nationalTitle: 'string',
   nationalMotto: 'string',
   dateLine: 'string',
+  placeDateLine: 'string',
+  numberLine: 'string',
   title: 'string',
   subtitle: 'string',
   greetingLabel: 'string',
+  addressee: { individual: 'string', organisation: 'string', agency: 'string' },
   addressLabel: 'string',
   intro: 'string',
   listIntro: 'string',
@@ -251,7 +282,7 @@ const DONOR_STATEMENT_SHAPE: Shape<DonorStatementText> = {
   totalLabel: 'string',
   totalWordsLabel: 'string',
   noReceipts: 'string',
-  thanks: ['string'],
+  thanks: { individual: ['string'], organisation: ['string'], agency: ['string'] },
   recipientsLabel: 'string',
   recipients: ['string'],
   signature: { lines: ['string'], hint: 'string' },
@@ -269,6 +300,8 @@ const STATEMENT_SHAPE: Shape<StatementText> = {
     'fileName',
     'nationalTitle',
     'nationalMotto',
+    'placeDateLine',
+    'numberLine',
     'title',
     'period',
     'fundLabel',
@@ -409,8 +442,31 @@ function check(value: unknown, shape: ShapeNode, where: string): void {
   }
 }
 
-export function voucherText(kind: 'receipt' | 'payment'): VoucherText {
+export function voucherText(kind: 'receipt' | 'payment' | 'bank-receipt' | 'bank-payment'): VoucherText {
   return loadTemplate<VoucherText>(`${kind}.vi.json`, VOUCHER_SHAPE);
+}
+
+/** templates/documents/circulars.json: the circular forms cite, each from the day it applies. */
+export interface CircularsText {
+  citations: { from: string; citation: string }[];
+}
+
+const CIRCULARS_SHAPE: Shape<CircularsText> = { citations: [{ from: 'string', citation: 'string' }] };
+
+/**
+ * The circular in force on a document's `date` (never the printing date): the last whose `from` is that day or
+ * before; a date before the first `from` takes the first, the oldest regime the fund keeps books under.
+ */
+export function circularOn(date: string): string {
+  const { citations } = loadTemplate<CircularsText>('circulars.json', CIRCULARS_SHAPE);
+  if (citations.length === 0) throw new TemplateError('circulars.json.citations must not be empty');
+  citations.forEach((entry, index) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(entry.from) || (index > 0 && entry.from <= citations[index - 1].from))
+      throw new TemplateError(`circulars.json.citations[${index}].from must be a date after the one before`);
+  });
+  let chosen = citations[0];
+  for (const entry of citations) if (entry.from <= date) chosen = entry;
+  return chosen.citation;
 }
 
 export function statementText(): StatementText {

@@ -1,4 +1,4 @@
-import { DocumentSample, documentSamples } from '../../test/support/document-views';
+import { DocumentSample, documentSamples, keepSample } from '../../test/support/document-views';
 import { PdfRun, pdfRuns, pdfText } from '../../test/support/pdf';
 
 /**
@@ -42,11 +42,16 @@ describe('rendered documents', () => {
   it('covers every document kind', () => {
     expect(samples.map((sample) => sample.name)).toEqual([
       'receipt',
+      'receipt-2023',
       'receipt-copy',
       'receipt-void',
       'receipt-annex',
       'payment-voucher',
+      'payment-voucher-void',
+      'bank-acknowledgement',
+      'payment-order',
       'donor-letter',
+      'donor-letter-agency',
       'statement-consolidated',
       'statement-own',
       'book-cash',
@@ -62,7 +67,7 @@ describe('rendered documents', () => {
       let pdf: Buffer;
 
       beforeAll(async () => {
-        pdf = await sample.render();
+        pdf = keepSample(await sample.render(), sample.name);
       });
 
       it('renders the same bytes every time', async () => {

@@ -8,6 +8,7 @@ import {
   officialLetterhead,
   pageNumbers,
   signatureRow,
+  SEAL_SPACE,
 } from './document-blocks';
 import { StatementText, fill, statementText } from './layout-text';
 import { COLORS, PageSetup, PdfCanvas, TextStyle } from './pdf-canvas';
@@ -25,6 +26,8 @@ import { DateParts, DocumentViewError, dateParts, formatDate, issuedAtDate, text
 /** What the statement prints. Amounts are digit strings, signed where a period can net below zero. */
 export interface StatementDocumentView {
   header: FundHeader;
+  /** Số: the statement's number (e.g. "BC-2023-000001"); none when absent. */
+  number?: string | null;
   from: string;
   to: string;
   consolidated: boolean;
@@ -74,7 +77,7 @@ const PAGE: PageSetup = {
 
 const LETTERHEAD: OfficialLetterheadLook = {
   sizes: { unit: 9.5, nationalTitle: 9, motto: 10, date: 10 },
-  columns: [220, 250],
+  columns: [240, 250],
   spaces: { date: 6, below: 18 },
 };
 
@@ -97,7 +100,17 @@ const STYLE = {
 } satisfies Record<string, TextStyle>;
 
 const CHART_COLORS = { receipts: '#2e6da4', disbursements: '#d9822b', grid: '#d0d0d0', axis: '#333333' };
-const SIGNATURE_SPACE = 60;
+/** At least 3 cm to sign and seal (document-blocks.ts). */
+const SIGNATURE_SPACE = SEAL_SPACE;
+/** The purposes whose payouts go to households: only their households are counted on the statement. */
+const HOUSEHOLD_PURPOSES = new Set([
+  'house_new',
+  'house_repair',
+  'visit_gift',
+  'hardship',
+  'savings_book',
+  'memorial',
+]);
 /** The signature row: titles, hints and the space to sign. */
 const SIGNATURES_HEIGHT = SIGNATURE_SPACE + 32;
 const CHART_HEIGHT = 150;
@@ -123,7 +136,10 @@ export async function renderStatement(view: StatementDocumentView): Promise<Buff
     view,
   );
   return await PdfCanvas.render(PAGE, meta, (canvas) => {
-    drawLetterhead(canvas, officialLetterhead(view.header, text, content.issued, LETTERHEAD));
+    drawLetterhead(
+      canvas,
+      officialLetterhead(view.header, text, content.issued, LETTERHEAD, view.number ?? null),
+    );
     drawHeading(canvas, content);
     drawMainTable(canvas, content);
     drawLevels(canvas, content);
@@ -279,7 +295,8 @@ function drawMainTable(canvas: PdfCanvas, { view, text }: Content): void {
     })
     .forEach((purpose, index) => {
       const figure = view.disbursements.byPurpose[purpose];
-      const households = purpose === 'transfer' || purpose === 'other' ? '' : String(figure.households);
+      // Costs that reach no household (management, transfers, other) leave the households column blank.
+      const households = HOUSEHOLD_PURPOSES.has(purpose) ? String(figure.households) : '';
       rows.push({
         cells: [String(index + 1), text.purposes[purpose], households, amount(figure.amount, purpose)],
       });

@@ -1,8 +1,15 @@
 import { Money } from '../common/money';
 import { amountInWords } from '../common/number-words';
 import { DocumentMark, VoucherView } from './document.types';
-import { VoucherText, fill, voucherText } from './layout-text';
-import { documentMeta, drawLetterhead, pageNumbers, signatureRow } from './document-blocks';
+import { VoucherText, circularOn, fill, voucherText } from './layout-text';
+import {
+  SEAL_SPACE,
+  documentMeta,
+  keepPlacesWhole,
+  drawLetterhead,
+  pageNumbers,
+  signatureRow,
+} from './document-blocks';
 import { COLORS, PageSetup, PdfCanvas, TextStyle } from './pdf-canvas';
 import { TableColumn, TableRow, drawTable } from './pdf-table';
 import {
@@ -17,8 +24,10 @@ import {
 
 /**
  * C40-BB Phiếu thu and C41-BB Phiếu chi (DESIGN.md §5) on A5 landscape: half an A4 sheet, the usual size of
- * these forms, and wide enough for the five signature blocks side by side. Receipts and payment vouchers share
- * this layout; only their wording (templates/documents/receipt.vi.json, payment.vi.json) differs.
+ * these forms, and wide enough for the five signature blocks side by side. Money through a bank or the Treasury
+ * has no cash form: its receipt is a Giấy xác nhận đóng góp naming the bank's reference, its payment an Ủy nhiệm
+ * chi with the payee's account, neither with a cashier. All four share this layout; only their wording
+ * (templates/documents/receipt.vi.json, payment.vi.json, bank-receipt.vi.json, bank-payment.vi.json) differs.
  */
 
 const PAGE: PageSetup = {
@@ -62,7 +71,6 @@ const STAMP_BAND_WIDTH = 140;
 const ANNEX_STAMP_BAND_WIDTH = 100;
 const QR_COLUMN_WIDTH = 88;
 const QR_SIZE = 70;
-const SIGNATURE_SPACE = 58;
 
 /** What the renderer prints, checked and formatted once. */
 interface VoucherContent {
@@ -98,8 +106,17 @@ function prepare(view: VoucherView): VoucherContent {
   textOf(view.number, 'number', shortTextChars);
   textOf(view.partyName, 'partyName', shortTextChars);
   textOf(view.partyAddress ?? '', 'partyAddress', longTextChars, false);
+  textOf(view.onBehalfOf ?? '', 'onBehalfOf', shortTextChars, false);
+  if (view.bank) {
+    for (const key of ['reference', 'payerAccount', 'payeeAccount', 'payeeBank'] as const)
+      textOf(view.bank[key] ?? '', `bank.${key}`, shortTextChars, false);
+    if (view.bank.date !== null) dateParts(view.bank.date, 'bank.date');
+  }
   textOf(view.reason, 'reason', longTextChars);
-  textOf(view.attachments ?? '', 'attachments', shortTextChars, false);
+  if (view.attachments) {
+    checkCount(view.attachments.count, 'attachments.count', DOCUMENT_LIMITS.annexRows);
+    textOf(view.attachments.detail ?? '', 'attachments.detail', longTextChars, false);
+  }
   textOf(view.voidNote ?? '', 'voidNote', longTextChars, false);
   textOf(view.verifyUrl ?? '', 'verifyUrl', DOCUMENT_LIMITS.verifyUrlChars, false);
   checkCount(view.debitAccounts.length, 'debitAccounts', DOCUMENT_LIMITS.accounts);
@@ -131,10 +148,10 @@ function drawHeader(canvas: PdfCanvas, { view, text }: VoucherContent): void {
       lines: [
         {
           label: { text: text.unitLabel, style: STYLE.header },
-          text: view.header.unitName,
+          text: keepPlacesWhole(view.header.unitName),
           style: STYLE.headerBold,
         },
-        { text: view.header.fundName, style: STYLE.headerBold },
+        { text: keepPlacesWhole(view.header.fundName), style: STYLE.headerBold },
         {
           label: { text: text.fundCodeLabel, style: STYLE.header },
           text: view.header.fundCode,
@@ -144,10 +161,11 @@ function drawHeader(canvas: PdfCanvas, { view, text }: VoucherContent): void {
     },
     right: {
       width: FORM_COLUMN_WIDTH,
+      // The circular in force on the document's date, whenever it is printed; bank documents cite none.
       lines: [
         { text: text.formCode, style: STYLE.formCode, gap: 1 },
-        { text: text.formNote, style: STYLE.formNote },
-      ],
+        { text: fill(text.formNote, { circular: circularOn(view.date) }), style: STYLE.formNote },
+      ].filter((line) => line.text !== ''),
     },
     space: 8,
   });
@@ -186,7 +204,29 @@ function drawFields(canvas: PdfCanvas, { view, text, amount }: VoucherContent): 
     canvas.field(label, value, { labelStyle: STYLE.label, valueStyle, width, gap: FIELD_GAP });
 
   field(text.partyNameLabel, view.partyName, STYLE.valueBold);
+  if (view.onBehalfOf) field(text.onBehalfLabel, view.onBehalfOf, STYLE.value);
   field(text.partyAddressLabel, view.partyAddress ?? text.blank, STYLE.value);
+  if (view.bank) {
+    const labels = text.bankLabels;
+    const bank = view.bank;
+    // [label, value, printed blank when unknown]: the accounts are filled in by hand if missing; the bank's
+    // reference and date appear once the bank has given them. An empty label leaves the field out.
+    const bankFields: [string, string | null, boolean][] = [
+      [labels.payeeAccount, bank.payeeAccount, true],
+      [labels.payeeBank, bank.payeeBank, true],
+      [labels.payer, view.header.fundName, true],
+      [labels.payerAccount, bank.payerAccount, true],
+      [labels.reference, bank.reference, view.kind === 'bank-receipt'],
+      [
+        labels.date,
+        bank.date === null ? null : formatDate(bank.date, 'bank.date'),
+        view.kind === 'bank-receipt',
+      ],
+    ];
+    for (const [label, value, always] of bankFields) {
+      if (label !== '' && (value !== null || always)) field(label, value ?? text.blank, STYLE.value);
+    }
+  }
   field(text.reasonLabel, view.reason, STYLE.value);
   // Notes continue the reason, aligned under its value.
   const noteIndent = canvas.widthOf(text.reasonLabel, STYLE.label) + 4;
@@ -195,9 +235,13 @@ function drawFields(canvas: PdfCanvas, { view, text, amount }: VoucherContent): 
   }
   field(text.amountLabel, amount.format(), STYLE.valueBold);
   field(text.amountWordsLabel, `${amountInWords(amount.toString())}.`, STYLE.words);
+  const attached = view.attachments;
+  const count = attached ? String(attached.count).padStart(2, '0') : text.blank;
   field(
     text.attachmentsLabel,
-    fill(text.attachmentsLine, { attachments: view.attachments ?? text.blank }),
+    attached?.detail
+      ? fill(text.attachmentsDetailLine, { count, detail: attached.detail })
+      : fill(text.attachmentsLine, { count }),
     STYLE.value,
   );
   if (view.mark === 'void' && view.voidNote) field(text.voidNoteLabel, view.voidNote, STYLE.voidNote);
@@ -221,7 +265,7 @@ function drawSignatures(canvas: PdfCanvas, { text }: VoucherContent): void {
     blocks: text.signatures.map((signature) => ({ lines: [signature.title], hint: signature.hint })),
     title: STYLE.signatureTitle,
     hint: STYLE.signatureHint,
-    space: SIGNATURE_SPACE,
+    space: SEAL_SPACE,
   });
   if (text.receivedLine !== '') {
     const style = STYLE.receivedLine;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsBookDate, IsNotBlank } from '../common/validation';
+import { IsBookDate, IsIsoDate, IsNotBlank } from '../common/validation';
 import { FUND_LEVELS, type FundLevel } from './fund.entity';
 
 export class CreateFundDto {
@@ -44,4 +44,33 @@ export class CreateFundDto {
   @IsOptional()
   @IsBookDate()
   validTo?: string;
+}
+
+/** A new name of the unit that keeps a fund, in force from a date (the day a department's work passed on). */
+export class AddUnitNameDto {
+  @ApiProperty({ example: '2025-03-01', description: 'First day the name is in force' })
+  @IsIsoDate()
+  validFrom: string;
+
+  @ApiProperty({ example: 'Sở Nội vụ tỉnh Lào Cai' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({
+    example: 'Lào Cai',
+    description: 'Where the unit is, for the "<place>, ngày …" line',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(100)
+  place?: string;
+
+  @ApiPropertyOptional({ example: 'Nghị định 173/2025/NĐ-CP: chức năng chuyển sang Sở Nội vụ' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  reason?: string;
 }

@@ -52,3 +52,41 @@ export class Fund {
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt: string;
 }
+
+/**
+ * The name of the unit that keeps a fund, from a date on (the work of a department passing to another, e.g. the
+ * Sở Lao động - Thương binh và Xã hội to the Sở Nội vụ in 2025). Before its first row a fund's unit is
+ * `funds.unit_name`; a document prints the name in force on its own date.
+ */
+@Entity({ name: 'fund_unit_names' })
+@Index('uq_fund_unit_names_from', ['fundId', 'validFrom'], { unique: true })
+export class FundUnitName {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'fund_id', type: 'integer' })
+  fundId: number;
+
+  @ManyToOne(() => Fund, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'fund_id', foreignKeyConstraintName: 'fk_fund_unit_names_fund' })
+  fund?: Fund;
+
+  @Column({ name: 'valid_from', type: 'varchar', length: 10 })
+  validFrom: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  /** Where the unit is from that date, for the "<place>, ngày …" line; null: the place in the fund's name. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  place: string | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  reason: string | null;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 64 })
+  createdBy: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt: string;
+}

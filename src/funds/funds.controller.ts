@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { AddAccountDto, LockDto } from '../ledger/dto';
-import { CreateFundDto } from './dto';
+import { AddUnitNameDto, CreateFundDto } from './dto';
 import { FundBooksService } from './fund-books.service';
 import { FundsService } from './funds.service';
 
@@ -30,6 +30,19 @@ export class FundsController {
   @Get(':code')
   get(@CurrentActor() actor: Actor, @Param('code') code: string) {
     return this.funds.get(actor, code);
+  }
+
+  /** The names of the unit that keeps the fund, each with the days it is in force. */
+  @Get(':code/unit-names')
+  unitNames(@CurrentActor() actor: Actor, @Param('code') code: string) {
+    return this.funds.unitNames(actor, code);
+  }
+
+  /** A new name of the fund's unit from a date on; documents dated from then print it. */
+  @Post(':code/unit-names')
+  @Roles('admin')
+  addUnitName(@CurrentActor() actor: Actor, @Param('code') code: string, @Body() dto: AddUnitNameDto) {
+    return this.funds.addUnitName(actor, code, dto);
   }
 
   @Get(':code/accounts')

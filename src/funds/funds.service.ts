@@ -5,8 +5,8 @@ import { ConflictError, InvalidRequestError, NotFoundError } from '../common/err
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { BalancesService } from '../ledger/balances.service';
-import { CreateFundDto } from './dto';
-import { Fund, FundLevel } from './fund.entity';
+import { AddUnitNameDto, CreateFundDto } from './dto';
+import { Fund, FundLevel, FundUnitName } from './fund.entity';
 
 export interface FundView {
   code: string;
@@ -17,6 +17,15 @@ export interface FundView {
   validFrom: string | null;
   validTo: string | null;
   status: string;
+}
+
+/** One name of a fund's unit and the days it is in force (`validTo` null: still in force). */
+export interface UnitNameView {
+  validFrom: string | null;
+  validTo: string | null;
+  name: string;
+  place: string | null;
+  reason: string | null;
 }
 
 /** central > province > district > commune: a fund sits below a fund of a higher level. */
@@ -84,6 +93,58 @@ export class FundsService {
     return this.view(fund, parent?.code ?? null);
   }
 
+  /** The names of the fund's unit over time, the first (from the fund's creation) with `validFrom` null. */
+  async unitNames(actor: Actor, code: string): Promise<UnitNameView[]> {
+    assertFundInScope(actor, code);
+    const fund = await this.byCode(this.uow.manager, code);
+    return this.unitNameViews(this.uow.manager, fund);
+  }
+
+  /**
+   * Adds a name of the fund's unit in force from `validFrom`: documents dated from that day print it, earlier ones
+   * keep the name they had. A second name from the same day is a 409.
+   */
+  addUnitName(actor: Actor, code: string, dto: AddUnitNameDto): Promise<UnitNameView[]> {
+    assertUnscoped(actor, 'rename the unit of a fund');
+    return this.uow.write(async (tx) => {
+      const fund = await this.byCode(tx, code);
+      if (fund.validFrom && dto.validFrom < fund.validFrom)
+        throw new InvalidRequestError(`validFrom must not be before the fund's first day ${fund.validFrom}`);
+      if (await tx.findOne(FundUnitName, { where: { fundId: fund.id, validFrom: dto.validFrom } }))
+        throw new ConflictError(`fund ${code} already has a unit name from ${dto.validFrom}`);
+      await tx.insert(FundUnitName, {
+        fundId: fund.id,
+        validFrom: dto.validFrom,
+        name: dto.name.trim(),
+        place: dto.place?.trim() ?? null,
+        reason: dto.reason ?? null,
+        createdBy: actor.username,
+        createdAt: nowIso(),
+      });
+      return this.unitNameViews(tx, fund);
+    });
+  }
+
+  private async unitNameViews(manager: EntityManager, fund: Fund): Promise<UnitNameView[]> {
+    const rows = await manager.find(FundUnitName, {
+      where: { fundId: fund.id },
+      order: { validFrom: 'ASC' },
+    });
+    const names: UnitNameView[] = [
+      { validFrom: null, validTo: null, name: fund.unitName ?? fund.name, place: null, reason: null },
+      ...rows.map((r) => ({
+        validFrom: r.validFrom,
+        validTo: null,
+        name: r.name,
+        place: r.place,
+        reason: r.reason,
+      })),
+    ];
+    for (let i = 0; i + 1 < names.length; i++)
+      names[i].validTo = previousDay(names[i + 1].validFrom as string);
+    return names;
+  }
+
   async byCode(manager: EntityManager, code: string): Promise<Fund> {
     const fund = await manager.findOne(Fund, { where: { code } });
     if (!fund) throw new NotFoundError(`fund ${code} does not exist`);
@@ -114,4 +175,10 @@ export class FundsService {
       status: fund.status,
     };
   }
+}
+
+function previousDay(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return day.toISOString().slice(0, 10);
 }

@@ -73,12 +73,12 @@ describe(`payouts with maker–checker approval (${DB_LABEL})`, () => {
     await receive(500_000_000);
     await receive(20_000_000, '2023-01-10', 'cash');
     household = await register('Nguyễn Thị Hoa');
-  });
+  }, 60_000);
   afterAll(() => t.close());
 
   let paid: Payout;
 
-  it('submits, refuses self-approval with 422, approves as another user, and pays with a PC voucher', async () => {
+  it('submits, refuses self-approval with 422, approves as another user, and pays with a payment order (UNC) from the bank', async () => {
     const created = await request({
       purpose: 'house_new',
       amount: 60_000_000,
@@ -100,7 +100,7 @@ describe(`payouts with maker–checker approval (${DB_LABEL})`, () => {
       .expect((res) => expect(res.body).toMatchObject({ id, status: 'approved' }));
     const res = await pay(id).expect(200);
     paid = res.body as Payout;
-    expect(paid).toMatchObject({ id, status: 'paid', voucherNo: 'PC-2023-000001' });
+    expect(paid).toMatchObject({ id, status: 'paid', voucherNo: 'UNC-2023-000001' }); // through the bank: a payment order
 
     const entry = await t.http
       .get(`/api/journal-entries/${paid.entryId}`)
@@ -108,7 +108,7 @@ describe(`payouts with maker–checker approval (${DB_LABEL})`, () => {
       .expect(200);
     expect(entry.body).toMatchObject({
       source: 'disbursement',
-      sourceRef: 'PC-2023-000001',
+      sourceRef: 'UNC-2023-000001',
       lines: [
         { account: '6111', debit: '60000000', credit: '0' },
         { account: '112', debit: '0', credit: '60000000' },
@@ -123,7 +123,7 @@ describe(`payouts with maker–checker approval (${DB_LABEL})`, () => {
     ]);
   });
 
-  it('prints the C41-BB voucher with the amount in words', async () => {
+  it('prints the payment order (Ủy nhiệm chi) with the amount in words', async () => {
     const res = await t.http
       .get(`/api/disbursements/${paid.id}/voucher.pdf`)
       .set(bearer(accountant))
@@ -132,8 +132,8 @@ describe(`payouts with maker–checker approval (${DB_LABEL})`, () => {
       .expect(200)
       .expect('Content-Type', 'application/pdf');
     const text = pdfText(res.body as Buffer);
-    expect(text).toContain('PHIẾU CHI');
-    expect(text).toContain('PC-2023-000001');
+    expect(text).toContain('ỦY NHIỆM CHI');
+    expect(text).toContain('UNC-2023-000001');
     expect(text).toContain('Nguyễn Thị Hoa');
     expect(text).toContain('Sáu mươi triệu đồng');
     expect(text).toContain('125/QĐ-UBND');

@@ -24,6 +24,7 @@ export const sampleHeader: FundHeader = {
   unitName: 'UBND tỉnh Lào Cai',
   fundName: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai',
   fundCode: 'LC',
+  place: 'Lào Cai',
 };
 
 export function receiptView(overrides: Partial<VoucherView> = {}): VoucherView {
@@ -33,14 +34,16 @@ export function receiptView(overrides: Partial<VoucherView> = {}): VoucherView {
     bookNo: '2025',
     number: 'PT-2025-000042',
     date: '2025-03-15',
-    debitAccounts: ['112'],
+    debitAccounts: ['111'],
     creditAccounts: ['5112'],
-    partyName: 'Công ty Cổ phần Khoáng sản Đường Hưng Phước',
+    partyName: 'Phạm Văn Hùng',
     partyAddress: 'Số 18, đường Hoàng Liên, phường Cốc Lếu, thành phố Lào Cai',
+    onBehalfOf: 'Công ty Cổ phần Khoáng sản Đường Hưng Phước',
     reason: 'Ủng hộ Quỹ Đền ơn đáp nghĩa hỗ trợ xây nhà tình nghĩa cho người có công',
     amount: '55500000000',
-    attachments: '02',
-    notes: ['Đợt cao điểm 28/6–27/7/2025', 'Chuyển khoản qua Kho bạc Nhà nước tỉnh Lào Cai'],
+    attachments: { count: 2, detail: 'công văn, bảng kê 2 người' },
+    bank: null,
+    notes: ['Đợt cao điểm 28/6–27/7/2025', 'Hình thức: Tiền mặt'],
     verifyUrl: 'https://quy.laocai.gov.vn/verify/PT-2025-000042?fund=LC',
     mark: 'original',
     voidNote: null,
@@ -55,12 +58,13 @@ export function paymentView(overrides: Partial<VoucherView> = {}): VoucherView {
     kind: 'payment',
     number: 'PC-2025-000007',
     debitAccounts: ['6111'],
-    creditAccounts: ['112'],
+    creditAccounts: ['111'],
     partyName: 'Bà Hoàng Thị Xuân (Mẹ Việt Nam Anh hùng)',
     partyAddress: 'Thôn Nậm Củm, xã Cốc San',
+    onBehalfOf: null,
     reason: 'Hỗ trợ xây mới nhà ở theo Quyết định số 123/QĐ-UBND',
     amount: '60000000',
-    attachments: '03',
+    attachments: { count: 1, detail: 'quyết định số 123/QĐ-UBND' },
     notes: [],
     verifyUrl: null,
     ...overrides,
@@ -78,11 +82,54 @@ export function annexOf(count: number): VoucherView['annex'] {
   }));
 }
 
+/** A contribution through the Treasury: its acknowledgement names the Treasury's reference and date. */
+export function bankReceiptView(overrides: Partial<VoucherView> = {}): VoucherView {
+  return receiptView({
+    kind: 'bank-receipt',
+    number: 'XN-2025-000003',
+    debitAccounts: ['112'],
+    partyName: 'Công ty Cổ phần Khoáng sản Đường Hưng Phước',
+    onBehalfOf: null,
+    attachments: { count: 1, detail: 'giấy báo của ngân hàng, Kho bạc' },
+    bank: {
+      reference: 'KB-LC-2025-031400172',
+      date: '2025-03-14',
+      payerAccount: null,
+      payeeAccount: null,
+      payeeBank: null,
+    },
+    notes: ['Đợt cao điểm 28/6–27/7/2025'],
+    verifyUrl: 'https://quy.laocai.gov.vn/verify/XN-2025-000003?fund=LC',
+    ...overrides,
+  });
+}
+
+/** A payment through a bank: the payment order with the payee's account. */
+export function paymentOrderView(overrides: Partial<VoucherView> = {}): VoucherView {
+  return paymentView({
+    kind: 'bank-payment',
+    number: 'UNC-2025-000002',
+    creditAccounts: ['112'],
+    partyName: 'Công ty TNHH Xây dựng Hoàng Liên',
+    partyAddress: 'Số 5, đường Trần Hưng Đạo, phường Kim Tân, thành phố Lào Cai',
+    bank: {
+      reference: null,
+      date: null,
+      payerAccount: '3761.0.9012345',
+      payeeAccount: '8800123456789',
+      payeeBank: 'Ngân hàng TMCP Đầu tư và Phát triển Việt Nam — Chi nhánh Lào Cai',
+    },
+    ...overrides,
+  });
+}
+
 export function donorStatementView(overrides: Partial<DonorStatementView> = {}): DonorStatementView {
   return {
     header: sampleHeader,
+    number: 'TC-2024-000031',
     year: 2024,
-    donorName: 'Ông Nguyễn Văn Thưởng',
+    donorName: 'Nguyễn Văn Thưởng',
+    donorKind: 'individual',
     donorAddress: 'Tổ 5, phường Bắc Cường, thành phố Lào Cai',
     receipts: [
       { number: 'PT-2024-000012', date: '2024-02-05', amount: '5000000', purpose: null, voided: false },
@@ -112,6 +159,7 @@ export function donorStatementView(overrides: Partial<DonorStatementView> = {}):
 export function consolidatedStatementView(): StatementDocumentView {
   return {
     header: sampleHeader,
+    number: 'BC-2023-000004',
     from: '2021-01-01',
     to: '2023-12-31',
     consolidated: true,
@@ -433,6 +481,10 @@ export function documentSamples(): DocumentSample[] {
     bytesOf(renderLedgerBook(head, streamOf(rows()), 'pdf').stream);
   return [
     { name: 'receipt', render: voucher(receiptView()) },
+    {
+      name: 'receipt-2023',
+      render: voucher(receiptView({ number: 'PT-2023-000013', date: '2023-07-20', bookNo: '2023' })),
+    },
     { name: 'receipt-copy', render: voucher(receiptView({ mark: 'copy' })) },
     {
       name: 'receipt-void',
@@ -445,7 +497,25 @@ export function documentSamples(): DocumentSample[] {
     },
     { name: 'receipt-annex', render: voucher(receiptView({ annex: annexOf(40), amount: '8875000' })) },
     { name: 'payment-voucher', render: voucher(paymentView()) },
+    {
+      name: 'payment-voucher-void',
+      render: voucher(paymentView({ mark: 'void', voidNote: 'Hủy ngày 12/03/2025: chi trùng hồ sơ' })),
+    },
+    { name: 'bank-acknowledgement', render: voucher(bankReceiptView()) },
+    { name: 'payment-order', render: voucher(paymentOrderView()) },
     { name: 'donor-letter', render: () => documents.renderDonorStatement(donorStatementView()) },
+    {
+      name: 'donor-letter-agency',
+      render: () =>
+        documents.renderDonorStatement(
+          donorStatementView({
+            donorName: 'Sở Tài chính tỉnh Lào Cai',
+            donorKind: 'agency',
+            donorAddress: null,
+            number: 'TC-2024-000032',
+          }),
+        ),
+    },
     { name: 'statement-consolidated', render: () => renderStatement(consolidatedStatementView()) },
     { name: 'statement-own', render: () => renderStatement(ownStatementView()) },
     { name: 'book-cash', render: ledger(cashBookHead, () => cashBookRows(120)) },

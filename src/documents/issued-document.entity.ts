@@ -1,0 +1,28 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * The number a document that is printed on demand (a donor's letter of thanks, a statement) was first issued
+ * under: printing it again gives the same number, so the register of documents sent stays one line per document.
+ * `subject` names what it is about, e.g. `donor:12:2023` or `statement:2023-01-01:2023-12-31:own`.
+ */
+@Entity({ name: 'issued_documents' })
+@Index('uq_issued_documents_subject', ['fundId', 'series', 'subject'], { unique: true })
+export class IssuedDocument {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'fund_id', type: 'integer' })
+  fundId: number;
+
+  @Column({ type: 'varchar', length: 8 })
+  series: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  subject: string;
+
+  @Column({ type: 'varchar', length: 30 })
+  number: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt: string;
+}
