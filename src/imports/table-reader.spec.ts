@@ -138,3 +138,21 @@ it('sha256File hashes the bytes', async () => {
   const content = 'fund_code,date\nLC,2023-07-20\n';
   expect(await sha256File(file(content))).toBe(createHash('sha256').update(content).digest('hex'));
 });
+
+describe('CSV text encoding', () => {
+  it('refuses bytes that are not UTF-8, naming the line, instead of storing U+FFFD', async () => {
+    const file = join(dir, 'not-utf8.csv');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('name,amount\nok,1\nNguy'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('n,2\n'),
+      ]),
+    );
+    const read = async () => {
+      for await (const row of readTable(file, 'csv')) void row;
+    };
+    await expect(read()).rejects.toThrow(/line 3: the file is not UTF-8 text/);
+  });
+});

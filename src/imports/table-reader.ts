@@ -89,6 +89,12 @@ async function* csvRows(stream: Readable, delimiter: string): AsyncGenerator<Sou
           `line ${start}: the row has ${record.length} cells; the limit is ${MAX_COLUMNS} columns`,
         );
       }
+      // csv-parse decodes leniently: bytes that are not UTF-8 arrive as U+FFFD, which would be stored in a name.
+      if (record.some((field) => field.includes('\ufffd'))) {
+        throw new InvalidRequestError(
+          `line ${start}: the file is not UTF-8 text (a character could not be read); save it as "CSV UTF-8" and upload it again`,
+        );
+      }
       if (!isBlankRow(record)) yield { line: start, cells: record };
     }
   } catch (error) {
