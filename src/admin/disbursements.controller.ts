@@ -57,9 +57,12 @@ export function canApprove(actor: Actor): boolean {
   return actor.role === 'approver' || actor.role === 'admin';
 }
 
-/** Who may pay today: the roles the pay route admits (a cashier role comes in a later issue). */
+/**
+ * Who may be offered the pay button: the roles the pay route admits. The service decides for an accountant (only
+ * in a fund where the admin let one person hold both roles; src/cashier).
+ */
 export function canPay(actor: Actor): boolean {
-  return actor.role === 'accountant' || actor.role === 'admin';
+  return actor.role === 'cashier' || actor.role === 'accountant' || actor.role === 'admin';
 }
 
 /** Payouts: the request form with its policy checks, the approval queue, the to-pay list and each payout's page. */

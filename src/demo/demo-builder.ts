@@ -501,8 +501,10 @@ class Builder {
     await this.as(op.approver, `POST /api/disbursements/${created.id}/approve`, (actor) =>
       disbursements.approve(actor, created.id, {}),
     );
-    await this.as(this.cashierOf.get(op.fund) ?? op.by, `POST /api/disbursements/${created.id}/pay`, (actor) =>
-      disbursements.pay(actor, created.id, op.date),
+    await this.as(
+      this.cashierOf.get(op.fund) ?? op.by,
+      `POST /api/disbursements/${created.id}/pay`,
+      (actor) => disbursements.pay(actor, created.id, op.date),
     );
   }
 }
