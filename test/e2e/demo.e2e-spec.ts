@@ -64,6 +64,28 @@ describe('npm run demo: the Lào Cai demonstration books (an SQLite file, as npm
     ]);
   });
 
+  // Issue 14: the public page of the demo shows the statement's figures and names no household.
+  it('publishes 2013–2023 on /public/funds/LC: the statement’s receipts, 1,024 households housed, no name', async () => {
+    const statement = await get<{ receipts: { total: string } }>(
+      '/api/reports/statement?fund=LC&from=2013-01-01&to=2023-12-31&consolidated=true',
+    );
+    const data = JSON.parse(
+      (await t.http.get('/public/funds/LC/data.json?from=2013&to=2023').expect(200)).text,
+    ) as {
+      totals: { receipts: string; housingHouseholds: number | string };
+    };
+    expect(data.totals.receipts).toBe(statement.receipts.total);
+    expect(data.totals.housingHouseholds).toBe(1024);
+    const page = (await t.http.get('/public/funds/LC?from=2013&to=2023').expect(200)).text;
+    expect(page).toContain(`${Number(statement.receipts.total).toLocaleString('de-DE')} đ`);
+    expect(page).toMatch(/data-figure="housing-households">1\.024 hộ/);
+    const csv = (await t.http.get('/public/funds/LC/data.csv?from=2013&to=2023').expect(200)).text;
+    const names = await t.dataSource.query<{ full_name: string }[]>('SELECT full_name FROM beneficiaries');
+    expect(names.length).toBeGreaterThan(1000);
+    const named = names.filter((n) => page.includes(n.full_name) || csv.includes(n.full_name));
+    expect(named).toEqual([]);
+  });
+
   it('keeps its books whole: the hash chain and every stored balance verify', async () => {
     const report = await get<{ ok: boolean; entriesChecked: number; problems: string[] }>(
       '/api/audit/verify',
