@@ -33,12 +33,11 @@ export class StatementController {
     switch (q.format ?? 'json') {
       case 'json':
         return report;
-      case 'pdf':
-        return pdfFile(
-          res,
-          statementFileName(report, 'pdf'),
-          await renderStatement(statementDocumentView(report)),
-        );
+      case 'pdf': {
+        const printed = await this.statements.printedHeader(report);
+        const view = { ...statementDocumentView(report), ...printed };
+        return pdfFile(res, statementFileName(report, 'pdf'), await renderStatement(view));
+      }
       case 'xlsx':
         return download(res, statementFileName(report, 'xlsx'), XLSX_TYPE, await statementXlsx(report));
       case 'csv':

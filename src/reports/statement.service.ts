@@ -7,6 +7,9 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { FundsService } from '../funds/funds.service';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { HouseholdCounts, PeriodReader, ReportScope } from './period-reader';
+import type { FundHeader } from '../documents/document.types';
+import { NumberingService, seriesCodes } from '../documents/numbering.service';
+import { fundHeaderOn } from '../funds/fund-header';
 import {
   cashBalance,
   classify,
@@ -126,6 +129,21 @@ export class StatementService {
     private readonly funds: FundsService,
     private readonly journal: JournalQueryService,
   ) {}
+
+  /**
+   * What the printed statement carries beyond its figures: its number, issued once per fund, period and scope
+   * (series BC of data/document-series.json, so printing it again gives the same number), and the unit's name
+   * and place in force on its `to` date.
+   */
+  async printedHeader(report: StatementReport): Promise<{ number: string; header: FundHeader }> {
+    const fund = await this.funds.byCode(this.uow.manager, report.fund);
+    const subject = `statement:${report.from}:${report.to}:${report.consolidated ? 'consolidated' : 'own'}`;
+    const numbering = new NumberingService();
+    const number = await this.uow.write((tx) =>
+      numbering.issued(tx, fund.id, seriesCodes().statement, report.to, subject),
+    );
+    return { number, header: await fundHeaderOn(this.uow.manager, fund, report.to) };
+  }
 
   /** The fund (in the actor's scope; 404 if unknown) and, consolidated, every fund below it. */
   async scope(actor: Actor, fundCode: string, consolidated: boolean): Promise<ReportScope> {

@@ -324,4 +324,16 @@ describe(`bank documents, circulars and unit names by date (${DB_LABEL})`, () =>
     expect(toAgency).not.toContain('Ông/Bà');
     expect(toAgency).not.toContain('sức khỏe');
   });
+
+  it('numbers the statement once per period and prints the unit in force at its end', async () => {
+    const statement = (from: string, to: string) =>
+      pdf(`/api/reports/statement?fund=LC&from=${from}&to=${to}&format=pdf`);
+    const year2023 = await statement('2023-01-01', '2023-12-31');
+    expect(year2023).toMatch(/Số: BC-2023-000001/);
+    expect(year2023).toContain('Thương binh và Xã hội');
+    expect(await statement('2023-01-01', '2023-12-31')).toMatch(/Số: BC-2023-000001/);
+    const year2025 = await statement('2025-01-01', '2025-12-31');
+    expect(year2025).toMatch(/Số: BC-2025-000001/);
+    expect(year2025).toContain('Sở Nội vụ');
+  });
 });
