@@ -8,6 +8,7 @@ import { AdminAuditController } from './audit.controller';
 import { AdminBatchesController } from './batches.controller';
 import { AdminFundsController } from './funds.controller';
 import { AdminReportsController } from './reports.controller';
+import { AdminTransfersController } from './transfers.controller';
 import { AdminUsersController } from './users.controller';
 import { AdminBeneficiariesController } from './beneficiaries.controller';
 import { AdminDisbursementsController } from './disbursements.controller';
@@ -43,6 +44,7 @@ import { AdminViews } from './views';
     AdminAuditController,
     AdminUsersController,
     AdminFundsController,
+    AdminTransfersController,
   ],
   providers: [AdminViews, AdminServices, AdminQueries, AdminSessionMiddleware, AdminErrorsFilter],
 })

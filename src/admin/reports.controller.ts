@@ -222,7 +222,7 @@ export class AdminReportsController {
       {
         tab: 'drill',
         drill,
-        isPayouts: drill.kind === 'payouts',
+        isPayouts: drill.kind === 'households',
         pager: pager(`/admin/reports/claims/${name}/${index}`, query, page, 50, drill.total),
       },
       { title: `${t('reports.claims')} — ${drill.claim.label}` },

@@ -8,6 +8,7 @@ import { PolicyService } from '../disbursements/policy.service';
 import { ClaimsReconciliationService } from '../reports/claims-reconciliation.service';
 import { ExportsService } from '../exports/exports.service';
 import { AuthService } from '../auth/auth.service';
+import { TransfersService } from '../transfers/transfers.service';
 import { BankReconciliationService } from '../bank-reconciliation/bank-reconciliation.service';
 import { ClosingHistoryService } from '../closing/closing-history.service';
 import { BatchesService } from '../contributions/batches.service';
@@ -94,6 +95,9 @@ export class AdminServices {
   }
   get auth() {
     return this.get(AuthService);
+  }
+  get transfers() {
+    return this.get(TransfersService);
   }
   get audit() {
     return this.get(AuditService);

@@ -72,6 +72,7 @@ const NAV: { href: string; key: string; icon: string; roles?: readonly Role[] }[
   { href: '/admin/journal', key: 'nav.journal', icon: 'journal-text' },
   { href: '/admin/beneficiaries', key: 'nav.beneficiaries', icon: 'house-heart' },
   { href: '/admin/disbursements', key: 'nav.disbursements', icon: 'wallet2' },
+  { href: '/admin/transfers', key: 'nav.transfers', icon: 'arrow-left-right' },
   { href: '/admin/reports', key: 'nav.reports', icon: 'bar-chart' },
   { href: '/admin/audit', key: 'nav.audit', icon: 'shield-check', roles: ['auditor', 'admin'] },
   { href: '/admin/users', key: 'nav.users', icon: 'person-gear', roles: ['admin'] },

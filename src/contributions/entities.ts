@@ -57,6 +57,10 @@ export class Donor {
   @Column({ name: 'registered_fund_id', type: 'integer', nullable: true })
   registeredFundId: number | null;
 
+  @ManyToOne(() => Fund, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'registered_fund_id', foreignKeyConstraintName: 'fk_donors_registered_fund' })
+  registeredFund?: Fund | null;
+
   /** 1 when the donor consented to the public honour roll (bảng vàng); off (0) by default. */
   @Column({ name: 'public_listing', type: 'integer', default: 0 })
   publicListing: number;
