@@ -1,4 +1,6 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Donor } from '../contributions/entities';
+import { Fund } from '../funds/fund.entity';
 
 /** A fund's Ed25519 key for its published files. The newest key that is not retired signs. */
 @Entity({ name: 'public_signing_keys' })
@@ -10,6 +12,10 @@ export class PublicSigningKey {
 
   @Column({ name: 'fund_id', type: 'integer' })
   fundId: number;
+
+  @ManyToOne(() => Fund, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'fund_id', foreignKeyConstraintName: 'fk_public_keys_fund' })
+  fund?: Fund;
 
   /** The first 16 hex digits of the SHA-256 of the public key (DER). */
   @Column({ name: 'key_id', type: 'varchar', length: 16 })
@@ -42,6 +48,10 @@ export class DonorLink {
 
   @Column({ name: 'donor_id', type: 'integer' })
   donorId: number;
+
+  @ManyToOne(() => Donor, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'donor_id', foreignKeyConstraintName: 'fk_donor_links_donor' })
+  donor?: Donor;
 
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
