@@ -9,6 +9,12 @@ import { roundUp } from './random';
 import { Account, PlanError, SimulatedBooks } from './simulation';
 
 /**
+ * What the receipts claim counts (data/claims/lao-cai-2013-2023.json, "accounts"): contributions 5111–5114, not
+ * Treasury interest (5115). The plan calibrates these to exactly claims.receiptsTotal.
+ */
+const CLAIMED_ACCOUNTS = ['5111', '5112', '5113', '5114'];
+
+/**
  * Plans the whole demonstration from data/demo without touching a database: the registry (funds, users, donors,
  * households), then every operation from 1 January 2013 to the end, in date order, with the transfers between
  * levels and the withdrawals to cash that keep every fund's cash and bank above zero. Throws PlanError when the
@@ -117,7 +123,7 @@ class Simulation {
       );
     if (op.kind === 'journal') {
       for (const line of op.lines)
-        if (line.account.startsWith('51') && line.credit) count(op.fund, line.credit);
+        if (CLAIMED_ACCOUNTS.includes(line.account) && line.credit) count(op.fund, line.credit);
     }
     if (op.kind === 'void') {
       const original = this.ops.find((o) => o.kind === 'contribution' && o.key === op.contribution);
@@ -222,9 +228,10 @@ function summarize(ctx: PlanContext, ops: Op[]): PlanSummary {
     if (op.kind === 'contribution') receipts += op.amount;
     if (op.kind === 'batch') receipts += op.members.reduce((s, m) => s + m.amount, 0n);
     if (op.kind === 'journal')
-      for (const l of op.lines) if (l.account.startsWith('51') && l.credit) receipts += l.credit;
+      for (const l of op.lines) if (CLAIMED_ACCOUNTS.includes(l.account) && l.credit) receipts += l.credit;
     if (op.kind === 'payout' && op.rejectReason === null && op.purpose.startsWith('house_')) {
-      housed.add(op.beneficiary);
+      // Supported means a settled or whole house payout: an advance (141) alone does not count the household.
+      if (op.stage !== 'advance') housed.add(op.beneficiary);
       if (op.stage !== 'advance') housingTotal += op.amount;
     }
   }

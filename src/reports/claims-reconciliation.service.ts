@@ -26,6 +26,8 @@ export interface ClaimResult {
   label: string;
   metric: ClaimMetric;
   purposes: string[] | null;
+  /** The accounts the claim counts (null: every account of its side). */
+  accounts: string[] | null;
   expected: string;
   actual: string;
   /** actual − expected, signed. */
@@ -45,6 +47,8 @@ export interface ReconciliationReport {
   name: string;
   title: string;
   source: string;
+  /** What the file says its words mean (data/claims/<name>.json "definitions"). */
+  definitions: string | null;
   claims: ClaimResult[];
 }
 
@@ -81,14 +85,21 @@ export interface ClaimPayoutItem {
   entryId: number | null;
 }
 
+/** A household behind a households figure, with the payouts that count it as supported. */
+export interface ClaimHouseholdItem {
+  beneficiaryId: number;
+  beneficiaryName: string;
+  payouts: ClaimPayoutItem[];
+}
+
 export interface ClaimDrillDown {
   name: string;
   index: number;
   claim: Omit<ClaimResult, 'entries'>;
-  kind: 'entries' | 'payouts';
-  /** entries: the sum of `amount` over every page, which equals `actual`; payouts: the distinct households. */
+  kind: 'entries' | 'households';
+  /** entries: the sum of `amount` over every page, which equals `actual`; households: how many (= `total`). */
   sum: string;
-  items: (ClaimEntryItem | ClaimPayoutItem)[];
+  items: (ClaimEntryItem | ClaimHouseholdItem)[];
   total: number;
   page: number;
   pageSize: number;
@@ -120,7 +131,7 @@ export class ClaimsReconciliationService {
         entries: `/api/reports/reconciliation/entries?claims=${name}&index=${index}`,
       });
     }
-    return { name, title: file.title, source: file.source, claims };
+    return { name, title: file.title, source: file.source, definitions: file.definitions, claims };
   }
 
   async entries(
@@ -143,8 +154,8 @@ export class ClaimsReconciliationService {
     const reader = await context.reader(claim);
     const header = { name, index, claim: this.result(claim, index, actual), page, pageSize };
     if (claim.metric === 'households_supported') {
-      const payouts = await this.payouts(reader, claim, page, pageSize);
-      return { ...header, kind: 'payouts', sum: actual.toString(), ...payouts };
+      const households = await this.households(reader, claim, page, pageSize);
+      return { ...header, kind: 'households', sum: actual.toString(), ...households };
     }
     return { ...header, kind: 'entries', ...(await this.journalEntries(reader, claim, page, pageSize)) };
   }
@@ -161,6 +172,7 @@ export class ClaimsReconciliationService {
       label: claim.label,
       metric: claim.metric,
       purposes: claim.purposes,
+      accounts: claim.accounts,
       expected: expected.toString(),
       actual: actual.toString(),
       difference: actual.minus(expected).toString(),
@@ -185,6 +197,7 @@ export class ClaimsReconciliationService {
     const codes = [...new Set([...types.keys(), ...CASH_ACCOUNTS])].filter((code) => {
       if (claim.metric === 'closing_balance') return (CASH_ACCOUNTS as readonly string[]).includes(code);
       const role = accountRole(code, types.get(code));
+      if (claim.accounts) return claim.accounts.includes(code);
       if (claim.metric === 'receipts_total') return role?.side === 'receipts';
       return role?.side === 'disbursements' && (!claim.purposes || claim.purposes.includes(role.key));
     });
@@ -295,45 +308,59 @@ export class ClaimsReconciliationService {
   }
 
   /** The paid payouts behind a households figure (a household may have several). */
-  private async payouts(
+  /** The households behind a households figure, a page of households at a time, each with its payouts. */
+  private async households(
     reader: PeriodReader,
     claim: Claim,
     page: number,
     pageSize: number,
-  ): Promise<{ items: ClaimPayoutItem[]; total: number }> {
-    const paid = reader.paidInRange(claim.from, claim.to);
+  ): Promise<{ items: ClaimHouseholdItem[]; total: number }> {
+    const supported = reader.supportedInRange(claim.from, claim.to);
     const only = claim.purposes ? ` AND d.purpose IN (${claim.purposes.map(() => '?').join(', ')})` : '';
     const from = `FROM disbursements d
                   JOIN beneficiaries b ON b.id = d.beneficiary_id
                   LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
-                 WHERE ${paid.text}${only}`;
-    const params = [...paid.params, ...(claim.purposes ?? [])];
+                 WHERE ${supported.text}${only}`;
+    const params = [...supported.params, ...(claim.purposes ?? [])];
     const manager = this.uow.manager;
-    const [count] = await sql<{ n: string | number }>(manager, `SELECT COUNT(*) AS n ${from}`, params);
-    const rows = await sql<{
-      id: number | string;
-      fund_id: number | string;
-      voucher_no: string | null;
-      beneficiary_id: number | string;
-      full_name: string;
-      purpose: string;
-      stage: string;
-      amount: string | number;
-      payment_date: string;
-      entry_id: number | string | null;
-    }>(
+    const [count] = await sql<{ n: string | number }>(
       manager,
-      `SELECT d.id, d.fund_id, d.voucher_no, d.beneficiary_id, b.full_name, d.purpose, d.stage, d.amount,
-              d.payment_date, d.entry_id
-         ${from}
-        ORDER BY d.payment_date, d.id
+      `SELECT COUNT(DISTINCT d.beneficiary_id) AS n ${from}`,
+      params,
+    );
+    const households = await sql<{ beneficiary_id: number | string; full_name: string }>(
+      manager,
+      `SELECT d.beneficiary_id, MIN(b.full_name) AS full_name ${from}
+        GROUP BY d.beneficiary_id ORDER BY MIN(b.full_name), d.beneficiary_id
         LIMIT ? OFFSET ?`,
       [...params, pageSize, (page - 1) * pageSize],
     );
+    const ids = households.map((h) => Number(h.beneficiary_id));
+    const rows = ids.length
+      ? await sql<{
+          id: number | string;
+          fund_id: number | string;
+          voucher_no: string | null;
+          beneficiary_id: number | string;
+          full_name: string;
+          purpose: string;
+          stage: string;
+          amount: string | number;
+          payment_date: string;
+          entry_id: number | string | null;
+        }>(
+          manager,
+          `SELECT d.id, d.fund_id, d.voucher_no, d.beneficiary_id, b.full_name, d.purpose, d.stage, d.amount,
+                  d.payment_date, d.entry_id
+             ${from} AND d.beneficiary_id IN (${ids.map(() => '?').join(', ')})
+            ORDER BY d.payment_date, d.id`,
+          [...params, ...ids],
+        )
+      : [];
     const codeOf = new Map(reader.scope.funds.map((f) => [f.id, f.code]));
-    return {
-      total: Number(count.n),
-      items: rows.map((r) => ({
+    const payoutsOf = new Map<number, ClaimPayoutItem[]>(ids.map((id) => [id, []]));
+    for (const r of rows) {
+      payoutsOf.get(Number(r.beneficiary_id))?.push({
         disbursementId: Number(r.id),
         fundCode: present(codeOf.get(Number(r.fund_id)), `fund ${String(r.fund_id)}`),
         voucherNo: r.voucher_no,
@@ -344,6 +371,14 @@ export class ClaimsReconciliationService {
         amount: Money.fromStored(r.amount).toString(),
         paymentDate: r.payment_date,
         entryId: r.entry_id === null ? null : Number(r.entry_id),
+      });
+    }
+    return {
+      total: Number(count.n),
+      items: households.map((h) => ({
+        beneficiaryId: Number(h.beneficiary_id),
+        beneficiaryName: h.full_name,
+        payouts: payoutsOf.get(Number(h.beneficiary_id)) ?? [],
       })),
     };
   }
@@ -383,10 +418,16 @@ class ClaimContext {
 
   async actual(claim: Claim): Promise<Money> {
     switch (claim.metric) {
-      case 'receipts_total':
-        return (await this.period(claim)).receipts.total;
+      case 'receipts_total': {
+        const { receipts } = await this.period(claim);
+        if (!claim.accounts) return receipts.total;
+        return Money.sum(claim.accounts.map((code) => receipts.byAccount.get(code) ?? Money.ZERO));
+      }
       case 'disbursements_total': {
         const { disbursements } = await this.period(claim);
+        if (claim.accounts) {
+          return Money.sum(claim.accounts.map((code) => disbursements.byAccount.get(code) ?? Money.ZERO));
+        }
         if (!claim.purposes) return disbursements.total;
         const byPurpose = disbursements.byPurpose as Record<string, Money>;
         return Money.sum(claim.purposes.map((purpose) => byPurpose[purpose]));

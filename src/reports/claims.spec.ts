@@ -108,11 +108,31 @@ describe('claims files', () => {
     ]);
   });
 
+  it('reads the accounts a claim counts, and refuses accounts of the wrong side or beside purposes', () => {
+    const parsed = parseClaims(file([claim({ accounts: ['5111', '5112', '5113', '5114'] })]), 'f.json');
+    expect(parsed.claims[0].accounts).toEqual(['5111', '5112', '5113', '5114']);
+    expect(
+      problems(
+        file([
+          claim({ accounts: ['6111'] }),
+          claim({ metric: 'households_supported', accounts: ['5111'] }),
+          claim({ metric: 'disbursements_total', accounts: ['6111'], purposes: ['house_new'] }),
+          claim({ accounts: ['51x1', '5111'] }),
+        ]),
+      ),
+    ).toEqual([
+      'f.json: claims[0].accounts: 6111 is not a 51xx account, which receipts_total counts',
+      'f.json: claims[1].accounts applies only to receipts_total and disbursements_total',
+      'f.json: claims[2]: name accounts or purposes, not both',
+      'f.json: claims[3].accounts must be a list of 1 to 50 account codes in digits, e.g. ["5111", "5112"]',
+    ]);
+  });
+
   it('names every problem of a broken file, with where it is', () => {
     expect(problems('{"title": ')[0]).toMatch(/^f\.json is not valid JSON/);
     expect(problems('[]')).toEqual(['f.json must be an object']);
     expect(problems(file([], { extra: 1 }))).toEqual([
-      'f.json: extra is not a known field (title, source, claims)',
+      'f.json: extra is not a known field (title, source, definitions, claims)',
       'f.json: claims must hold from 1 to 200 claims',
     ]);
     expect(
@@ -137,7 +157,7 @@ describe('claims files', () => {
       'f.json: claims[1].tolerancePercent must be a percent from 0 to 100 written in digits, e.g. "1" or "0.5"',
       'f.json: claims[2].purposes: transfer is not one of house_new, house_repair, visit_gift, hardship, savings_book, memorial, management',
       'f.json: claims[2].purposes names a purpose twice',
-      'f.json: claims[3]: colour is not a known field (label, fund, from, to, consolidated, metric, purposes, value, qualifier, tolerancePercent)',
+      'f.json: claims[3]: colour is not a known field (label, fund, from, to, consolidated, metric, purposes, accounts, value, qualifier, tolerancePercent)',
       'f.json: claims[3]: from (2013-01-01) must not be after to (2012-12-31)',
       'f.json: claims[3].tolerancePercent does not apply to exactly (use about)',
       'f.json: claims[4].value must be a whole number of đồng, without a fraction',

@@ -43,6 +43,11 @@ export interface Claim {
   metric: ClaimMetric;
   /** disbursements_total: the sum of these purposes; households_supported: households paid for any of them. */
   purposes: string[] | null;
+  /**
+   * receipts_total and disbursements_total: count only these accounts (e.g. contributions 5111–5114, leaving out
+   * Treasury interest 5115); null counts every account of the side.
+   */
+  accounts: string[] | null;
   /** Digits: đồng, or a number of households. */
   value: string;
   qualifier: Qualifier;
@@ -53,6 +58,8 @@ export interface Claim {
 export interface ClaimsFile {
   title: string;
   source: string;
+  /** What the file's words mean in the books (e.g. what "supported" counts); shown with the claims. */
+  definitions: string | null;
   claims: Claim[];
 }
 
@@ -60,7 +67,7 @@ export interface ClaimsFile {
 export class ClaimsFileError extends BusinessRuleError {}
 
 const PERCENT = /^[0-9]{1,3}(\.[0-9]{1,4})?$/;
-const FILE_KEYS = ['title', 'source', 'claims'];
+const FILE_KEYS = ['title', 'source', 'definitions', 'claims'];
 const CLAIM_KEYS = [
   'label',
   'fund',
@@ -69,6 +76,7 @@ const CLAIM_KEYS = [
   'consolidated',
   'metric',
   'purposes',
+  'accounts',
   'value',
   'qualifier',
   'tolerancePercent',
@@ -111,6 +119,10 @@ export function parseClaims(text: string, where: string): ClaimsFile {
   unknownKeys(file, FILE_KEYS, where, problems);
   const title = text300(file.title, `${where}: title`, problems);
   const source = stringOf(file.source, `${where}: source`, 1000, problems);
+  const definitions =
+    file.definitions === undefined
+      ? null
+      : stringOf(file.definitions, `${where}: definitions`, 2000, problems);
   const claims: Claim[] = [];
   if (!Array.isArray(file.claims)) {
     problems.push(`${where}: claims must be a list of claims`);
@@ -123,7 +135,7 @@ export function parseClaims(text: string, where: string): ClaimsFile {
     });
   }
   if (problems.length) throw new ClaimsFileError(problems);
-  return { title: title as string, source: source as string, claims };
+  return { title: title as string, source: source as string, definitions, claims };
 }
 
 function parseClaim(item: unknown, where: string, problems: string[]): Claim | null {
@@ -167,6 +179,34 @@ function parseClaim(item: unknown, where: string, problems: string[]): Claim | n
     }
   }
 
+  let accounts: string[] | null = null;
+  if (claim.accounts !== undefined) {
+    if (metric && metric !== 'receipts_total' && metric !== 'disbursements_total') {
+      problems.push(`${where}.accounts applies only to receipts_total and disbursements_total`);
+    } else if (
+      !Array.isArray(claim.accounts) ||
+      claim.accounts.length === 0 ||
+      claim.accounts.length > 50 ||
+      claim.accounts.some((a) => typeof a !== 'string' || !/^[0-9]{3,8}$/.test(a))
+    ) {
+      problems.push(
+        `${where}.accounts must be a list of 1 to 50 account codes in digits, e.g. ["5111", "5112"]`,
+      );
+    } else {
+      accounts = claim.accounts as string[];
+      if (new Set(accounts).size !== accounts.length)
+        problems.push(`${where}.accounts names an account twice`);
+      const side = metric === 'receipts_total' ? '51' : '61';
+      const wrong = accounts.filter((a) => !a.startsWith(side));
+      if (metric && wrong.length) {
+        problems.push(
+          `${where}.accounts: ${wrong.join(', ')} is not a ${side}xx account, which ${metric} counts`,
+        );
+      }
+      if (claim.purposes !== undefined) problems.push(`${where}: name accounts or purposes, not both`);
+    }
+  }
+
   let value: string | null = null;
   const valueProblem = Money.problem(claim.value);
   if (valueProblem) problems.push(`${where}.value ${valueProblem}`);
@@ -195,6 +235,7 @@ function parseClaim(item: unknown, where: string, problems: string[]): Claim | n
     consolidated: claim.consolidated as boolean,
     metric: metric as ClaimMetric,
     purposes,
+    accounts,
     value: value as string,
     qualifier: qualifier as Qualifier,
     tolerancePercent,

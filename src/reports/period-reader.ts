@@ -278,9 +278,18 @@ export class PeriodReader {
     };
   }
 
-  /** Distinct households with a paid payout in from..to: per purpose, and over all purposes. */
-  async households(from: string, to: string, purposes?: readonly string[]): Promise<HouseholdCounts> {
+  /**
+   * A payout that supports its household: paid (and not reversed by `to`) in from..to, and not a house advance
+   * (141): a house counts once a cost reaches 61xx, as a settled tranche or a whole payout (data/claims/README).
+   */
+  supportedInRange(from: string, to: string): { text: string; params: unknown[] } {
     const paid = this.paidInRange(from, to);
+    return { text: `${paid.text} AND d.stage <> 'advance'`, params: paid.params };
+  }
+
+  /** Distinct households supported in from..to (supportedInRange): per purpose, and over all purposes. */
+  async households(from: string, to: string, purposes?: readonly string[]): Promise<HouseholdCounts> {
+    const paid = this.supportedInRange(from, to);
     const only = purposes ? ` AND d.purpose IN (${purposes.map(() => '?').join(', ') || "''"})` : '';
     const params = [...paid.params, ...(purposes ?? [])];
     const base = `FROM disbursements d LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
@@ -300,7 +309,7 @@ export class PeriodReader {
 
   /** The same counts, per calendar year of the payment date. */
   async householdsByYear(from: string, to: string): Promise<Map<number, HouseholdCounts>> {
-    const paid = this.paidInRange(from, to);
+    const paid = this.supportedInRange(from, to);
     const base = `FROM disbursements d LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
                   WHERE ${paid.text}`;
     const perPurpose = await sql<{ year: string; purpose: string; n: string | number }>(

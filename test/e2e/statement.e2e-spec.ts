@@ -68,7 +68,7 @@ interface ClaimResult {
 }
 
 interface DrillDown {
-  kind: 'entries' | 'payouts';
+  kind: 'entries' | 'households';
   sum: string;
   total: number;
   page: number;
@@ -545,14 +545,26 @@ describe(`reconciliation against published claims (${DB_LABEL})`, () => {
     expect(cash.sum).toBe('139150000');
   });
 
-  it('drills down to the paid payouts behind a households figure', async () => {
+  it('drills down to the households behind a households figure, each with its paid payouts', async () => {
     const res = await json<DrillDown>(claims[8].entries);
-    expect(res.kind).toBe('payouts');
+    expect(res.kind).toBe('households');
     expect(res.sum).toBe('2');
-    expect(res.items.map((i) => [i.fundCode, i.purpose, i.beneficiaryName, i.amount])).toEqual([
-      ['TST', 'house_new', 'Hoàng Thị Mai', '60000000'],
-      ['TST-C', 'house_repair', 'Hoàng Thị Mai', '30000000'],
-      ['TST-C', 'house_repair', 'Lò Văn Pao', '15000000'],
+    expect(res.total).toBe(2);
+    const households = res.items as unknown as {
+      beneficiaryName: string;
+      payouts: { fundCode: string; purpose: string; amount: string }[];
+    }[];
+    expect(
+      households.map((h) => [h.beneficiaryName, h.payouts.map((p) => [p.fundCode, p.purpose, p.amount])]),
+    ).toEqual([
+      [
+        'Hoàng Thị Mai',
+        [
+          ['TST', 'house_new', '60000000'],
+          ['TST-C', 'house_repair', '30000000'],
+        ],
+      ],
+      ['Lò Văn Pao', [['TST-C', 'house_repair', '15000000']]],
     ]);
   });
 
