@@ -350,7 +350,7 @@ export class AddBatchMembersDto {
   members: BatchMemberDto[];
 }
 
-/** PUT /api/donors/:id/public-listing: the donor's consent to the public honour roll (bảng vàng), and its date. */
+/** PATCH /api/donors/:id/public-listing: the donor's consent to the public honour roll (bảng vàng), and its date. */
 export class PublicListingDto {
   @ApiProperty({ description: 'true: the donor agreed to be named with yearly totals; false: withdrawn' })
   @IsBoolean()

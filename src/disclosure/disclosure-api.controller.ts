@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
@@ -30,7 +30,7 @@ export class DisclosureApiController {
   }
 
   /** The donor's consent to the public honour roll (bảng vàng), with its date; audited. */
-  @Put('donors/:id/public-listing')
+  @Patch('donors/:id/public-listing')
   @Roles('accountant', 'admin')
   publicListing(
     @CurrentActor() actor: Actor,

@@ -273,6 +273,28 @@ const ROUTES: RouteCase[] = [
     call: () => Promise.resolve({ path: `/api/donors/${donorId}/statement.pdf?fund=P&year=2023` }),
   },
   {
+    route: 'PATCH /api/donors/{id}/public-listing',
+    who: ['accountant', 'admin'],
+    ok: 200,
+    call: () =>
+      Promise.resolve({
+        path: `/api/donors/${donorId}/public-listing`,
+        body: { publicListing: false, consentDate: '2024-01-15' },
+      }),
+  },
+  {
+    route: 'POST /api/public/funds/{code}/signing-key',
+    who: ['admin'],
+    ok: 201,
+    call: () => Promise.resolve({ path: '/api/public/funds/P/signing-key', body: {} }),
+  },
+  {
+    route: 'GET /api/public/funds/{code}/signing-keys',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/public/funds/P/signing-keys' }),
+  },
+  {
     route: 'POST /api/campaigns',
     who: ['accountant', 'admin'],
     ok: 201,

@@ -164,18 +164,18 @@ describe(`public disclosure and donor self-service (${DB_LABEL})`, () => {
   it('lists a donor on the honour roll only after an accountant records consent, audited', async () => {
     expect((await publicJson()).honourRoll).toEqual([]);
     await t.http
-      .put(`/api/donors/${donorWithMail}/public-listing`)
+      .patch(`/api/donors/${donorWithMail}/public-listing`)
       .set(bearer(accountant))
       .send({ publicListing: true, consentDate: '2024-01-15' })
       .expect(200);
     const auditor = await t.newUser('auditor');
     await t.http
-      .put(`/api/donors/${donorWithMail}/public-listing`)
+      .patch(`/api/donors/${donorWithMail}/public-listing`)
       .set(bearer(auditor))
       .send({ publicListing: false, consentDate: '2024-01-16' })
       .expect(403);
     const bad = await t.http
-      .put(`/api/donors/${donorWithMail}/public-listing`)
+      .patch(`/api/donors/${donorWithMail}/public-listing`)
       .set(bearer(accountant))
       .send({ publicListing: 'yes' })
       .expect(400);
