@@ -931,7 +931,7 @@ describe(`access control (${DB_LABEL})`, () => {
     const revoked = await createUser(t, 'auditor');
     revokedToken = revoked.token;
     await t.http.post('/api/auth/logout').set(bearer(revokedToken)).expect(204);
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   it('has a row for exactly the routes /api/docs-json lists, so a new route without a test fails here', async () => {
