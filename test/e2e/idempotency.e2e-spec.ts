@@ -43,7 +43,7 @@ describe(`Idempotency-Key (${DB_LABEL})`, () => {
     for (const code of ['I1', 'I2', 'I3', 'I4', 'I5', 'I6']) await t.newFund(code, 'province');
     alice = await createUser(t, 'accountant');
     bob = await createUser(t, 'accountant');
-  });
+  }, 60_000);
   afterAll(() => t.close());
 
   describe('POST /api/journal-entries', () => {
