@@ -120,6 +120,13 @@ export class AdminViews {
     hb.registerHelper('money', (digits: string) => money(digits));
     hb.registerHelper('digits', (value: string) => (value ? groupDigits(String(value)) : ''));
     hb.registerHelper('date', (iso: string) => showDate(iso));
+    // "2026-12-02T17:58:27.442Z" → "03/12/2026 00:58" (Vietnam time, UTC+7).
+    hb.registerHelper('datetime', (iso: string) => {
+      const at = Date.parse(iso);
+      if (Number.isNaN(at)) return iso;
+      const local = new Date(at + 7 * 3600 * 1000).toISOString();
+      return `${showDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
+    });
     hb.registerHelper('eq', (a: unknown, b: unknown) => String(a) === String(b));
     hb.registerHelper('words', (digits: string) => {
       try {
