@@ -5,6 +5,7 @@ import { nowIso } from '../common/clock';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { In } from 'typeorm';
 import { RateLimiter } from '../common/rate-limiter';
+import { requestContext } from '../common/request-context';
 import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AppConfig } from '../config/app-config';
@@ -74,6 +75,10 @@ export class DonorLinksService {
   async request(input: { email?: string; receiptNo?: string }, client: string): Promise<void> {
     const email = input.email?.trim().toLowerCase() || undefined;
     const receiptNo = input.receiptNo?.trim() || undefined;
+    // The audit log keeps the request body: here, only the hash of the e-mail.
+    const context = requestContext.get();
+    if (context)
+      context.auditDetails = { emailHash: email ? emailHash(email) : null, receiptNo: receiptNo ?? null };
     const log = (outcome: string) =>
       this.uow.write(async (tx) => {
         await tx.insert(DonorLinkRequest, {
@@ -146,6 +151,9 @@ export class DonorLinksService {
 
   /** Opens a link: once only, within 24 h. Returns the donor id; the token then works as a cookie for an hour. */
   open(token: string): Promise<number> {
+    // The token is in the path: the audit row names the route, not the token.
+    const context = requestContext.get();
+    if (context) context.action = 'GET /public/donor/{token}';
     return this.uow.write(async (tx) => {
       const link = await tx.findOne(DonorLink, { where: { tokenHash: hashOf(token) } });
       if (!link) throw new NotFoundError('this link does not exist');

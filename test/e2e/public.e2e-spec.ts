@@ -323,8 +323,10 @@ describe(`public disclosure and donor self-service (${DB_LABEL})`, () => {
       const everything = JSON.stringify(await t.dataSource.query('SELECT * FROM donor_link_requests'));
       expect(everything).not.toMatch(/nobody|apatit/i);
       const audit = JSON.stringify(
-        await t.dataSource.query(`SELECT details FROM audit_log WHERE action LIKE 'public%'`),
+        await t.dataSource.query(`SELECT action, details FROM audit_log WHERE action LIKE '%/public/donor%'`),
       );
+      expect(audit).toContain('emailHash');
+      expect(audit).toContain('GET /public/donor/{token}');
       expect(audit).not.toMatch(/nobody@|ketoan@/i);
     });
 
