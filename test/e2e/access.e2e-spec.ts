@@ -173,6 +173,22 @@ const ROUTES: RouteCase[] = [
       }),
   },
   {
+    route: 'GET /api/funds/{code}/unit-names',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/funds/P/unit-names' }),
+  },
+  {
+    route: 'POST /api/funds/{code}/unit-names',
+    who: ['admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/funds/P/unit-names',
+        body: { validFrom: `${2030 + ++counter}-01-01`, name: `Sở Nội vụ ${counter}` },
+      }),
+  },
+  {
     route: 'POST /api/funds/{code}/lock',
     who: ['approver', 'admin'],
     ok: 200,
@@ -400,6 +416,13 @@ const ROUTES: RouteCase[] = [
         path: `/api/contributions/${contributionId}/email`,
         body: { to: 'nha-tai-tro@example.com' },
       }),
+  },
+  {
+    // No file is kept in this table's books: reaching the contribution and finding no such file is the answer.
+    route: 'GET /api/contributions/{id}/attachments/{attachmentId}',
+    who: 'everyone',
+    ok: 404,
+    call: () => Promise.resolve({ path: `/api/contributions/${contributionId}/attachments/999999` }),
   },
   {
     route: 'GET /api/contributions/{id}/deliveries',
@@ -630,6 +653,12 @@ const ROUTES: RouteCase[] = [
       path: `/api/disbursements/${await payoutIn('paid')}/reverse`,
       body: { reason: 'Trả nhầm hộ', date: '2023-09-03' },
     }),
+  },
+  {
+    route: 'GET /api/disbursements/{id}/attachments/{attachmentId}',
+    who: 'everyone',
+    ok: 404,
+    call: () => Promise.resolve({ path: `/api/disbursements/${paidPayoutId}/attachments/999999` }),
   },
   {
     route: 'GET /api/disbursements/{id}/voucher.pdf',

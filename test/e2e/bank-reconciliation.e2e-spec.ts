@@ -72,7 +72,7 @@ interface Report {
 // amounts grouped by dots, and "Thu"/"Chi" for money in and out.
 const STATEMENT = [
   'Ngày,Số tiền,Loại,Số tham chiếu,Diễn giải',
-  '03/07/2023,55.500.000,Thu,PT-2023-000001,Nộp tiền ủng hộ quỹ', // line 2: receipt 1, same reference
+  '03/07/2023,55.500.000,Thu,XN-2023-000001,Nộp tiền ủng hộ quỹ', // line 2: receipt 1, same reference
   '05/07/2023,10.000.000,Thu,,Chuyển khoản ủng hộ', // line 3: receipt 2 (a day earlier)
   '08/07/2023,10.000.000,Thu,,Chuyển khoản ủng hộ', // line 4: receipt 3 (same day), not receipt 2
   '11/07/2023,5.000.000,Thu,NT-889,Nộp tiền mặt vào tài khoản', // line 5: receipts 4 + 5
@@ -152,7 +152,7 @@ describe(`bank/Treasury reconciliation (${DB_LABEL})`, () => {
     for (const [i, [date, amount]] of receipts.entries()) {
       const res = await post('/api/contributions', { fundCode: 'LC', donorId, date, amount, method: 'bank' });
       expect(res.status).toBe(201);
-      expect((res.body as { receiptNo: string }).receiptNo).toBe(`PT-2023-00000${i + 1}`);
+      expect((res.body as { receiptNo: string }).receiptNo).toBe(`XN-2023-00000${i + 1}`);
       books[`receipt ${i + 1}`] = await bankLine((res.body as { entryId: number }).entryId);
     }
     const payment = (date: string, amount: number, description: string) =>
@@ -316,7 +316,7 @@ describe(`bank/Treasury reconciliation (${DB_LABEL})`, () => {
       expect(run.matches.every((m) => m.status === 'proposed')).toBe(true);
       expect(byLine(2)).toMatchObject({
         kind: 'one_to_one',
-        basis: 'same reference PT-2023-000001; same day',
+        basis: 'same reference XN-2023-000001; same day',
         direction: 'in',
         amount: '55500000',
       });
@@ -325,7 +325,7 @@ describe(`bank/Treasury reconciliation (${DB_LABEL})`, () => {
         basis: 'sum of 2 book lines; at most 1 day apart',
         amount: '5000000',
       });
-      expect(byLine(5).journalLines.map((l) => l.sourceRef)).toEqual(['PT-2023-000004', 'PT-2023-000005']);
+      expect(byLine(5).journalLines.map((l) => l.sourceRef)).toEqual(['XN-2023-000004', 'XN-2023-000005']);
       expect(byLine(6)).toMatchObject({
         basis: 'reference UNC-15 in the entry; 1 day apart',
         direction: 'out',

@@ -344,7 +344,7 @@ describe(`year-end close, reopening and mergers (${DB_LABEL})`, () => {
         accountant.token,
       );
       contributionId = contribution.id;
-      expect(contribution.receiptNo).toBe('PT-2025-000001');
+      expect(contribution.receiptNo).toBe('XN-2025-000001');
       const household = await created(
         '/api/beneficiaries',
         { fullName: 'Hoàng Thị Mai', category: 'heroic_mother', commune: 'Xã Bản Xèo', birthYear: 1935 },
@@ -492,9 +492,9 @@ describe(`year-end close, reopening and mergers (${DB_LABEL})`, () => {
       const contribution = await get<{ receiptNo: string; fundCode: string }>(
         `/api/contributions/${contributionId}`,
       );
-      expect(contribution).toMatchObject({ receiptNo: 'PT-2025-000001', fundCode: 'T-H' });
+      expect(contribution).toMatchObject({ receiptNo: 'XN-2025-000001', fundCode: 'T-H' });
       const payout = await get<{ voucherNo: string; fundCode: string }>(`/api/disbursements/${paidPayoutId}`);
-      expect(payout).toMatchObject({ voucherNo: 'PC-2025-000001', fundCode: 'T-H' });
+      expect(payout).toMatchObject({ voucherNo: 'UNC-2025-000001', fundCode: 'T-H' });
       const voucher = await t.http
         .get(`/api/disbursements/${paidPayoutId}/voucher.pdf`)
         .set(bearer(auditor.token));

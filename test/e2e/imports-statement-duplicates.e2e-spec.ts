@@ -35,8 +35,8 @@ interface Report {
 
 const STATEMENT = [
   'Ngày,Số tiền,Loại,Số tham chiếu,Diễn giải',
-  '05/07/2023,10.000.000,Thu,PT-2023-000001,Nộp tiền ủng hộ quỹ', // line 2
-  '05/07/2023,10.000.000,Thu,PT-2023-000001,Nộp tiền ủng hộ quỹ', // line 3: the bank's export repeated line 2
+  '05/07/2023,10.000.000,Thu,XN-2023-000001,Nộp tiền ủng hộ quỹ', // line 2
+  '05/07/2023,10.000.000,Thu,XN-2023-000001,Nộp tiền ủng hộ quỹ', // line 3: the bank's export repeated line 2
   '06/07/2023,500.000,Thu,,Ủng hộ qua ứng dụng', // line 4
   '06/07/2023,500.000,Thu,,Ủng hộ qua ứng dụng', // line 5: a second, real gift of the same amount that day
   '31/07/2023,22.000,Chi,,Phí quản lý tài khoản', // line 6
@@ -104,7 +104,7 @@ describe(`repeated lines in one bank statement (${DB_LABEL})`, () => {
         date: '2023-07-05',
         amount: '10000000',
         direction: 'in',
-        reference: 'PT-2023-000001',
+        reference: 'XN-2023-000001',
         pendingLineIds: [expect.any(Number)],
       },
       {
