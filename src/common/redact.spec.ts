@@ -17,6 +17,13 @@ describe('redact', () => {
     });
   });
 
+  it("drops the web admin's CSRF token from a form body", () => {
+    expect(redact({ _csrf: 'secret-token', amount: '1000' })).toEqual({
+      _csrf: '[redacted]',
+      amount: '1000',
+    });
+  });
+
   it('masks a 9-digit CMND too', () => {
     expect(maskNationalId('123456789')).toBe('12*****89');
   });

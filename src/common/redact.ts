@@ -1,4 +1,12 @@
-const SECRET_KEYS = new Set(['password', 'token', 'authorization', 'newpassword', 'currentpassword']);
+// _csrf: the web admin's forms carry their CSRF token in the body.
+const SECRET_KEYS = new Set([
+  'password',
+  'token',
+  'authorization',
+  'newpassword',
+  'currentpassword',
+  '_csrf',
+]);
 /** Never copied: they could reach an object's prototype (the body guard drops them earlier too). */
 const POISONED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const ID_KEYS = new Set(['nationalid', 'cccd', 'cmnd']);
