@@ -281,7 +281,7 @@ describe(`the books (${DB_LABEL})`, () => {
       const book = await get<LedgerBody>(`/api/books/bank?fund=BK&${RANGE}`);
       expect(book).toMatchObject({ book: 'bank', account: '112', closingBalance: '48000000' });
       expect(book.lines.map((l) => [l.date, l.balance, l.receiptNo, l.paymentNo])).toEqual([
-        ['2023-01-12', '50000000', 'PT-2023-000003', null],
+        ['2023-01-12', '50000000', 'XN-2023-000001', null],
         ['2023-01-25', '48000000', null, null],
       ]);
     });
