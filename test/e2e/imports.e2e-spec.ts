@@ -220,11 +220,12 @@ describe(`imports of contributions (${DB_LABEL})`, () => {
     );
     const series = new Map<string, number[]>();
     for (const r of receipts) {
-      const [, year, number] = /^PT-(\d{4})-(\d{6})$/.exec(r.receipt_no) ?? [];
-      const key = `${r.code} ${year}`;
+      // Cash in the PT series, bank money in its own (XN): each gap-free per fund and year.
+      const [, prefix, year, number] = /^(PT|XN)-(\d{4})-(\d{6})$/.exec(r.receipt_no) ?? [];
+      const key = `${r.code} ${prefix} ${year}`;
       series.set(key, [...(series.get(key) ?? []), Number(number)]);
     }
-    expect(series.size).toBe(22); // 2 funds × 11 years
+    expect(series.size).toBe(44); // 2 funds × 2 series × 11 years
     for (const [key, numbers] of series) {
       expect([key, numbers]).toEqual([key, numbers.map((_, i) => i + 1)]);
     }
@@ -339,7 +340,7 @@ describe(`imports of contributions (${DB_LABEL})`, () => {
         contribution_date: '2024-07-15',
         amount: '50000000',
         method: 'bank',
-        receipt_no: 'PT-2024-000001',
+        receipt_no: 'XN-2024-000001',
         external_ref: 'X-1',
         kind: 'enterprise',
       },
@@ -347,7 +348,7 @@ describe(`imports of contributions (${DB_LABEL})`, () => {
         contribution_date: '2024-07-16',
         amount: '1500000',
         method: 'cash',
-        receipt_no: 'PT-2024-000002',
+        receipt_no: 'PT-2024-000001',
         external_ref: 'X-2',
         kind: 'individual',
       },
