@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { bearer, startTestApp, TestApp } from '../support/app';
 import { DB_LABEL } from '../support/database';
+import { keepSample } from '../support/document-views';
 import { binaryParser, pdfText } from '../support/pdf';
 
 /**
@@ -21,10 +22,12 @@ describe(`bank documents, circulars and unit names by date (${DB_LABEL})`, () =>
   let agency: number;
   let household: number;
 
-  const pdf = async (url: string, token = accountant) =>
-    pdfText(
-      (await t.http.get(url).set(bearer(token)).buffer(true).parse(binaryParser).expect(200)).body as Buffer,
-    );
+  /** The PDF's text; with DOCS_SAMPLES_DIR set the PDF is kept there too, to look at. */
+  const pdf = async (url: string, token = accountant) => {
+    const res = await t.http.get(url).set(bearer(token)).buffer(true).parse(binaryParser).expect(200);
+    const name = url.replace(/^\/api\//, '').replace(/[^A-Za-z0-9]+/g, '-');
+    return pdfText(keepSample(res.body as Buffer, `e2e-${name}`));
+  };
   const contribute = (body: Record<string, unknown>) =>
     t.http
       .post('/api/contributions')
