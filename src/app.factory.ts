@@ -32,10 +32,6 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // and verification limiters count clients, not the proxy; by default the header is ignored (anyone can write it).
   app.set('trust proxy', config.trustProxy ?? false);
   app.use(helmet());
-  // Nest's own JSON parser (same limit), refusing bodies that are not valid UTF-8 with a 400.
-  // Contributions and payments may carry their attachments (base64, up to 8 MB a file): a larger limit there only.
-  app.use(['/api/contributions', '/api/disbursements'], json({ limit: '12mb', verify: requireUtf8 }));
-  app.use(json({ verify: requireUtf8 }));
   app.use(
     pinoHttp({
       logger,
@@ -58,6 +54,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use((req: Request & { id?: string | number }, _res: Response, next: NextFunction) =>
     requestContext.run({ requestId: String(req.id) }, next),
   );
+  // After the request id, so that a body refused by the parser (bad JSON, bad UTF-8) is answered with its id too.
+  // Nest's own JSON parser (same limit), refusing bodies that are not valid UTF-8 with a 400.
+  // Contributions and payments may carry their attachments (base64, up to 8 MB a file): a larger limit there only.
+  app.use(['/api/contributions', '/api/disbursements'], json({ limit: '12mb', verify: requireUtf8 }));
+  app.use(json({ verify: requireUtf8 }));
   app.setBaseViewsDir(path.join(TEMPLATES_DIR, 'views'));
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/public' });
