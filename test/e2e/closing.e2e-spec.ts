@@ -1,5 +1,6 @@
 import type { Response } from 'supertest';
 import { bearer, startTestApp, TestApp } from '../support/app';
+import { postEntry } from '../support/manual-entries';
 import { DB_LABEL } from '../support/database';
 import { createUser, expectError, TestUser } from '../support/http';
 
@@ -73,16 +74,13 @@ const entry = (
   lines: [string, 'debit' | 'credit', number][],
   token = accountant.token,
 ) =>
-  created(
-    '/api/journal-entries',
-    {
-      fundCode,
-      date,
-      description: 'Bút toán thử',
-      lines: lines.map(([account, side, amount]) => ({ account, [side]: amount })),
-    },
-    token,
-  );
+  // Money out (Có 111/112, Nợ 61xx) waits for an approver: postEntry has it approved.
+  postEntry(t, token, {
+    fundCode,
+    date,
+    description: 'Bút toán thử',
+    lines: lines.map(([account, side, amount]) => ({ account, [side]: amount })),
+  }).then((res) => res.body as Record<string, unknown> & { id: number });
 const trialBalance = (fund: string, asOf: string, consolidated = false) =>
   get<TrialBalanceBody>(
     `/api/reports/trial-balance?fund=${fund}&asOf=${asOf}${consolidated ? '&consolidated=true' : ''}`,
