@@ -189,7 +189,30 @@ describe('npm run demo: the Lào Cai demonstration books (an SQLite file, as npm
     );
   });
 
+  it('closes every year up to the last full one, each fund in order, with the result carried into 431', async () => {
+    const closings = await t.http.get('/api/funds/LC/closings').set(bearer(t.adminToken)).expect(200);
+    const text = JSON.stringify(closings.body);
+    for (let year = 2013; year <= 2025; year++) expect(text).toContain(`"year":${year}`);
+    const balances = await t.http
+      .get('/api/reports/account-balances?fund=LC&from=2024-01-01&to=2024-12-31')
+      .set(bearer(t.adminToken))
+      .expect(200);
+    const rows = (balances.body as { rows: { account: string; opening: string; closing: string }[] }).rows;
+    // The years before opened 2024 with their receipts and disbursements in 431, not in 51xx/61xx.
+    for (const row of rows.filter((r) => /^5|^6/.test(r.account)))
+      expect([row.account, row.opening]).toEqual([row.account, '0']);
+    expect(rows.find((r) => r.account === '431')?.opening.startsWith('-')).toBe(true);
+  });
+
   it('disagrees with the receipts claim, by the difference, once one more 2023 billion is posted', async () => {
+    // 2023 is closed: the admin reopens the years after it, most recent first, as an auditor's correction needs.
+    for (const year of [2025, 2024, 2023]) {
+      await t.http
+        .post('/api/funds/LC/reopen-year')
+        .set(bearer(t.adminToken))
+        .send({ year, reason: 'Bổ sung khoản thu năm 2023 (kiểm thử)' })
+        .expect(200);
+    }
     const accountant = await t.login('ketoan.laocai', 'demo-ketoan-2025');
     const [donor] = await t.dataSource.query<{ id: number }[]>(
       "SELECT id FROM donors WHERE kind = 'enterprise' ORDER BY id LIMIT 1",
