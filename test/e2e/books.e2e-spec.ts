@@ -107,6 +107,7 @@ const tbTurnover = async (fund: string, asOf: string) =>
 describe(`the books (${DB_LABEL})`, () => {
   let voidedReceipt: string;
   let reversedVoucher: string;
+  let withdrawalRef: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -137,7 +138,7 @@ describe(`the books (${DB_LABEL})`, () => {
       })
     ).id;
 
-    // January: cash in (PT-…1, PT-…2), bank in (PT-…3), a cash payout (PC-…1).
+    // January: cash in (PT-…1, PT-…2), bank in (XN-…1), a cash payout (PC-…1).
     await gift('2023-01-05', 10_000_000);
     const second = await gift('2023-01-10', 5_000_000);
     voidedReceipt = second.receiptNo as string;
@@ -160,8 +161,9 @@ describe(`the books (${DB_LABEL})`, () => {
       200,
     );
     await gift('2023-02-28', 800_000);
-    // Posted last but dated in January: the books order by date, then by entry.
-    await postEntry(t, accountant.token, {
+    // Posted last but dated in January: the books order by date, then by entry. It credits 112, so it waits for
+    // an approver and posts under its request's number (YC-…), its document in both books.
+    const withdrawal = await postEntry(t, accountant.token, {
       fundCode: 'BK',
       date: '2023-01-25',
       description: 'Rút tiền gửi về nhập quỹ tiền mặt',
@@ -170,6 +172,8 @@ describe(`the books (${DB_LABEL})`, () => {
         { account: '112', credit: 2_000_000 },
       ],
     });
+    withdrawalRef = (withdrawal.body as { sourceRef: string }).sourceRef;
+    expect(withdrawalRef).toMatch(/^YC-\d+$/);
     // After the range.
     await gift('2023-03-05', 1_000_000);
 
@@ -235,8 +239,9 @@ describe(`the books (${DB_LABEL})`, () => {
         paymentNo: reversedVoucher,
         debit: '3000000',
       });
+      // The withdrawal's cash comes in under its own document, the approved request.
       expect(byDate['2023-01-25']).toMatchObject({
-        receiptNo: null,
+        receiptNo: withdrawalRef,
         paymentNo: null,
         counterAccounts: ['112'],
       });
@@ -282,7 +287,7 @@ describe(`the books (${DB_LABEL})`, () => {
       expect(book).toMatchObject({ book: 'bank', account: '112', closingBalance: '48000000' });
       expect(book.lines.map((l) => [l.date, l.balance, l.receiptNo, l.paymentNo])).toEqual([
         ['2023-01-12', '50000000', 'XN-2023-000001', null],
-        ['2023-01-25', '48000000', null, null],
+        ['2023-01-25', '48000000', null, withdrawalRef],
       ]);
     });
 

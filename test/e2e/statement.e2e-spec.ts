@@ -90,6 +90,7 @@ const CLAIMS_DIR = path.join(__dirname, '..', '..', 'data', 'claims');
 let t: TestApp;
 let accountant: TestUser;
 let approver: TestUser;
+let cashier: TestUser;
 const households: Record<string, number> = {};
 const donors: Record<string, number> = {};
 
@@ -111,7 +112,7 @@ async function contribute(fundCode: string, donor: string, date: string, amount:
   return res.body as { id: number };
 }
 
-/** A payout requested, approved by another user and paid, all on `date`. */
+/** A payout requested by the accountant, approved by the approver and paid by the cashier, all on `date`. */
 async function payout(
   fundCode: string,
   household: string,
@@ -131,7 +132,7 @@ async function payout(
   expect([created.status, created.text]).toEqual([201, expect.any(String)]);
   const id = (created.body as { id: number }).id;
   await post(`/api/disbursements/${id}/approve`, {}, approver.token).expect(200);
-  await post(`/api/disbursements/${id}/pay`, { date }).expect(200);
+  await post(`/api/disbursements/${id}/pay`, { date }, cashier.token).expect(200);
   return id;
 }
 
@@ -147,6 +148,7 @@ beforeAll(async () => {
   await t.newFund('OUT', 'province');
   accountant = await createUser(t, 'accountant');
   approver = await createUser(t, 'approver');
+  cashier = await createUser(t, 'cashier');
 
   for (const [key, name, kind] of [
     ['agency', 'Sở Lao động - Thương binh và Xã hội', 'agency'],
