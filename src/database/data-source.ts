@@ -4,7 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { AuditLogEntry, IdempotencyRecord } from './entities';
 import { Fund, FundUnitName } from '../funds/fund.entity';
-import { Attachment } from '../attachments/attachment.entity';
+import { Attachment, useAttachmentContentType } from '../attachments/attachment.entity';
 import { IssuedDocument } from '../documents/issued-document.entity';
 import { BankDocumentsAndUnitNames1764440000000 } from './migrations/1764440000000-bank-documents-and-unit-names';
 import { Session, User } from '../auth/user.entity';
@@ -130,6 +130,7 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
 /** Opens the database and applies pending migrations (each in its own transaction). */
 export async function openDatabase(database: DatabaseConfig): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(database));
+  useAttachmentContentType(database.type);
   await dataSource.initialize();
   if (database.type === 'postgres') {
     // Two processes starting at once must not both apply the same migration.

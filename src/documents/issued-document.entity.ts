@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Fund } from '../funds/fund.entity';
 
 /**
  * The number a document that is printed on demand (a donor's letter of thanks, a statement) was first issued
@@ -13,6 +14,10 @@ export class IssuedDocument {
 
   @Column({ name: 'fund_id', type: 'integer' })
   fundId: number;
+
+  @ManyToOne(() => Fund, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'fund_id', foreignKeyConstraintName: 'fk_issued_documents_fund' })
+  fund?: Fund;
 
   @Column({ type: 'varchar', length: 8 })
   series: string;
