@@ -184,36 +184,59 @@ describe(`concurrent requests through HTTP (${DB_LABEL})`, () => {
     await verifyOk();
   });
 
-  it('(c) concurrent equal payments from cash: exactly as many as fit succeed, the rest get 422', async () => {
+  // A manual payment from cash waits for an approver (202); the money moves when it is approved. So the race is
+  // between approvals: requests that each fit alone, approved at once, must never take cash below zero.
+  const submit = (fundCode: string, date: string, amount: bigint | number) =>
+    t.http
+      .post('/api/journal-entries')
+      .set(bearer(t.adminToken))
+      .send(entry(fundCode, date, '6113', '111', amount.toString()));
+  const approveAll = async (requestIds: number[]) => {
+    const approver = await t.newUser('approver');
+    return Promise.all(
+      requestIds.map((id) =>
+        t.http.post(`/api/manual-entry-requests/${id}/approve`).set(bearer(approver)).send({}),
+      ),
+    );
+  };
+
+  it('(c) concurrent approvals of equal payments from cash: exactly as many as fit succeed, the rest get 422', async () => {
     await t.newFund('CE');
     await t.http
       .post('/api/journal-entries')
       .set(bearer(t.adminToken))
       .send(entry('CE', '2024-06-01', '111', '5114', 1_000_000))
       .expect(201);
-    const responses = await Promise.all(
-      Array.from({ length: 25 }, () =>
-        t.http
-          .post('/api/journal-entries')
-          .set(bearer(t.adminToken))
-          .send(entry('CE', '2024-06-10', '6113', '111', 100_000)),
-      ),
-    );
+    const requestIds: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const res = await submit('CE', '2024-06-10', 100_000);
+      expect(res.status).toBe(202);
+      requestIds.push((res.body as { requestId: number }).requestId);
+    }
+    const responses = await approveAll(requestIds);
     const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 422)).toHaveLength(15);
     for (const res of responses.filter((r) => r.status === 422)) {
       expect((res.body as { message: string[] }).message.join(' ')).toMatch(
         /account 111 .* may not go below zero/,
       );
     }
-    const numbers = responses.filter((r) => r.status === 201).map((r) => (r.body as EntryView).number);
+    const numbers = await Promise.all(
+      responses
+        .filter((r) => r.status === 200)
+        .map(async (r) => {
+          const id = (r.body as { entryId: number }).entryId;
+          const got = await t.http.get(`/api/journal-entries/${id}`).set(bearer(t.adminToken)).expect(200);
+          return (got.body as EntryView).number;
+        }),
+    );
     expect(numbers.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(await cashOf('CE')).toBe(0n);
     await verifyOk();
   });
 
-  it('(c) concurrent payments of mixed amounts and dates: every refused one did not fit, cash never below zero', async () => {
+  it('(c) concurrent approvals of mixed amounts and dates: every refused one did not fit, cash never below zero', async () => {
     await t.newFund('CM');
     const balance = 1_000_000n;
     await t.http
@@ -239,38 +262,38 @@ describe(`concurrent requests through HTTP (${DB_LABEL})`, () => {
       220_000n,
       1_000_001n,
     ];
-    // Some of them back-dated to before the receipt: no day may end below zero, so those can never fit.
+    // Some back-dated to before the receipt: no day may end below zero, so those never fit, and neither does
+    // more than the whole balance; both are refused when submitted, before any approver sees them.
     const dates = amounts.map((_, i) => (i % 5 === 4 ? '2024-06-04' : '2024-06-05'));
-    const responses = await Promise.all(
-      amounts.map((amount, i) =>
-        t.http
-          .post('/api/journal-entries')
-          .set(bearer(t.adminToken))
-          .send(entry('CM', dates[i], '6111', '111', amount.toString())),
-      ),
-    );
-    let paid = 0n;
-    const refused: { amount: bigint; date: string }[] = [];
-    responses.forEach((res, i) => {
-      expect([201, 422]).toContain(res.status);
-      if (res.status === 201) {
-        expect(dates[i]).toBe('2024-06-05');
-        paid += amounts[i];
+    const submitted: { amount: bigint; requestId: number }[] = [];
+    for (let i = 0; i < amounts.length; i++) {
+      const res = await submit('CM', dates[i], amounts[i]);
+      if (dates[i] === '2024-06-04' || amounts[i] > balance) {
+        expect(res.status).toBe(422);
+        expect((res.body as { message: string[] }).message.join(' ')).toMatch(/account 111 /);
       } else {
-        refused.push({ amount: amounts[i], date: dates[i] });
+        expect(res.status).toBe(202);
+        submitted.push({ amount: amounts[i], requestId: (res.body as { requestId: number }).requestId });
+      }
+    }
+    const responses = await approveAll(submitted.map((r) => r.requestId));
+    let paid = 0n;
+    const refused: bigint[] = [];
+    responses.forEach((res, i) => {
+      expect([200, 422]).toContain(res.status);
+      if (res.status === 200) paid += submitted[i].amount;
+      else {
+        refused.push(submitted[i].amount);
         expect((res.body as { message: string[] }).message.join(' ')).toMatch(/account 111 /);
       }
     });
     const remaining = balance - paid;
     expect(remaining >= 0n).toBe(true);
     expect(await cashOf('CM')).toBe(remaining);
-    // Writes are serialized: each refused payment on the receipt's day was more than was left when its turn
-    // came, hence more than is left now. Back-dated ones had nothing at all to pay from.
-    for (const { amount, date } of refused) {
-      if (date === '2024-06-05')
-        expect({ amount, fitsNow: amount <= remaining }).toEqual({ amount, fitsNow: false });
-    }
-    expect(refused.filter((r) => r.date === '2024-06-04')).toHaveLength(3);
+    // Writes are serialized: each refused approval was for more than was left when its turn came, hence more
+    // than is left now.
+    for (const amount of refused)
+      expect({ amount, fitsNow: amount <= remaining }).toEqual({ amount, fitsNow: false });
     expect(refused.length).toBeGreaterThan(0);
     expect(paid > 0n).toBe(true);
     await verifyOk();
