@@ -569,6 +569,51 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    route: 'POST /api/transfers/{id}/reverse',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    // A new transfer each time: a transfer is reversed once.
+    call: async () => {
+      const body = { fromFund: 'P', toFund: 'Q', amount: 10, date: '2023-08-03', method: 'bank' };
+      const id = idOf(await postAsAdmin('/api/transfers', body));
+      return {
+        path: `/api/transfers/${id}/reverse`,
+        body: { date: '2023-08-20', reason: 'Chuyển nhầm quỹ' },
+      };
+    },
+  },
+  {
+    route: 'GET /api/manual-entry-requests',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/manual-entry-requests?status=submitted' }),
+  },
+  {
+    route: 'GET /api/manual-entry-requests/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: async () => ({ path: `/api/manual-entry-requests/${await newManualEntryRequest()}` }),
+  },
+  {
+    route: 'POST /api/manual-entry-requests/{id}/approve',
+    who: ['approver', 'admin'],
+    ok: 200,
+    // A new request each time, prepared by the extra accountant (its preparer may not approve it).
+    call: async () => ({
+      path: `/api/manual-entry-requests/${await newManualEntryRequest()}/approve`,
+      body: { note: 'Đã kiểm tra chứng từ' },
+    }),
+  },
+  {
+    route: 'POST /api/manual-entry-requests/{id}/reject',
+    who: ['approver', 'admin'],
+    ok: 200,
+    call: async () => ({
+      path: `/api/manual-entry-requests/${await newManualEntryRequest()}/reject`,
+      body: { reason: 'Thiếu chứng từ gốc' },
+    }),
+  },
+  {
     route: 'POST /api/disbursements',
     who: ['accountant', 'admin'],
     ok: 201,
@@ -795,11 +840,22 @@ const ROUTES: RouteCase[] = [
     route: 'POST /api/funds/{code}/merge',
     who: ['admin'],
     ok: 201,
-    // Two new funds each time: a fund is merged once, and never into a closed one.
-    call: async () => ({
-      path: `/api/funds/${await newClosingFund()}/merge`,
-      body: { into: await newClosingFund(), cutoff: '2025-06-30', note: 'Kiểm tra quyền' },
-    }),
+    // A new commune and its new province each time: a fund is merged once, never into a closed one, and (without
+    // a reason to go outside its line) only into its parent or the parent's successor.
+    call: async () => {
+      const parent = await newClosingFund();
+      return {
+        path: `/api/funds/${await newCommuneBelow(parent)}/merge`,
+        body: { into: parent, cutoff: '2025-06-30', note: 'Kiểm tra quyền' },
+      };
+    },
+  },
+  {
+    route: 'GET /api/reports/account-balances',
+    who: 'everyone',
+    ok: 200,
+    call: () =>
+      Promise.resolve({ path: '/api/reports/account-balances?fund=P&from=2023-01-01&to=2023-12-31' }),
   },
   {
     route: 'GET /api/reports/statement',
@@ -880,6 +936,31 @@ async function testClaims(): Promise<string> {
 
 /** A new, empty province fund for the closing routes. */
 const newClosingFund = () => make.provinceFund('Y');
+
+/** A new commune fund below `parentCode`; returns its code. */
+async function newCommuneBelow(parentCode: string): Promise<string> {
+  const code = `${parentCode}-X${++counter}`;
+  await postAsAdmin('/api/funds', { code, name: `Quỹ ${code}`, level: 'commune', parentCode });
+  return code;
+}
+
+/**
+ * A new manual entry that takes 1 đ out of fund P's bank, prepared by the extra accountant: POST
+ * /api/journal-entries answers 202 and the entry waits for an approver. Returns the request's id.
+ */
+async function newManualEntryRequest(): Promise<number> {
+  const body = {
+    fundCode: 'P',
+    date: '2023-09-05',
+    description: `Hoàn trả khoản thu nhầm ${++counter}`,
+    lines: [
+      { account: '5118', debit: 1 },
+      { account: '112', credit: 1 },
+    ],
+  };
+  const res = await t.http.post('/api/journal-entries').set(bearer(preparer.token)).send(body).expect(202);
+  return (res.body as { requestId: number }).requestId;
+}
 
 /** A new proposed bank match in fund Q: a receipt to 112, the statement line of it, and a matching run. */
 const newBankMatch = () => make.bankMatch('Q');
