@@ -53,11 +53,12 @@ describe(`exports (${DB_LABEL})`, () => {
       const text = await download(`/api/exports/journal?fund=LC&from=${FROM}&to=${TO}&format=hledger`);
       const journal = text.toString('utf8');
       expect(journal).toContain('commodity VND');
-      expect(journal).toContain('2023-01-10 * (PT-2023-000001) ');
+      expect(journal).toContain('2023-01-10 * (XN-2023-000001) ');
       expect(journal).toContain('    assets:LC:112 Tiền gửi Kho bạc, Ngân hàng    55500000000 VND');
       expect(journal).toContain('account assets:LC:1388 Phải thu, khác, tạm ứng (nội bộ) "A"');
-      // The semicolon and the line break of the description would start a comment and a new line.
-      expect(journal).toContain('* (LC/7) Chi thăm hỏi, tặng quà "Tết" cho gia đình, bà Mơ Đợt 2\n');
+      // The semicolon and the line break of the description would start a comment and a new line. The entry waited
+      // for approval (it credits 112), so its code is its request's number (YC-1).
+      expect(journal).toContain('* (YC-1) Chi thăm hỏi, tặng quà "Tết" cho gia đình, bà Mơ Đợt 2\n');
       expect(journal).toContain('; =SUM(A1); ghi chú dòng 2\n');
       expect(journal).toMatch(/\n2023-01-01 \* Số dư đầu kỳ\n/);
       expect(journal).toContain(`${TO} * Số dư cuối ngày ${TO}`);
@@ -84,9 +85,9 @@ describe(`exports (${DB_LABEL})`, () => {
         const text = await download(`/api/exports/journal?${query}&format=beancount`);
         const ledger = text.toString('utf8');
         expect(ledger).toContain('option "operating_currency" "VND"');
-        expect(ledger).toContain('2023-01-10 * "PT-2023-000001" ');
+        expect(ledger).toContain('2023-01-10 * "XN-2023-000001" ');
         expect(ledger).toContain('  Assets:LC:112  55500000000 VND');
-        expect(ledger).toContain('* "Chi thăm hỏi; tặng quà \\"Tết\\" cho gia đình, bà Mơ Đợt 2"');
+        expect(ledger).toContain('* "YC-1" "Chi thăm hỏi; tặng quà \\"Tết\\" cho gia đình, bà Mơ Đợt 2"');
         expect(ledger).toContain('2024-01-01 balance Assets:LC:112  ');
       }
     });
@@ -130,11 +131,11 @@ describe(`exports (${DB_LABEL})`, () => {
       // A memo starting with "=" would be a formula in a spreadsheet.
       expect(tricky[0]).toMatchObject({
         account: '6113',
-        debit: '12345678',
+        debit: '9876543',
         credit: '0',
         memo: `'${TRICKY_MEMO}`,
       });
-      expect(rows.find((r) => r.reference === 'PT-2023-000001')).toMatchObject({
+      expect(rows.find((r) => r.reference === 'XN-2023-000001')).toMatchObject({
         source: 'contribution',
         account: '112',
         debit: '55500000000',
@@ -155,7 +156,7 @@ describe(`exports (${DB_LABEL})`, () => {
       const rows = sheet.getRows(2, linesInRange) ?? [];
       const big = rows.find((r) => r.getCell(10).value === 55_500_000_000);
       expect(big?.getCell(10).numFmt).toBe('#,##0');
-      expect(big?.getCell(6).value).toBe('PT-2023-000001');
+      expect(big?.getCell(6).value).toBe('XN-2023-000001');
       expect(big?.getCell(4).value).toEqual(new Date('2023-01-10T00:00:00Z'));
       expect(rows.every((r) => typeof r.getCell(11).value === 'number')).toBe(true);
       expect(rows.some((r) => r.getCell(7).value === TRICKY)).toBe(true);

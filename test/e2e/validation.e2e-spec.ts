@@ -2,6 +2,7 @@ import type { Test } from 'supertest';
 import { bearer, startTestApp, TestApp } from '../support/app';
 import { DB_LABEL } from '../support/database';
 import { bankReceipt, expectError } from '../support/http';
+import { postEntry as postApproved } from '../support/manual-entries';
 
 interface Entry {
   id: number;
@@ -487,13 +488,14 @@ describe(`bad input is a 400 that writes nothing (${DB_LABEL})`, () => {
   });
 
   describe('cash and bank never go below zero', () => {
+    const payment = (account: '111' | '112', date: string, amount: string) => ({
+      fundCode: 'CA',
+      date,
+      description: 'Chi thăm hỏi',
+      lines: [line('6113', 'debit', amount), line(account, 'credit', amount)],
+    });
     const pay = (account: '111' | '112', date: string, amount: string) =>
-      postEntry({
-        fundCode: 'CA',
-        date,
-        description: 'Chi thăm hỏi',
-        lines: [line('6113', 'debit', amount), line(account, 'credit', amount)],
-      });
+      postEntry(payment(account, date, amount));
 
     beforeAll(async () => {
       await t.newFund('CA', 'province');
@@ -522,7 +524,9 @@ describe(`bad input is a 400 that writes nothing (${DB_LABEL})`, () => {
     });
 
     it('allows spending exactly the balance, and not one đồng more', async () => {
-      await pay('111', '2023-05-20', '1000').expect(201);
+      // Money out waits for an approver (202); postApproved has it approved, and the entry posts.
+      const paid = await postApproved(t, accountant, payment('111', '2023-05-20', '1000'));
+      expect(paid.status).toBe(200);
       expect(await balanceOf('CA', '111')).toBe('0');
       await rejects(() => pay('111', '2023-05-21', '1'), 422, [/^account 111 /]);
     });

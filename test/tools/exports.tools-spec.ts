@@ -112,8 +112,8 @@ describe(`exports through hledger, ledger and bean-check (${DB_LABEL})`, () => {
   // Last: it changes the books behind the application.
   it('fails the balance assertion of an hledger export of books changed behind the application, naming the account', async () => {
     // Both lines, so the entry still balances: only the stored balances can tell.
-    await books.t.dataSource.query('UPDATE journal_lines SET debit = 12345679 WHERE debit = 12345678');
-    await books.t.dataSource.query('UPDATE journal_lines SET credit = 12345679 WHERE credit = 12345678');
+    await books.t.dataSource.query('UPDATE journal_lines SET debit = 9876544 WHERE debit = 9876543');
+    await books.t.dataSource.query('UPDATE journal_lines SET credit = 9876544 WHERE credit = 9876543');
     const file = books.save(
       'tampered.hledger',
       await books.download(`/api/exports/journal?fund=LC&from=${FROM}&to=${TO}&format=hledger`),
