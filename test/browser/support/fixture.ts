@@ -53,7 +53,7 @@ export async function login(
   username: string,
   password: string,
 ): Promise<Page> {
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   await page.goto(`${base}/admin/login`);
   await page.getByLabel('Tên đăng nhập').fill(username);
@@ -64,11 +64,11 @@ export async function login(
 }
 
 export async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
+  await locator.first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /** Waits until the condition holds (the page updates as the user types). */
-export async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${condition.toString()}`);
