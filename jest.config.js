@@ -18,6 +18,9 @@ const buildsDist = { globalSetup: '<rootDir>/global-setup.js' };
  */
 /** @type {import('jest').Config} */
 module.exports = {
+  // A bound on waiting, not a speed assertion: an app starting on PostgreSQL on a loaded 2-core machine takes more
+  // than jest's default 5 s. Specs that need longer say so themselves.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
     { ...common, ...buildsDist, displayName: 'e2e', rootDir: 'test', testRegex: 'e2e/.*\\.e2e-spec\\.ts$' },

@@ -10,5 +10,6 @@ if (typeof e2e !== 'object') throw new Error('jest.config.js has no e2e project 
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: path.resolve(__dirname, '..', '..'),
+  testTimeout: 60_000,
   projects: [{ ...e2e, displayName: 'tools', testRegex: 'tools/.*\\.tools-spec\\.ts$' }],
 };
