@@ -7,7 +7,12 @@ import { foldVietnamese } from '../common/text';
 import { IgnoresIdempotencyKey, Public } from '../common/decorators';
 import { newBeneficiary, type PossibleDuplicate } from '../beneficiaries/beneficiaries.service';
 import { beneficiaryCategories } from '../beneficiaries/categories';
-import { CreateBeneficiaryDto, MergeBeneficiaryDto, SearchBeneficiariesQuery } from '../beneficiaries/dto';
+import {
+  CreateBeneficiaryDto,
+  MergeBeneficiaryDto,
+  NotDuplicateDto,
+  SearchBeneficiariesQuery,
+} from '../beneficiaries/dto';
 import { ListDisbursementsQuery } from '../disbursements/dto';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { pageOf, pager, parseId } from './contributions.controller';
@@ -158,6 +163,49 @@ export class AdminBeneficiariesController {
   /** Pairs that may be one household, each with the reason it was flagged. */
   @Get('duplicates')
   async duplicates(@Req() req: AdminRequest, @Res() res: Response, @Query() query: Record<string, unknown>) {
+    await this.renderDuplicates(req, res, query, { distinct: query.distinct === '1' });
+  }
+
+  /** "Not a duplicate": the pair is remembered as two households and is not flagged again. */
+  @Post(':id/not-duplicate')
+  @IgnoresIdempotencyKey()
+  async notDuplicate(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @Param('id') rawId: string,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const actor = requireWriter(req);
+    const id = parseId(rawId, 'beneficiary');
+    const otherRaw = text(body, 'otherId');
+    const reason = text(body, 'reason');
+    const errors = emptyErrors();
+    const dto = await checkDto(
+      NotDuplicateDto,
+      { otherId: /^\d{1,9}$/.test(otherRaw) ? Number(otherRaw) : otherRaw, reason },
+      errors,
+    );
+    if (!hasErrors(errors)) {
+      try {
+        await this.services.duplicates.markDistinct(actor, id, dto.otherId, dto.reason);
+        return res.redirect(303, '/admin/beneficiaries/duplicates?distinct=1');
+      } catch (error) {
+        const refused = refusal(error, ['otherId', 'reason']);
+        if (!refused) throw error;
+        return this.renderDuplicates(req, res, {}, {}, refused.errors, refused.status);
+      }
+    }
+    return this.renderDuplicates(req, res, {}, {}, errors, 400);
+  }
+
+  private async renderDuplicates(
+    req: AdminRequest,
+    res: Response,
+    query: Record<string, unknown>,
+    extra: Record<string, unknown>,
+    errors?: FormErrors,
+    status = 200,
+  ) {
     const actor = requireActor(req);
     const page = pageOf(query.page);
     const found = await this.services.duplicates.report(actor, page, PAGE_SIZE);
@@ -170,8 +218,9 @@ export class AdminBeneficiariesController {
         total: found.total,
         canMerge: canWrite(actor),
         pager: pager('/admin/beneficiaries/duplicates', query, page, PAGE_SIZE, found.total),
+        ...extra,
       },
-      { title: tFor(langOf(req))('beneficiaries.duplicatesTitle') },
+      { title: tFor(langOf(req))('beneficiaries.duplicatesTitle'), errors, status },
     );
   }
 

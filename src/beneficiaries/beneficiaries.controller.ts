@@ -6,7 +6,13 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ImportUpload, UploadedImport, type ImportUploaded } from '../imports/upload';
 import { BeneficiariesService } from './beneficiaries.service';
 import { BeneficiaryImportService } from './beneficiary-import.service';
-import { CreateBeneficiaryDto, DuplicatesQuery, MergeBeneficiaryDto, SearchBeneficiariesQuery } from './dto';
+import {
+  CreateBeneficiaryDto,
+  DuplicatesQuery,
+  MergeBeneficiaryDto,
+  NotDuplicateDto,
+  SearchBeneficiariesQuery,
+} from './dto';
 import { DuplicatesService } from './duplicates.service';
 
 @ApiTags('beneficiaries')
@@ -50,6 +56,17 @@ export class BeneficiariesController {
     @Body() dto: MergeBeneficiaryDto,
   ) {
     return this.beneficiaries.merge(actor, id, dto.intoId, dto.reason);
+  }
+
+  /** Marks a flagged pair as two households ("not a duplicate"): the duplicates report stops listing it. */
+  @Post(':id/not-duplicate')
+  @Roles('accountant', 'admin')
+  notDuplicate(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('beneficiary')) id: number,
+    @Body() dto: NotDuplicateDto,
+  ) {
+    return this.duplicates.markDistinct(actor, id, dto.otherId, dto.reason);
   }
 }
 

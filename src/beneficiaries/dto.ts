@@ -141,3 +141,18 @@ export class MergeBeneficiaryDto {
   @MaxLength(400)
   reason: string;
 }
+
+/** "Not a duplicate": the two households are two; the duplicates report stops listing the pair. */
+export class NotDuplicateDto {
+  @ApiProperty({ description: 'The other household of the flagged pair' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  otherId: number;
+
+  @ApiProperty({ example: 'Hai anh em sinh đôi, cùng tên gọi ở nhà; đã xác minh tại xã', maxLength: 400 })
+  @IsString()
+  @Matches(NOT_BLANK, { message: 'reason must not be blank' })
+  @MaxLength(400)
+  reason: string;
+}

@@ -134,3 +134,36 @@ describe('DuplicatesService.report', () => {
     expect(second.items).toEqual(all.items.slice(2, 4));
   });
 });
+
+describe('DuplicatesService.markDistinct ("not a duplicate")', () => {
+  it('remembers the pair, whichever way round it is named, so that the report stops flagging it', async () => {
+    const marked = await service.markDistinct(accountant, ids.sameId, ids.an, '  Hai người khác nhau  ');
+    expect(marked).toMatchObject({ aId: ids.an, bId: ids.sameId, reason: 'Hai người khác nhau' });
+    expect(marked.decidedBy).toBe('ketoan');
+    const page = await service.report(accountant, 1, 50);
+    expect(page.total).toBe(2);
+    expect(page.items.map((p) => [p.a.id, p.b.id])).toEqual([
+      [ids.an, ids.anAccented],
+      [ids.cmnd, ids.cmndTwin],
+    ]);
+  });
+
+  it('refuses a pair marked twice, a pair no rule flags, one record twice, and a merged or unknown record', async () => {
+    await expect(service.markDistinct(accountant, ids.an, ids.sameId, 'again')).rejects.toMatchObject({
+      status: 409,
+    });
+    await expect(service.markDistinct(accountant, ids.an, ids.cmnd, 'x')).rejects.toMatchObject({
+      status: 422,
+    });
+    await expect(service.markDistinct(accountant, ids.an, ids.an, 'x')).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(service.markDistinct(accountant, ids.merged, ids.an, 'x')).rejects.toMatchObject({
+      status: 422,
+    });
+    await expect(service.markDistinct(accountant, ids.an, 999_999, 'x')).rejects.toMatchObject({
+      status: 404,
+    });
+    expect((await service.report(accountant, 1, 50)).total).toBe(2);
+  });
+});

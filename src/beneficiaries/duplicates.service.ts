@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor';
+import { nowIso } from '../common/clock';
+import { BusinessRuleError, ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { maskNationalId } from '../common/redact';
 import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { DuplicateRule, IdKind, matchingRules, MatchFields, nameRuleKey, reasonText } from './identity';
-import { householdScope, householdVisibleSql } from './visibility';
+import { BeneficiaryDistinctPair } from './entities';
+import { householdScope, householdVisibleSql, visibleHouseholds } from './visibility';
 
 /** Most candidates named for one household (a CCCD typed into many records must not flood an answer). */
 export const MAX_CANDIDATES = 50;
@@ -35,6 +38,15 @@ export interface PairMember {
   category: string;
   commune: string;
   recordNo: string | null;
+}
+
+/** A pair someone found to be two households: the duplicates report no longer lists it. */
+export interface DistinctPairView {
+  aId: number;
+  bId: number;
+  reason: string;
+  decidedBy: string;
+  decidedAt: string;
 }
 
 export interface DuplicatePair {
@@ -157,6 +169,50 @@ export class DuplicatesService {
   }
 
   /**
+   * Records that two households flagged as possible duplicates are two ("not a duplicate"), with the reason: the
+   * report then stops listing the pair. Both must be visible to the actor, not merged away, and flagged by a rule
+   * today; marking a pair twice is a conflict.
+   */
+  async markDistinct(actor: Actor, id: number, otherId: number, reason: string): Promise<DistinctPairView> {
+    if (id === otherId) throw new InvalidRequestError('otherId must be another beneficiary');
+    const [aId, bId] = id < otherId ? [id, otherId] : [otherId, id];
+    return this.uow.write(async (tx) => {
+      const scope = await householdScope(tx, actor);
+      const visible = await visibleHouseholds(tx, scope, [aId, bId]);
+      const rows = await sql<CandidateRow & { merged_into_id: number | null }>(
+        tx,
+        `SELECT ${CANDIDATE_COLUMNS}, merged_into_id FROM beneficiaries WHERE id IN (?, ?)`,
+        [aId, bId],
+      );
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
+      for (const one of [aId, bId]) {
+        const row = byId.get(one);
+        if (!row || !visible.has(one)) throw new NotFoundError(`beneficiary ${one} does not exist`);
+        if (row.merged_into_id !== null)
+          throw new BusinessRuleError(`beneficiary ${one} was already merged into ${row.merged_into_id}`);
+      }
+      const a = byId.get(aId) as CandidateRow;
+      const b = byId.get(bId) as CandidateRow;
+      if (matchingRules(matchFieldsOf(a), matchFieldsOf(b)).length === 0) {
+        throw new BusinessRuleError(`beneficiaries ${aId} and ${bId} are not flagged as possible duplicates`);
+      }
+      if (await tx.exists(BeneficiaryDistinctPair, { where: { aId, bId } })) {
+        throw new ConflictError(`beneficiaries ${aId} and ${bId} are already marked as not duplicates`);
+      }
+      const row = await tx.save(
+        tx.create(BeneficiaryDistinctPair, {
+          aId,
+          bId,
+          reason: reason.trim(),
+          decidedBy: actor.username,
+          decidedAt: nowIso(),
+        }),
+      );
+      return { aId, bId, reason: row.reason, decidedBy: row.decidedBy, decidedAt: row.decidedAt };
+    });
+  }
+
+  /**
    * Every pair of records that may be one household, computed in SQL: a self-join on the citizen ID, and one on
    * name, birth year and commune. A pair both rules find is listed once with both reasons. Ordered by the ids.
    */
@@ -187,16 +243,18 @@ export class DuplicatesService {
          WHERE a.birth_year IS NOT NULL AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL${visible}
       )`;
     const pairParams = [...scopeParams, ...scopeParams];
+    // A pair someone marked "not a duplicate" is not flagged again (beneficiary_distinct_pairs, a_id < b_id).
+    const notDistinct = `NOT EXISTS (SELECT 1 FROM beneficiary_distinct_pairs d WHERE d.a_id = pairs.a_id AND d.b_id = pairs.b_id)`;
     const [{ n }] = await sql<{ n: number | string }>(
       manager,
-      `${pairs} SELECT COUNT(*) AS n FROM (SELECT a_id FROM pairs GROUP BY a_id, b_id) g`,
+      `${pairs} SELECT COUNT(*) AS n FROM (SELECT a_id FROM pairs WHERE ${notDistinct} GROUP BY a_id, b_id) g`,
       pairParams,
     );
     const rows = await sql<{ a_id: number; b_id: number; by_id: number; by_name: number }>(
       manager,
       `${pairs}
        SELECT a_id, b_id, MAX(by_id) AS by_id, MAX(by_name) AS by_name
-         FROM pairs GROUP BY a_id, b_id ORDER BY a_id, b_id LIMIT ? OFFSET ?`,
+         FROM pairs WHERE ${notDistinct} GROUP BY a_id, b_id ORDER BY a_id, b_id LIMIT ? OFFSET ?`,
       [...pairParams, pageSize, (page - 1) * pageSize],
     );
     const ids = [...new Set(rows.flatMap((r) => [Number(r.a_id), Number(r.b_id)]))];

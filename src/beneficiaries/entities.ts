@@ -87,3 +87,38 @@ export class BeneficiaryMerge {
   @Column({ type: 'varchar', length: 30 })
   at: string;
 }
+
+/**
+ * Two households someone checked and found to be two ("not a duplicate"): the duplicates report no longer lists
+ * the pair. `aId` is the lower id; one row per pair.
+ */
+@Entity({ name: 'beneficiary_distinct_pairs' })
+@Index('uq_beneficiary_distinct_pairs_pair', ['aId', 'bId'], { unique: true })
+@Index('ix_beneficiary_distinct_pairs_b', ['bId'])
+export class BeneficiaryDistinctPair {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'a_id', type: 'integer' })
+  aId: number;
+
+  @ManyToOne(() => Beneficiary, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'a_id', foreignKeyConstraintName: 'fk_beneficiary_distinct_pairs_a' })
+  a?: Beneficiary;
+
+  @Column({ name: 'b_id', type: 'integer' })
+  bId: number;
+
+  @ManyToOne(() => Beneficiary, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'b_id', foreignKeyConstraintName: 'fk_beneficiary_distinct_pairs_b' })
+  b?: Beneficiary;
+
+  @Column({ type: 'varchar', length: 400 })
+  reason: string;
+
+  @Column({ name: 'decided_by', type: 'varchar', length: 64 })
+  decidedBy: string;
+
+  @Column({ name: 'decided_at', type: 'varchar', length: 30 })
+  decidedAt: string;
+}

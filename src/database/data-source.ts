@@ -32,7 +32,8 @@ import {
   BankStatementLine,
 } from '../bank-reconciliation/entities';
 import { FundMerger, YearClosing } from '../closing/entities';
-import { Beneficiary, BeneficiaryMerge } from '../beneficiaries/entities';
+import { Beneficiary, BeneficiaryDistinctPair, BeneficiaryMerge } from '../beneficiaries/entities';
+import { BeneficiaryDistinctPairs1764500000000 } from './migrations/1764500000000-beneficiary-distinct-pairs';
 import { Disbursement, DisbursementEvent, HouseProject } from '../disbursements/entities';
 import { Transfer } from '../transfers/transfer.entity';
 import { DocumentSeries } from '../documents/document-series.entity';
@@ -91,6 +92,7 @@ export const ENTITIES = [
   ManualEntryRequest,
   RoleCombination,
   CashConfirmation,
+  BeneficiaryDistinctPair,
 ];
 
 export const MIGRATIONS = [
@@ -106,6 +108,7 @@ export const MIGRATIONS = [
   ManualEntryRequests1764450000000,
   PublicDisclosure1764460000000,
   Cashier1764470000000,
+  BeneficiaryDistinctPairs1764500000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
