@@ -26,9 +26,21 @@ export interface LedgerScope {
 
 export type JournalScope = Omit<LedgerScope, 'accountId'>;
 
+/**
+ * The date of the document an entry's Số chứng từ names (Ngày chứng từ), beside the date it is booked on (Ngày
+ * ghi sổ). A receipt, voucher, payment order, transfer or request and its entry are made together under one
+ * date, so for them the two agree; a reversal keeps the reversed entry's document number (a voided PT-…), so its
+ * document is dated by the reversed entry, while the reversal is booked on its own date. Read, not stored: it
+ * follows from what the books already hold, so no migration and no change to the hashed entries.
+ */
+export const DOCUMENT_DATE_SQL = `COALESCE((SELECT o.entry_date FROM journal_entries o WHERE o.id = e.reversal_of_id),
+       e.entry_date)`;
+
 /** One line of an account in the books' order. */
 export interface LedgerLineRecord {
   date: string;
+  /** Ngày chứng từ: see DOCUMENT_DATE_SQL. */
+  documentDate: string;
   entryId: number;
   number: number;
   lineNo: number;
@@ -47,6 +59,8 @@ export interface JournalEntryRecord {
   id: number;
   number: number;
   date: string;
+  /** Ngày chứng từ: see DOCUMENT_DATE_SQL. */
+  documentDate: string;
   source: EntrySource;
   sourceRef: string | null;
   description: string;
@@ -78,13 +92,14 @@ const ledgerFrom = (manager: EntityManager) => `FROM journal_entries e CROSS JOI
    WHERE l.entry_id = e.id AND e.fund_id = ? AND e.entry_date >= ? AND e.entry_date <= ? AND e.id <= ?
      AND ${accountColumn(manager)} = ?`;
 const LEDGER_ORDER = 'ORDER BY e.entry_date, e.id, l.line_no';
-const LINE_COLUMNS = `e.entry_date AS date, e.id AS entry_id, e.number, l.line_no, e.source_ref,
-       e.description, l.debit, l.credit`;
+const LINE_COLUMNS = `e.entry_date AS date, ${DOCUMENT_DATE_SQL} AS document_date, e.id AS entry_id, e.number,
+       l.line_no, e.source_ref, e.description, l.debit, l.credit`;
 
 const ledgerParams = (s: LedgerScope) => [s.fundId, s.from, s.to, s.lastEntryId, s.accountId];
 
 interface LineRow {
   date: string;
+  document_date: string;
   entry_id: number | string;
   number: number | string;
   line_no: number | string;
@@ -96,6 +111,7 @@ interface LineRow {
 
 const toLine = (r: LineRow): LedgerLineRecord => ({
   date: r.date,
+  documentDate: r.document_date,
   entryId: Number(r.entry_id),
   number: Number(r.number),
   lineNo: Number(r.line_no),
@@ -152,6 +168,7 @@ export function accountLinesOf(
     for (const line of own) {
       result.push({
         date: entry.date,
+        documentDate: entry.documentDate,
         entryId: entry.id,
         number: entry.number,
         lineNo: line.lineNo,
@@ -246,6 +263,7 @@ interface EntryRow {
   id: number | string;
   number: number | string;
   entry_date: string;
+  document_date: string;
   source: EntrySource;
   source_ref: string | null;
   description: string;
@@ -256,13 +274,15 @@ const toEntry = (r: EntryRow): JournalEntryRecord => ({
   id: Number(r.id),
   number: Number(r.number),
   date: r.entry_date,
+  documentDate: r.document_date,
   source: r.source,
   sourceRef: r.source_ref,
   description: r.description,
   reversalOf: r.reversal_of_id === null ? null : Number(r.reversal_of_id),
 });
 
-const ENTRY_COLUMNS = 'e.id, e.number, e.entry_date, e.source, e.source_ref, e.description, e.reversal_of_id';
+const ENTRY_COLUMNS = `e.id, e.number, e.entry_date, ${DOCUMENT_DATE_SQL} AS document_date, e.source, e.source_ref,
+       e.description, e.reversal_of_id`;
 
 /** How many entries the range has, and the turnover of all their lines. */
 export async function journalTotals(

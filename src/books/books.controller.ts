@@ -1,7 +1,8 @@
-import { Controller, Get, Logger, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Headers, Logger, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor } from '../common/decorators';
+import { languageFromHeader } from '../common/i18n';
 import type { RenderedBook } from '../documents/books.renderer';
 import { BookReportsService } from './books.service';
 import { BookQuery, GeneralLedgerQuery } from './dto';
@@ -13,7 +14,10 @@ const PRODUCES = [
   'text/csv',
 ];
 
-/** The books of a fund over a date range, for every signed-in user within their fund scope. */
+/**
+ * The books of a fund over a date range, for every signed-in user within their fund scope. A spreadsheet's header
+ * row follows Accept-Language (Vietnamese by default); the printed books are Vietnamese forms.
+ */
 @ApiTags('books')
 @ApiBearerAuth()
 @Controller('api/books')
@@ -24,34 +28,58 @@ export class BooksController {
 
   @Get('general-ledger')
   @ApiProduces(...PRODUCES)
-  async generalLedger(@CurrentActor() actor: Actor, @Query() q: GeneralLedgerQuery) {
+  async generalLedger(
+    @CurrentActor() actor: Actor,
+    @Query() q: GeneralLedgerQuery,
+    @Headers('accept-language') acceptLanguage?: string,
+  ) {
     const range = { fund: q.fund, account: q.account, from: q.from, to: q.to };
     if (q.format === undefined || q.format === 'json') return this.books.ledger(actor, 'general', range, q);
-    return this.file(await this.books.ledgerFile(actor, 'general', range, q.format));
+    return this.file(
+      await this.books.ledgerFile(actor, 'general', range, q.format, languageFromHeader(acceptLanguage)),
+    );
   }
 
   @Get('cash')
   @ApiProduces(...PRODUCES)
-  async cash(@CurrentActor() actor: Actor, @Query() q: BookQuery) {
+  async cash(
+    @CurrentActor() actor: Actor,
+    @Query() q: BookQuery,
+    @Headers('accept-language') acceptLanguage?: string,
+  ) {
     const range = { fund: q.fund, from: q.from, to: q.to };
     if (q.format === undefined || q.format === 'json') return this.books.ledger(actor, 'cash', range, q);
-    return this.file(await this.books.ledgerFile(actor, 'cash', range, q.format));
+    return this.file(
+      await this.books.ledgerFile(actor, 'cash', range, q.format, languageFromHeader(acceptLanguage)),
+    );
   }
 
   @Get('bank')
   @ApiProduces(...PRODUCES)
-  async bank(@CurrentActor() actor: Actor, @Query() q: BookQuery) {
+  async bank(
+    @CurrentActor() actor: Actor,
+    @Query() q: BookQuery,
+    @Headers('accept-language') acceptLanguage?: string,
+  ) {
     const range = { fund: q.fund, from: q.from, to: q.to };
     if (q.format === undefined || q.format === 'json') return this.books.ledger(actor, 'bank', range, q);
-    return this.file(await this.books.ledgerFile(actor, 'bank', range, q.format));
+    return this.file(
+      await this.books.ledgerFile(actor, 'bank', range, q.format, languageFromHeader(acceptLanguage)),
+    );
   }
 
   @Get('journal')
   @ApiProduces(...PRODUCES)
-  async journal(@CurrentActor() actor: Actor, @Query() q: BookQuery) {
+  async journal(
+    @CurrentActor() actor: Actor,
+    @Query() q: BookQuery,
+    @Headers('accept-language') acceptLanguage?: string,
+  ) {
     const range = { fund: q.fund, from: q.from, to: q.to };
     if (q.format === undefined || q.format === 'json') return this.books.journalBook(actor, range, q);
-    return this.file(await this.books.journalFile(actor, range, q.format));
+    return this.file(
+      await this.books.journalFile(actor, range, q.format, languageFromHeader(acceptLanguage)),
+    );
   }
 
   private file(book: RenderedBook): StreamableFile {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Actor, assertFundInScope } from '../common/actor';
 import { InvalidRequestError } from '../common/errors';
+import type { Language } from '../common/i18n';
 import { Money } from '../common/money';
 import {
   JournalBookRow,
@@ -61,7 +62,10 @@ export interface PageParams {
 }
 
 export interface LedgerBookLine {
+  /** Ngày ghi sổ: the day the entry is booked on. */
   date: string;
+  /** Ngày chứng từ: the date of the document in `reference` (a reversal's is the reversed document's). */
+  documentDate: string;
   entryId: number;
   number: number;
   reference: string | null;
@@ -101,6 +105,7 @@ export interface JournalBookEntry {
   entryId: number;
   number: number;
   date: string;
+  documentDate: string;
   reference: string | null;
   description: string;
   source: EntrySource;
@@ -163,6 +168,7 @@ export class BookReportsService {
     );
     const lines = withRunningBalance(start, records).map((line): LedgerBookLine => ({
       date: line.date,
+      documentDate: line.documentDate,
       entryId: line.entryId,
       number: line.number,
       reference: line.sourceRef,
@@ -198,6 +204,7 @@ export class BookReportsService {
     kind: LedgerBookKind,
     range: BookRange & { account?: string },
     format: BookFormat,
+    lang: Language = 'vi',
   ): Promise<RenderedBook> {
     const manager = this.uow.manager;
     const { fund, account, scope, opening } = await this.openLedger(manager, actor, kind, range);
@@ -212,7 +219,7 @@ export class BookReportsService {
       from: range.from,
       to: range.to,
     };
-    return renderLedgerBook(head, rows, format);
+    return renderLedgerBook(head, rows, format, lang);
   }
 
   async journalBook(actor: Actor, range: BookRange, paging: PageParams): Promise<JournalBook> {
@@ -233,6 +240,7 @@ export class BookReportsService {
         entryId: entry.id,
         number: entry.number,
         date: entry.date,
+        documentDate: entry.documentDate,
         reference: entry.sourceRef,
         description: entry.description,
         source: entry.source,
@@ -253,11 +261,16 @@ export class BookReportsService {
     };
   }
 
-  async journalFile(actor: Actor, range: BookRange, format: BookFormat): Promise<RenderedBook> {
+  async journalFile(
+    actor: Actor,
+    range: BookRange,
+    format: BookFormat,
+    lang: Language = 'vi',
+  ): Promise<RenderedBook> {
     const manager = this.uow.manager;
     const { fund, scope } = await this.openJournal(manager, actor, range);
     const head = { header: fundHeader(fund), from: range.from, to: range.to };
-    return renderJournalBook(head, this.streamJournalRows(manager, scope), format);
+    return renderJournalBook(head, this.streamJournalRows(manager, scope), format, lang);
   }
 
   // --- opening a book: scope, fund, range, account, snapshot, opening balance ----------------------------------
@@ -350,6 +363,7 @@ export class BookReportsService {
         yield {
           kind: 'entry',
           date: entry.date,
+          documentDate: entry.documentDate,
           number: entry.number,
           reference: entry.sourceRef,
           description: entry.description,

@@ -29,6 +29,7 @@ const line = (
   sourceRef: string | null = null,
 ): BookLineInput => ({
   date,
+  documentDate: date,
   number: 1,
   sourceRef,
   description: 'x',

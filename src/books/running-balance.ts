@@ -61,6 +61,7 @@ export function voucherNumbers(sourceRef: string | null, debit: Money): VoucherN
 /** What the file rows need of a line. */
 export interface BookLineInput extends BalancedLine {
   date: string;
+  documentDate: string;
   number: number;
   sourceRef: string | null;
   description: string;
@@ -104,6 +105,7 @@ export async function* ledgerBookRows(
     yield {
       kind: 'line',
       date: line.date,
+      documentDate: line.documentDate,
       number: line.number,
       reference: line.sourceRef,
       ...voucherNumbers(line.sourceRef, line.debit),

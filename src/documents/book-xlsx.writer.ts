@@ -6,7 +6,8 @@ import { BookBlock, BookColumn, BookRow, BookTable, Cell, checkCell } from './bo
 /**
  * A book as an XLSX workbook through exceljs's streaming writer: each row is committed as it arrives and the zip
  * streams out, so the sheet is never held whole. Amounts are numeric cells shown `#,##0`, dates are date cells,
- * entry numbers are numbers; the head (fund, title, period) sits above the table, whose header row is frozen.
+ * entry numbers are numbers; the head (fund, title, period) sits above the table, whose header row is frozen and
+ * carries an autofilter.
  */
 
 const AMOUNT_FORMAT = '#,##0';
@@ -92,6 +93,11 @@ async function write(table: BookTable, blocks: AsyncIterable<BookBlock>, out: Pa
     // Backpressure: let the client take what is written before reading more rows.
     if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), once(out, 'close')]);
   }
+  // A filter on the header row over the rows below it, so that the sheet can be filtered and sorted at once.
+  sheet.autoFilter = {
+    from: { row: headerRowNumber, column: 1 },
+    to: { row: Math.max(rowNumber, headerRowNumber), column: width },
+  };
   sheet.commit();
   await workbook.commit();
 }

@@ -1,5 +1,7 @@
 import {
   bytesOf,
+  bankBookHead,
+  bankBookRows,
   cashBookHead as cashHead,
   cashBookRows as cashRows,
   generalLedgerHead,
@@ -99,6 +101,38 @@ describe('books renderer', () => {
     expect(overlaps(pdf, 'general-ledger')).toEqual([]);
   });
 
+  it('prints the document date beside the posting date, and the form code with the circular of the book’s date', async () => {
+    const pdf = await bytesOf(renderLedgerBook(generalLedgerHead, stream(generalLedgerRows()), 'pdf').stream);
+    const [page] = pagesOf(pdf, 'general-ledger');
+    // The header cells wrap: "Ngày ghi / sổ" beside "Ngày / chứng từ".
+    expect(page).toMatch(/Ngày ghi Ngày Số bút Số chứng từ Diễn giải/);
+    expect(page).toMatch(/\nsổ chứng từ toán\n/);
+    expect(page).toContain('Mẫu số S04-H');
+    expect(page).toContain('Thông tư số 107/2017/TT-BTC');
+    // The reversal is booked on 20/01 under the gift's receipt, which is dated 05/01.
+    expect(page).toMatch(/20\/01\/2023\s+05\/01\/2023\s+2\s+PT-2023-000001/);
+
+    const csv = (
+      await bytesOf(renderLedgerBook(generalLedgerHead, stream(generalLedgerRows()), 'csv').stream)
+    ).toString('utf8');
+    expect(csv.split('\r\n')[0]).toBe(
+      '\uFEFFNgày ghi sổ,Ngày chứng từ,Số bút toán,Số chứng từ,Diễn giải,TK đối ứng,Nợ,Có,Số dư Nợ,Số dư Có',
+    );
+    expect(csv).toContain(
+      '2023-01-20,2023-01-05,2,PT-2023-000001,Đảo bút toán số 1: ghi trùng,111,500000000,,',
+    );
+
+    // A book of 2025 is dated after Circular 24/2024 took effect.
+    const later = { ...bankBookHead, from: '2025-07-01', to: '2025-07-31' };
+    const [bank] = pagesOf(
+      await bytesOf(renderLedgerBook(later, stream(bankBookRows()), 'pdf').stream),
+      'bank',
+    );
+    expect(bank).toContain('Mẫu số S12-H');
+    expect(bank).toContain('Thông tư số 24/2024/TT-BTC');
+    expect(bank).not.toContain('107/2017');
+  });
+
   it("keeps pdfkit's word layout cache small over a long book", () => {
     const writer = new BookPdfWriter(ledgerTable(cashHead));
     let largest = 0;
@@ -109,6 +143,7 @@ describe('books renderer', () => {
           {
             cells: [
               row.date,
+              row.documentDate,
               String(row.number),
               row.receiptNo,
               null,
@@ -157,6 +192,7 @@ describe('books renderer', () => {
       yield {
         kind: 'line',
         date: '2023-03-01',
+        documentDate: '2023-03-01',
         number: 1,
         reference: null,
         receiptNo: null,

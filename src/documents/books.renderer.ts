@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
+import type { Language } from '../common/i18n';
 import { Money } from '../common/money';
 import { bookPdf } from './book-pdf.writer';
 import { BookBlock, BookColumn, BookRow, BookTable, Cell, checkCell } from './book-table';
 import { bookXlsx } from './book-xlsx.writer';
 import type { FundHeader } from './document.types';
-import { BookKind, BooksText, booksText, fill } from './layout-text';
+import { BookKind, BooksText, booksText, circularOn, fill } from './layout-text';
+import { spreadsheetColumns } from './spreadsheet-text';
 import { DOCUMENT_LIMITS, formatDate, issuedAtDate, textOf } from './view-format';
 
 /**
@@ -37,7 +39,10 @@ export type LedgerBookRow =
   | { kind: 'opening'; balance: string }
   | {
       kind: 'line';
+      /** Ngày ghi sổ. */
       date: string;
+      /** Ngày chứng từ: the date of the document the line's number names. */
+      documentDate: string;
       number: number;
       reference: string | null;
       /** Số phiếu thu / Số phiếu chi (cash and bank books). */
@@ -67,6 +72,7 @@ export type JournalBookRow =
   | {
       kind: 'entry';
       date: string;
+      documentDate: string;
       number: number;
       reference: string | null;
       description: string;
@@ -89,8 +95,9 @@ export function renderLedgerBook(
   head: LedgerBookHead,
   rows: AsyncIterable<LedgerBookRow>,
   format: BookFormat,
+  lang: Language = 'vi',
 ): RenderedBook {
-  const text = booksText();
+  const text = textFor(format, lang);
   const table = ledgerTable(head, text);
   const blocks = ledgerBlocks(head, rows, text, format === 'csv');
   return render(table, blocks, format, fileName(text.books[head.kind].fileName, head, format));
@@ -100,13 +107,20 @@ export function renderJournalBook(
   head: JournalBookHead,
   rows: AsyncIterable<JournalBookRow>,
   format: BookFormat,
+  lang: Language = 'vi',
 ): RenderedBook {
-  const text = booksText();
+  const text = textFor(format, lang);
   // Printed, an entry's date, number and description head its first line; in a spreadsheet every line repeats
   // them (so the sheet can be filtered and sorted) and its memo gets a column.
   const table = journalTable(head, text, format === 'pdf');
   const blocks = journalBlocks(rows, text, format === 'pdf');
   return render(table, blocks, format, fileName(text.books.journal.fileName, head, format));
+}
+
+/** The books' wording; a spreadsheet's header row in the request's language (documents/spreadsheet-text.ts). */
+function textFor(format: BookFormat, lang: Language): BooksText {
+  const text = booksText();
+  return format === 'xlsx' ? { ...text, columns: spreadsheetColumns(lang, 'books', text.columns) } : text;
 }
 
 /** Any BookTable as a file: the Bảng cân đối tài khoản (reports/) uses the books' writers this way. */
@@ -168,7 +182,14 @@ export function ledgerTable(head: LedgerBookHead, text: BooksText = booksText())
   textOf(head.account, 'account', DOCUMENT_LIMITS.shortTextChars);
   textOf(head.accountName, 'accountName', DOCUMENT_LIMITS.shortTextChars);
   const c = text.columns;
-  const date: BookColumn = { header: c.date, type: 'date', align: 'center', pdfWidth: 60, xlsxWidth: 12 };
+  const date: BookColumn = { header: c.date, type: 'date', align: 'center', pdfWidth: 56, xlsxWidth: 12 };
+  const documentDate: BookColumn = {
+    header: c.documentDate,
+    type: 'date',
+    align: 'center',
+    pdfWidth: 56,
+    xlsxWidth: 12,
+  };
   const entryNo: BookColumn = {
     header: c.entryNo,
     type: 'integer',
@@ -194,6 +215,7 @@ export function ledgerTable(head: LedgerBookHead, text: BooksText = booksText())
     head.kind === 'general'
       ? [
           date,
+          documentDate,
           entryNo,
           { header: c.reference, type: 'text', align: 'left', pdfWidth: 86, xlsxWidth: 18 },
           description,
@@ -205,6 +227,7 @@ export function ledgerTable(head: LedgerBookHead, text: BooksText = booksText())
         ]
       : [
           date,
+          documentDate,
           entryNo,
           { header: c.receiptNo, type: 'text', align: 'left', pdfWidth: 82, xlsxWidth: 18 },
           { header: c.paymentNo, type: 'text', align: 'left', pdfWidth: 82, xlsxWidth: 18 },
@@ -218,9 +241,12 @@ export function ledgerTable(head: LedgerBookHead, text: BooksText = booksText())
   return tableOf(head, text, head.kind, columns, [subtitle], ledgerLead(head.kind));
 }
 
-/** Columns before the description: date, number, and the reference (general) or the two voucher numbers. */
+/**
+ * Columns before the description: the two dates (ghi sổ, chứng từ), the entry number, and the reference (general)
+ * or the two voucher numbers.
+ */
 function ledgerLead(kind: LedgerBookKind): number {
-  return kind === 'general' ? 3 : 4;
+  return kind === 'general' ? 4 : 5;
 }
 
 /** The general ledger shows a balance as Số dư Nợ or Số dư Có; the cash and bank books as Tồn, signed. */
@@ -273,6 +299,7 @@ async function* ledgerBlocks(
             {
               cells: [
                 row.date,
+                row.documentDate,
                 String(row.number),
                 ...documents,
                 textOf(row.description, 'description', DOCUMENT_LIMITS.longTextChars),
@@ -329,13 +356,14 @@ async function* ledgerBlocks(
 // ---------------------------------------------------------------------------------------------------------------
 // The journal
 
-const JOURNAL_DESCRIPTION_COLUMN = 3;
+const JOURNAL_DESCRIPTION_COLUMN = 4;
 
 function journalTable(head: JournalBookHead, text: BooksText, printed: boolean): BookTable {
   checkHead(head);
   const c = text.columns;
   const columns: BookColumn[] = [
-    { header: c.date, type: 'date', align: 'center', pdfWidth: 60, xlsxWidth: 12 },
+    { header: c.date, type: 'date', align: 'center', pdfWidth: 56, xlsxWidth: 12 },
+    { header: c.documentDate, type: 'date', align: 'center', pdfWidth: 56, xlsxWidth: 12 },
     { header: c.entryNo, type: 'integer', align: 'center', pdfWidth: 40, xlsxWidth: 9 },
     { header: c.reference, type: 'text', align: 'left', pdfWidth: 90, xlsxWidth: 18 },
     { header: c.description, type: 'text', align: 'left', pdfWidth: 0, xlsxWidth: 50 },
@@ -354,7 +382,7 @@ async function* journalBlocks(
   text: BooksText,
   printed: boolean,
 ): AsyncGenerator<BookBlock> {
-  const lead = printed ? 4 : 5;
+  const lead = printed ? 5 : 6;
   let entries = 0;
   for await (const row of rows) {
     if (row.kind === 'total') {
@@ -383,6 +411,7 @@ async function* journalBlocks(
       const cells: Cell[] = printed
         ? [
             first ? row.date : null,
+            first ? row.documentDate : null,
             first ? String(row.number) : null,
             first ? row.reference : null,
             first ? row.description : line.memo,
@@ -392,6 +421,7 @@ async function* journalBlocks(
           ]
         : [
             row.date,
+            row.documentDate,
             String(row.number),
             row.reference,
             row.description,
@@ -434,7 +464,8 @@ function tableOf(
     documentTitle: fill(wording.documentTitle, values),
     title: wording.title,
     formCode: wording.formCode,
-    formNote: wording.formNote,
+    // The circular in force on the book's last day, the day it is dated (as a voucher is by its own date).
+    formNote: fill(wording.formNote, { circular: circularOn(head.to) }),
     header: head.header,
     unitLine: fill(text.unitLabel, { unitName: head.header.unitName }),
     fundLine: fill(text.fundLine, { fundName: head.header.fundName, fundCode: head.header.fundCode }),

@@ -176,6 +176,7 @@ export interface BooksText {
     | 'reference'
     | 'receiptNo'
     | 'paymentNo'
+    | 'documentDate'
     | 'description'
     | 'counterAccounts'
     | 'account'
@@ -389,6 +390,7 @@ const BOOKS_SHAPE: Shape<BooksText> = {
     'paymentNo',
     'description',
     'counterAccounts',
+    'documentDate',
     'account',
     'memo',
     'debit',

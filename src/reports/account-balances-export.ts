@@ -1,13 +1,16 @@
 import type { BookBlock, BookColumn, BookRow, BookTable, Cell } from '../documents/book-table';
 import { type BookFormat, booksText, renderBookTable, type RenderedBook } from '../documents/books.renderer';
-import { fill, loadTemplate, type Shape } from '../documents/layout-text';
+import { circularOn, fill, loadTemplate, type Shape } from '../documents/layout-text';
+import { spreadsheetColumns } from '../documents/spreadsheet-text';
 import { formatDate, issuedAtDate } from '../documents/view-format';
+import type { Language } from '../common/i18n';
 import type { AccountBalancesReport } from './account-balances.service';
 
 /**
  * The Bảng cân đối tài khoản as PDF, XLSX or CSV, through the books' writers (documents/book-*.writer.ts): each
  * balance split into its Nợ and Có column, as the printed form has it. Wording and the form code:
- * templates/documents/account-balances.vi.json (the form code is left empty until a fund's regime names one).
+ * templates/documents/account-balances.vi.json (form S05-H, the circulars' Bảng cân đối số phát sinh, by default;
+ * docs/books.md says what the defaults follow).
  */
 
 interface AccountBalancesText {
@@ -66,10 +69,15 @@ const amount = (header: string): BookColumn => ({
   xlsxWidth: 17,
 });
 
-export function accountBalancesFile(report: AccountBalancesReport, format: BookFormat): RenderedBook {
+export function accountBalancesFile(
+  report: AccountBalancesReport,
+  format: BookFormat,
+  lang: Language = 'vi',
+): RenderedBook {
   const text = accountBalancesText();
   const books = booksText();
-  const c = text.columns;
+  // A spreadsheet's header row in the request's language; the printed form stays Vietnamese.
+  const c = format === 'xlsx' ? spreadsheetColumns(lang, 'accountBalances', text.columns) : text.columns;
   const from = formatDate(report.from, 'from');
   const to = formatDate(report.to, 'to');
   const period = fill(books.periodLine, { from, to });
@@ -79,7 +87,7 @@ export function accountBalancesFile(report: AccountBalancesReport, format: BookF
     documentTitle: fill(text.documentTitle, values),
     title: text.title,
     formCode: text.formCode,
-    formNote: text.formNote,
+    formNote: fill(text.formNote, { circular: circularOn(report.to) }),
     header,
     unitLine: fill(books.unitLabel, { unitName: header.unitName }),
     fundLine: fill(books.fundLine, { fundName: header.fundName, fundCode: header.fundCode }),

@@ -1,7 +1,8 @@
-import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor } from '../common/decorators';
+import { languageFromHeader } from '../common/i18n';
 import { accountBalancesFile } from './account-balances-export';
 import { AccountBalancesService } from './account-balances.service';
 import { AccountBalancesQuery, TrialBalanceQuery } from './dto';
@@ -29,13 +30,18 @@ export class ReportsController {
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     'text/csv',
   )
-  async accountBalances(@CurrentActor() actor: Actor, @Query() q: AccountBalancesQuery) {
+  async accountBalances(
+    @CurrentActor() actor: Actor,
+    @Query() q: AccountBalancesQuery,
+    @Headers('accept-language') acceptLanguage?: string,
+  ) {
     const report = await this.balances.report(actor, q.fund, q.from, q.to, q.consolidated === 'true');
     if (q.format === undefined || q.format === 'json') {
       // The header only dresses the printed forms; the JSON is the contract's shape.
       return { ...report, header: undefined };
     }
-    const file = accountBalancesFile(report, q.format);
+    // A spreadsheet's header row follows Accept-Language (Vietnamese by default); the printed form is Vietnamese.
+    const file = accountBalancesFile(report, q.format, languageFromHeader(acceptLanguage));
     return new StreamableFile(file.stream, {
       type: file.contentType,
       disposition: `${file.disposition}; filename="${file.fileName}"`,

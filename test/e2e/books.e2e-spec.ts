@@ -8,6 +8,7 @@ import { binaryParser, pdfText } from '../support/pdf';
 
 interface BookLine {
   date: string;
+  documentDate: string;
   entryId: number;
   number: number;
   reference: string | null;
@@ -43,6 +44,7 @@ interface JournalBody {
     entryId: number;
     number: number;
     date: string;
+    documentDate: string;
     reference: string | null;
     source: string;
     lines: { account: string; name: string; debit: string; credit: string; memo: string | null }[];
@@ -249,6 +251,26 @@ describe(`the books (${DB_LABEL})`, () => {
       expect(byDate['2023-01-20'].counterAccounts).toEqual(['6114']);
     });
 
+    it('dates each line by its document beside its posting: a void and a reversal by the document they undo', async () => {
+      const book = await get<LedgerBody>(`/api/books/cash?fund=BK&${RANGE}`);
+      expect(book.lines.map((l) => [l.date, l.documentDate])).toEqual([
+        ['2023-01-05', '2023-01-05'],
+        ['2023-01-10', '2023-01-10'],
+        ['2023-01-20', '2023-01-20'],
+        ['2023-01-25', '2023-01-25'],
+        ['2023-02-03', '2023-02-03'],
+        // The void of the receipt of 10/01, booked on 10/02 under that receipt.
+        ['2023-02-10', '2023-01-10'],
+        ['2023-02-15', '2023-02-15'],
+        // The reversal of the payment of 20/01, booked on 20/02 under that voucher.
+        ['2023-02-20', '2023-01-20'],
+        ['2023-02-28', '2023-02-28'],
+      ]);
+      const journal = await get<JournalBody>(`/api/books/journal?fund=BK&${RANGE}`);
+      const voided = journal.entries.find((e) => e.date === '2023-02-10');
+      expect(voided).toMatchObject({ reference: voidedReceipt, documentDate: '2023-01-10' });
+    });
+
     it('opens a mid-range book at the balance of the day before, from the stored balances', async () => {
       const february = await get<LedgerBody>('/api/books/cash?fund=BK&from=2023-02-01&to=2023-02-28');
       expect(february.openingBalance).toBe('14000000');
@@ -371,6 +393,9 @@ describe(`the books (${DB_LABEL})`, () => {
         'Trang 1',
         'Sổ này có 01 trang',
         'THỦ QUỸ',
+        // The form (templates/documents/books.vi.json) and the circular in force on the book's last day.
+        'Mẫu số S11-H',
+        'Thông tư số 107/2017/TT-BTC',
       ]) {
         expect(text).toContain(expected);
       }
@@ -418,8 +443,15 @@ describe(`the books (${DB_LABEL})`, () => {
       expect(table[table.length - 1]).toContain('4.000.780');
     });
 
-    it('writes XLSX with numeric amount cells shown #,##0 and the header row frozen', async () => {
-      const res = await file(`/api/books/cash?fund=BK&${RANGE}&format=xlsx`);
+    it('writes XLSX with numeric amount cells shown #,##0, the header row frozen and filtered', async () => {
+      // Without Accept-Language (the test app asks for English unless told otherwise): Vietnamese headers.
+      const res = await t.http
+        .get(`/api/books/cash?fund=BK&${RANGE}&format=xlsx`)
+        .set(bearer(auditor.token))
+        .unset('Accept-Language')
+        .buffer(true)
+        .parse(binaryParser)
+        .expect(200);
       expect(res.headers['content-type']).toBe(
         'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       );
@@ -431,6 +463,7 @@ describe(`the books (${DB_LABEL})`, () => {
       const values = (row: number) => (sheet.getRow(row).values as ExcelJS.CellValue[]).slice(1);
       expect(values(headerRow)).toEqual([
         'Ngày ghi sổ',
+        'Ngày chứng từ',
         'Số bút toán',
         'Số phiếu thu',
         'Số phiếu chi',
@@ -441,12 +474,48 @@ describe(`the books (${DB_LABEL})`, () => {
         'Tồn',
       ]);
       const first = sheet.getRow(headerRow + 2);
-      expect(first.getCell(7).value).toBe(10_000_000);
-      expect(first.getCell(7).numFmt).toBe('#,##0');
-      expect(first.getCell(9).value).toBe(10_000_000);
+      expect(first.getCell(8).value).toBe(10_000_000);
+      expect(first.getCell(8).numFmt).toBe('#,##0');
+      expect(first.getCell(10).value).toBe(10_000_000);
       expect(first.getCell(1).value).toEqual(new Date('2023-01-05T00:00:00Z'));
-      const closing = sheet.getRow(findRow(sheet, 'Số dư cuối kỳ'));
-      expect(closing.getCell(9).value).toBe(18_300_000);
+      expect(first.getCell(2).value).toEqual(new Date('2023-01-05T00:00:00Z'));
+      const closingRow = findRow(sheet, 'Số dư cuối kỳ');
+      expect(sheet.getRow(closingRow).getCell(10).value).toBe(18_300_000);
+      // The autofilter sits on the header row and spans the table.
+      expect(sheet.autoFilter).toBe(`A${headerRow}:J${closingRow}`);
+    });
+
+    it('writes the spreadsheet header row in English on Accept-Language: en, the printed book in Vietnamese', async () => {
+      const en = (path: string) =>
+        t.http
+          .get(path)
+          .set(bearer(auditor.token))
+          .set('Accept-Language', 'en')
+          .buffer(true)
+          .parse(binaryParser)
+          .expect(200);
+      const sheet = (await loadWorkbook(await en(`/api/books/cash?fund=BK&${RANGE}&format=xlsx`)))
+        .worksheets[0];
+      const headerRow = findRow(sheet, 'Description');
+      expect((sheet.getRow(headerRow).values as ExcelJS.CellValue[]).slice(1)).toEqual([
+        'Posting date',
+        'Document date',
+        'Entry no.',
+        'Receipt no.',
+        'Payment no.',
+        'Description',
+        'Counter-account',
+        'Receipts',
+        'Payments',
+        'Balance',
+      ]);
+      expect(sheet.autoFilter).toMatch(new RegExp(`^A${headerRow}:J\\d+$`));
+      const journal = (await loadWorkbook(await en(`/api/books/journal?fund=BK&${RANGE}&format=xlsx`)))
+        .worksheets[0];
+      expect(findRow(journal, 'Document date')).toBeGreaterThan(0);
+      expect(pdfText((await en(`/api/books/cash?fund=BK&${RANGE}&format=pdf`)).body as Buffer)).toContain(
+        'SỔ QUỸ TIỀN MẶT',
+      );
     });
 
     it('writes CSV in UTF-8 with a BOM, plain digits, and no monthly subtotals', async () => {
@@ -456,12 +525,16 @@ describe(`the books (${DB_LABEL})`, () => {
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
       expect(lines[0]).toBe(
-        'Ngày ghi sổ,Số bút toán,Số chứng từ,Diễn giải,TK đối ứng,Nợ,Có,Số dư Nợ,Số dư Có',
+        'Ngày ghi sổ,Ngày chứng từ,Số bút toán,Số chứng từ,Diễn giải,TK đối ứng,Nợ,Có,Số dư Nợ,Số dư Có',
       );
-      expect(lines[1]).toBe(',,,Số dư đầu kỳ,,,,0,');
+      expect(lines[1]).toBe(',,,,Số dư đầu kỳ,,,,0,');
       expect(lines).toHaveLength(1 + 1 + 9 + 2);
-      expect(lines[2]).toMatch(/^2023-01-05,\d+,PT-2023-000001,.*,5111,10000000,,10000000,$/);
-      expect(lines[lines.length - 1]).toBe(',,,Số dư cuối kỳ,,,,18300000,');
+      expect(lines[2]).toMatch(/^2023-01-05,2023-01-05,\d+,PT-2023-000001,.*,5111,10000000,,10000000,$/);
+      // The void of the receipt of 10/01, booked on 10/02.
+      expect(lines.find((line) => line.startsWith('2023-02-10,'))).toMatch(
+        new RegExp(`^2023-02-10,2023-01-10,\\d+,${voidedReceipt},`),
+      );
+      expect(lines[lines.length - 1]).toBe(',,,,Số dư cuối kỳ,,,,18300000,');
       expect(lines.some((line) => line.includes('Cộng phát sinh tháng'))).toBe(false);
     });
 
@@ -470,7 +543,7 @@ describe(`the books (${DB_LABEL})`, () => {
       const rows = (csv.body as Buffer).toString('utf8').slice(1).trimEnd().split('\r\n');
       // The header, 10 entries of 2 lines, the total.
       expect(rows).toHaveLength(1 + 20 + 1);
-      expect(rows[rows.length - 1]).toBe(',,,Cộng phát sinh trong kỳ,,,87300000,87300000');
+      expect(rows[rows.length - 1]).toBe(',,,,Cộng phát sinh trong kỳ,,,87300000,87300000');
       const xlsx = await file(`/api/books/journal?fund=BK&${RANGE}&format=xlsx`);
       const workbook = await loadWorkbook(xlsx);
       expect(workbook.worksheets[0].name).toBe('Sổ nhật ký chung');

@@ -298,6 +298,7 @@ export function* cashBookRows(count: number, opening = 5_000_000): Generator<Led
     yield {
       kind: 'line',
       date: `2023-${i < count / 2 ? '03' : '04'}-${String((i % 28) + 1).padStart(2, '0')}`,
+      documentDate: `2023-${i < count / 2 ? '03' : '04'}-${String((i % 28) + 1).padStart(2, '0')}`,
       number: i + 1,
       reference: `PT-2023-${String(i + 1).padStart(6, '0')}`,
       receiptNo: `PT-2023-${String(i + 1).padStart(6, '0')}`,
@@ -340,6 +341,7 @@ export function* generalLedgerRows(): Generator<LedgerBookRow> {
   yield {
     kind: 'line',
     date: '2023-01-05',
+    documentDate: '2023-01-05',
     number: 1,
     reference: 'PT-2023-000001',
     receiptNo: 'PT-2023-000001',
@@ -355,6 +357,7 @@ export function* generalLedgerRows(): Generator<LedgerBookRow> {
   yield {
     kind: 'line',
     date: '2023-01-20',
+    documentDate: '2023-01-05',
     number: 2,
     reference: 'PT-2023-000001',
     receiptNo: 'PT-2023-000001',
@@ -385,6 +388,7 @@ export function* bankBookRows(): Generator<LedgerBookRow> {
   yield {
     kind: 'line',
     date: '2023-07-03',
+    documentDate: '2023-07-03',
     number: 14,
     reference: 'PT-2023-000120',
     receiptNo: 'TK-2023-000120',
@@ -400,6 +404,7 @@ export function* bankBookRows(): Generator<LedgerBookRow> {
   yield {
     kind: 'line',
     date: '2023-07-20',
+    documentDate: '2023-07-20',
     number: 15,
     reference: 'PC-2023-000031',
     receiptNo: null,
@@ -433,6 +438,7 @@ export function* journalRows(): Generator<JournalBookRow> {
   yield {
     kind: 'entry',
     date: '2023-07-15',
+    documentDate: '2023-07-15',
     number: 1,
     reference: 'PT-2023-000001',
     description: 'Thu ủng hộ một ngày lương (bảng kê)',
@@ -443,6 +449,7 @@ export function* journalRows(): Generator<JournalBookRow> {
   yield {
     kind: 'entry',
     date: '2023-07-16',
+    documentDate: '2023-07-16',
     number: 2,
     reference: 'PC-2023-000001',
     description: 'Chi thăm hỏi',
