@@ -1,0 +1,154 @@
+/**
+ * post.http: `POST /api/contributions` over HTTP with a real token, driven by autocannon (50 connections; 20,000
+ * requests, 1,000 with --quick) against the built app on a fresh database, and the same load against a minimal
+ * node:http server writing the same rows with raw driver calls, one transaction per request (baselines.ts).
+ * post.http.pg is the same on PostgreSQL.
+ */
+import autocannon from 'autocannon';
+import * as path from 'node:path';
+import {
+  Api,
+  Bench,
+  CHILD_MAIN,
+  QUICK,
+  Server,
+  createPgDatabase,
+  fmt,
+  report,
+  skip,
+  startApp,
+  startServer,
+} from './harness';
+
+const CONNECTIONS = 50;
+const REQUESTS = QUICK ? 1000 : 20_000;
+
+interface Load {
+  rate: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(base: string, token: string, donorId: number, amount: number): Promise<Load> {
+  const result = await autocannon({
+    url: `${base}/api/contributions`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    amount,
+    timeout: 60,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ fundCode: 'F', donorId, date: '2023-07-20', amount: 1_000_000, method: 'cash' }),
+  });
+  const done = result['2xx'];
+  return {
+    rate: done / (result.duration || 1),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Runs the load on both servers (a warm-up of a tenth first), the baseline first and the app second. */
+async function compare(
+  name: string,
+  appDatabase: string,
+  baselineDatabase: string,
+): Promise<{ app: Load; raw: Load }> {
+  let raw: Load;
+  const baseline: Server = await startServer(CHILD_MAIN, ['baseline-server', baselineDatabase], {});
+  try {
+    await load(baseline.base, 'bench-token', 1, REQUESTS / 10);
+    raw = await load(baseline.base, 'bench-token', 1, REQUESTS);
+  } finally {
+    await baseline.stop();
+  }
+  const server = await startApp(appDatabase);
+  try {
+    const api = await Api.login(server.base);
+    await api.post('/api/funds', { code: 'F', name: 'Quỹ Đền ơn đáp nghĩa (bench)', level: 'province' });
+    const donor = await api.post<{ id: number }>('/api/donors', {
+      name: 'Công ty CP Apatit Việt Nam',
+      kind: 'enterprise',
+    });
+    await load(server.base, api.token, donor.id, REQUESTS / 10);
+    const app = await load(server.base, api.token, donor.id, REQUESTS);
+    if (app.non2xx + app.errors > 0 || raw.non2xx + raw.errors > 0) {
+      console.error(
+        `${name}: app ${app.non2xx} non-2xx and ${app.errors} errors; baseline ${raw.non2xx} non-2xx and ${raw.errors} errors`,
+      );
+    }
+    return { app, raw };
+  } finally {
+    await server.stop();
+  }
+}
+
+function reportHttp(
+  name: string,
+  { app, raw }: { app: Load; raw: Load },
+  ratioTarget: number,
+  p99Target: number | null,
+) {
+  const ratio = app.rate / raw.rate;
+  report(
+    {
+      name,
+      unit: 'requests/s',
+      value: app.rate,
+      baseline: raw.rate,
+      ratio,
+      target: `ratio ≥ ${ratioTarget}`,
+      pass: ratio >= ratioTarget && app.non2xx + app.errors === 0,
+    },
+    `raw driver: ${fmt(raw.rate)}/s, p50 ${raw.p50} ms, p99 ${raw.p99} ms`,
+    `app: ${fmt(app.rate)}/s, p50 ${app.p50} ms, p99 ${app.p99} ms${app.non2xx + app.errors ? `, ${app.non2xx + app.errors} failed` : ''}`,
+    `${fmt(REQUESTS)} POST /api/contributions, ${CONNECTIONS} connections (autocannon)`,
+  );
+  if (p99Target !== null) {
+    report(
+      {
+        name: `${name}.p99`,
+        unit: 'ms',
+        value: app.p99,
+        baseline: raw.p99,
+        ratio: app.p99 / raw.p99,
+        target: `p99 ≤ ${p99Target} ms`,
+        pass: app.p99 <= p99Target,
+      },
+      `raw driver p99: ${raw.p99} ms`,
+      `app p99: ${app.p99} ms`,
+      'the 99th percentile answer time of the same run',
+    );
+  }
+}
+
+export const postHttp: Bench = {
+  name: 'post.http',
+  async run({ dir }) {
+    const result = await compare(
+      'post.http',
+      `sqlite:${path.join(dir, 'post-http.sqlite')}`,
+      path.join(dir, 'post-http-raw.sqlite'),
+    );
+    reportHttp('post.http', result, 0.4, 50);
+  },
+};
+
+export const postHttpPg: Bench = {
+  name: 'post.http.pg',
+  async run() {
+    const appDb = await createPgDatabase('post_app');
+    if (!appDb) return skip('post.http.pg', 'requests/s', 'ratio ≥ 0.4', 'no PostgreSQL');
+    const rawDb = await createPgDatabase('post_raw');
+    try {
+      if (!rawDb) throw new Error('PostgreSQL answered once, then not');
+      reportHttp('post.http.pg', await compare('post.http.pg', appDb.url, rawDb.url), 0.4, null);
+    } finally {
+      await appDb.drop();
+      await rawDb?.drop();
+    }
+  },
+};

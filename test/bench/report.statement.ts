@@ -1,0 +1,115 @@
+/**
+ * report.statement: the consolidated 10-year statement and trial balance of the province fund over the large
+ * books (1,000,000 entries over 10 funds; books.ts), 50 runs through the built app's API (10 with --quick);
+ * against `ledger bal` and `hledger bal` on our hledger export of the same books, whose totals per account are
+ * checked equal to the trial balance's.
+ */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { hledgerJournal } from './export.hledger';
+import { largeBooks } from './import.csv';
+import { Api, Bench, QUICK, fmt, median, report, samples, skip, startApp } from './harness';
+
+const RUNS = QUICK ? 10 : 50;
+const TARGET = '≥ 100× faster than ledger; p50 ≤ 20 ms';
+
+/** Runs a program to its end; null when it is not installed. */
+function program(
+  cmd: string,
+  args: string[],
+): Promise<{ ms: number; stdout: string; code: number | null } | null> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? resolve(null) : reject(error),
+    );
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${stderr.slice(0, 500)}`));
+      resolve({ ms: performance.now() - start, stdout, code });
+    });
+  });
+}
+
+/** `  12345 VND  assets:P:111 Tiền mặt` lines → net balance per account code, summed over the funds. */
+function totalsByCode(output: string): Map<string, bigint> {
+  const totals = new Map<string, bigint>();
+  for (const line of output.split('\n')) {
+    const match = /^\s*(-?[\d,.]+) VND\s+\S+?:[^:\s]+:(\d+)\b/.exec(line);
+    if (!match) continue;
+    const amount = BigInt(match[1].replace(/[,.]/g, ''));
+    totals.set(match[2], (totals.get(match[2]) ?? 0n) + amount);
+  }
+  for (const [code, amount] of totals) if (amount === 0n) totals.delete(code);
+  return totals;
+}
+
+function sameTotals(a: Map<string, bigint>, b: Map<string, bigint>): boolean {
+  return a.size === b.size && [...a].every(([code, amount]) => b.get(code) === amount);
+}
+
+export const reportStatement: Bench = {
+  name: 'report.statement',
+  async run(ctx) {
+    const books = await largeBooks(ctx);
+    const server = await startApp(`sqlite:${books.file}`);
+    let p50: number;
+    let trial: Map<string, bigint>;
+    try {
+      const api = await Api.login(server.base);
+      const statement = '/api/reports/statement?fund=P&from=2014-01-01&to=2023-12-31&consolidated=true';
+      const balance = '/api/reports/trial-balance?fund=P&asOf=2023-12-31&consolidated=true';
+      const tb = await api.get<{ rows: { account: string; debit: string; credit: string }[] }>(balance);
+      trial = new Map(tb.rows.map((r) => [r.account, BigInt(r.debit) - BigInt(r.credit)]));
+      for (const [code, amount] of trial) if (amount === 0n) trial.delete(code);
+      await samples(5, () => Promise.all([api.get(statement), api.get(balance)]));
+      p50 = median(
+        await samples(RUNS, async () => {
+          await api.get(statement);
+          await api.get(balance);
+        }),
+      );
+    } finally {
+      await server.stop();
+    }
+
+    const journal = await hledgerJournal(ctx);
+    const ledger = await program('ledger', ['-f', journal, 'bal', '--flat', '--no-total']);
+    const hledger = ledger ? await program('hledger', ['-f', journal, 'bal', '--flat', '--no-total']) : null;
+    if (!ledger || !hledger) {
+      console.log(`report.statement: p50 ${fmt(p50, 1)} ms over ${fmt(books.entries)} entries`);
+      return skip(
+        'report.statement',
+        'ms',
+        TARGET,
+        'hledger/ledger not installed (apt-get install hledger ledger)',
+      );
+    }
+    const equal =
+      sameTotals(totalsByCode(ledger.stdout), trial) && sameTotals(totalsByCode(hledger.stdout), trial);
+    if (!equal)
+      console.error(
+        'report.statement: ledger/hledger totals differ from the trial balance',
+        ledger.stdout.slice(0, 2000),
+      );
+    const ratio = ledger.ms / p50;
+    report(
+      {
+        name: 'report.statement',
+        unit: 'ms',
+        value: p50,
+        baseline: ledger.ms,
+        ratio,
+        target: TARGET,
+        pass: equal && ratio >= 100 && p50 <= 20,
+      },
+      `ledger bal ${fmt(ledger.ms)} ms, hledger bal ${fmt(hledger.ms)} ms${equal ? ', totals equal' : ', TOTALS DIFFER'}`,
+      `statement + trial balance p50 ${fmt(p50, 1)} ms (${RUNS} runs, ${fmt(books.entries)} entries)`,
+      'consolidated 10-year statement and trial balance over 10 funds; ratio = ledger time / ours',
+    );
+  },
+};
