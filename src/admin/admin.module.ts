@@ -5,6 +5,8 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { AdminAssetsController } from './assets.controller';
 import { AdminAuditController } from './audit.controller';
+import { AdminBankController } from './bank.controller';
+import { AdminExportsController } from './exports.controller';
 import { AdminBatchesController } from './batches.controller';
 import { AdminFundsController } from './funds.controller';
 import { AdminReportsController } from './reports.controller';
@@ -45,6 +47,8 @@ import { AdminViews } from './views';
     AdminUsersController,
     AdminFundsController,
     AdminTransfersController,
+    AdminBankController,
+    AdminExportsController,
   ],
   providers: [AdminViews, AdminServices, AdminQueries, AdminSessionMiddleware, AdminErrorsFilter],
 })

@@ -10,6 +10,7 @@ import { ExportsService } from '../exports/exports.service';
 import { AuthService } from '../auth/auth.service';
 import { TransfersService } from '../transfers/transfers.service';
 import { BankReconciliationService } from '../bank-reconciliation/bank-reconciliation.service';
+import { StatementImportService } from '../bank-reconciliation/statement-import.service';
 import { ClosingHistoryService } from '../closing/closing-history.service';
 import { BatchesService } from '../contributions/batches.service';
 import { CampaignsService } from '../contributions/campaigns.service';
@@ -74,6 +75,9 @@ export class AdminServices {
   }
   get bank() {
     return this.get(BankReconciliationService);
+  }
+  get statementImports() {
+    return this.get(StatementImportService);
   }
   get beneficiaries() {
     return this.get(BeneficiariesService);

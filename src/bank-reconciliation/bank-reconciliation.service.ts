@@ -19,7 +19,7 @@ import {
   MatchKind,
   MatchStatus,
 } from './entities';
-import { matchSignature, proposeMatches, shiftDays } from './matcher';
+import { MatchConfidence, matchConfidence, matchSignature, proposeMatches, shiftDays } from './matcher';
 import {
   JournalLineView,
   journalLines,
@@ -44,6 +44,8 @@ export interface MatchView {
   kind: MatchKind;
   status: MatchStatus;
   basis: string;
+  /** How sure the matcher is of it, from its basis (matcher.ts, matchConfidence). */
+  confidence: MatchConfidence;
   direction: Direction;
   amount: string;
   statementLines: StatementLineView[];
@@ -365,6 +367,7 @@ export class BankReconciliationService {
         kind: match.kind,
         status: match.status,
         basis: match.basis,
+        confidence: matchConfidence(match.kind, match.basis),
         direction: statementSide[0]?.direction ?? bookSide[0]?.direction,
         amount: Money.sum(statementSide.map((l) => Money.fromStored(l.amount))).toString(),
         statementLines: statementSide,

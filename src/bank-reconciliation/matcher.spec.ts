@@ -1,4 +1,12 @@
-import { BookItem, dayGap, matchSignature, ProposedMatch, proposeMatches, StatementItem } from './matcher';
+import {
+  BookItem,
+  dayGap,
+  matchConfidence,
+  matchSignature,
+  ProposedMatch,
+  proposeMatches,
+  StatementItem,
+} from './matcher';
 
 let nextId = 1;
 
@@ -251,5 +259,72 @@ describe('dayGap', () => {
     expect(dayGap('2023-12-30', '2024-01-02')).toBe(3);
     expect(dayGap('2024-03-01', '2024-02-28')).toBe(2);
     expect(dayGap('2023-07-10', '2023-07-10')).toBe(0);
+  });
+});
+
+describe('matchConfidence', () => {
+  it('is high with a shared reference, medium for the same amount a day apart at most, low beyond', () => {
+    const statement: StatementItem[] = [
+      {
+        id: 1,
+        date: '2023-07-03',
+        amountDong: 5_000_000n,
+        direction: 'in',
+        reference: 'PT-2023-000001',
+        description: null,
+      },
+      {
+        id: 2,
+        date: '2023-07-03',
+        amountDong: 7_000_000n,
+        direction: 'in',
+        reference: null,
+        description: null,
+      },
+      {
+        id: 3,
+        date: '2023-07-10',
+        amountDong: 9_000_000n,
+        direction: 'out',
+        reference: null,
+        description: null,
+      },
+      {
+        id: 4,
+        date: '2023-07-20',
+        amountDong: 3_000_000n,
+        direction: 'in',
+        reference: null,
+        description: null,
+      },
+    ];
+    const book = (
+      id: number,
+      date: string,
+      amountDong: bigint,
+      direction: 'in' | 'out',
+      sourceRef: string | null,
+    ) => ({
+      id,
+      date,
+      amountDong,
+      direction,
+      sourceRef,
+      text: '',
+      reversal: false,
+    });
+    const books = [
+      book(11, '2023-07-04', 5_000_000n, 'in', 'PT-2023-000001'),
+      book(12, '2023-07-04', 7_000_000n, 'in', null),
+      book(13, '2023-07-07', 9_000_000n, 'out', null),
+      book(14, '2023-07-20', 1_000_000n, 'in', null),
+      book(15, '2023-07-20', 2_000_000n, 'in', null),
+    ];
+    const proposals = proposeMatches(statement, books, { windowDays: 3 });
+    const confidence = Object.fromEntries(
+      proposals.map((p) => [p.statementLineIds[0], matchConfidence(p.kind, p.basis)]),
+    );
+    expect(confidence).toEqual({ 1: 'high', 2: 'medium', 3: 'low', 4: 'medium' });
+    expect(matchConfidence('one_to_many', 'sum of 2 book lines; at most 2 days apart')).toBe('low');
   });
 });

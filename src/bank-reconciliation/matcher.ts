@@ -58,6 +58,22 @@ const MS_PER_DAY = 86_400_000;
 /** References shorter than this (after folding) are too common to prefer a line for. */
 const MIN_REFERENCE_CHARS = 3;
 
+/** The basis of a one-to-one proposal that rests on the amount alone. */
+const SAME_AMOUNT = 'same amount';
+
+/**
+ * How sure a proposal is, from what it rests on (its `basis`, which only this file writes): `high` — the same
+ * amount and a shared reference; `medium` — the same amount on the same day or the next, or a sum of several book
+ * lines all of the same day; `low` — only the same amount, further apart, or a sum spread over several days.
+ */
+export type MatchConfidence = 'high' | 'medium' | 'low';
+
+export function matchConfidence(kind: MatchKind, basis: string): MatchConfidence {
+  if (kind === 'one_to_many') return basis.endsWith('; same day') ? 'medium' : 'low';
+  if (!basis.startsWith(`${SAME_AMOUNT};`)) return 'high';
+  return basis.endsWith('; same day') || basis.endsWith('; 1 day apart') ? 'medium' : 'low';
+}
+
 /** The identity of a pairing, whatever its order: sorted statement line ids | sorted journal line ids. */
 export function matchSignature(statementLineIds: number[], journalLineIds: number[]): string {
   const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
@@ -87,7 +103,7 @@ export function proposeMatches(
       kind: 'one_to_one',
       statementLineIds: [pair.line.id],
       journalLineIds: [pair.book.id],
-      basis: `${pair.reference ?? 'same amount'}; ${gapText(pair.gap)}`,
+      basis: `${pair.reference ?? SAME_AMOUNT}; ${gapText(pair.gap)}`,
     });
   }
 
