@@ -1,8 +1,8 @@
-import { Controller, Get, Headers, Logger, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Logger, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
-import { CurrentActor } from '../common/decorators';
-import { languageFromHeader } from '../common/i18n';
+import { CurrentActor, RequestLanguage } from '../common/decorators';
+import type { Language } from '../common/i18n';
 import type { RenderedBook } from '../documents/books.renderer';
 import { BookReportsService } from './books.service';
 import { BookQuery, GeneralLedgerQuery } from './dto';
@@ -31,55 +31,35 @@ export class BooksController {
   async generalLedger(
     @CurrentActor() actor: Actor,
     @Query() q: GeneralLedgerQuery,
-    @Headers('accept-language') acceptLanguage?: string,
+    @RequestLanguage() lang: Language,
   ) {
     const range = { fund: q.fund, account: q.account, from: q.from, to: q.to };
     if (q.format === undefined || q.format === 'json') return this.books.ledger(actor, 'general', range, q);
-    return this.file(
-      await this.books.ledgerFile(actor, 'general', range, q.format, languageFromHeader(acceptLanguage)),
-    );
+    return this.file(await this.books.ledgerFile(actor, 'general', range, q.format, lang));
   }
 
   @Get('cash')
   @ApiProduces(...PRODUCES)
-  async cash(
-    @CurrentActor() actor: Actor,
-    @Query() q: BookQuery,
-    @Headers('accept-language') acceptLanguage?: string,
-  ) {
+  async cash(@CurrentActor() actor: Actor, @Query() q: BookQuery, @RequestLanguage() lang: Language) {
     const range = { fund: q.fund, from: q.from, to: q.to };
     if (q.format === undefined || q.format === 'json') return this.books.ledger(actor, 'cash', range, q);
-    return this.file(
-      await this.books.ledgerFile(actor, 'cash', range, q.format, languageFromHeader(acceptLanguage)),
-    );
+    return this.file(await this.books.ledgerFile(actor, 'cash', range, q.format, lang));
   }
 
   @Get('bank')
   @ApiProduces(...PRODUCES)
-  async bank(
-    @CurrentActor() actor: Actor,
-    @Query() q: BookQuery,
-    @Headers('accept-language') acceptLanguage?: string,
-  ) {
+  async bank(@CurrentActor() actor: Actor, @Query() q: BookQuery, @RequestLanguage() lang: Language) {
     const range = { fund: q.fund, from: q.from, to: q.to };
     if (q.format === undefined || q.format === 'json') return this.books.ledger(actor, 'bank', range, q);
-    return this.file(
-      await this.books.ledgerFile(actor, 'bank', range, q.format, languageFromHeader(acceptLanguage)),
-    );
+    return this.file(await this.books.ledgerFile(actor, 'bank', range, q.format, lang));
   }
 
   @Get('journal')
   @ApiProduces(...PRODUCES)
-  async journal(
-    @CurrentActor() actor: Actor,
-    @Query() q: BookQuery,
-    @Headers('accept-language') acceptLanguage?: string,
-  ) {
+  async journal(@CurrentActor() actor: Actor, @Query() q: BookQuery, @RequestLanguage() lang: Language) {
     const range = { fund: q.fund, from: q.from, to: q.to };
     if (q.format === undefined || q.format === 'json') return this.books.journalBook(actor, range, q);
-    return this.file(
-      await this.books.journalFile(actor, range, q.format, languageFromHeader(acceptLanguage)),
-    );
+    return this.file(await this.books.journalFile(actor, range, q.format, lang));
   }
 
   private file(book: RenderedBook): StreamableFile {

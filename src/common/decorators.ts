@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor, Role } from './actor';
+import { type Language, languageFromHeader } from './i18n';
 
 export const PUBLIC_KEY = 'auth:public';
 export const ROLES_KEY = 'auth:roles';
@@ -26,3 +27,8 @@ export const CurrentActor = createParamDecorator((_data: unknown, ctx: Execution
   if (!request.actor) throw new Error('CurrentActor used on a public route');
   return request.actor;
 });
+
+/** The language the request asks for in Accept-Language: Vietnamese by default, English on request. */
+export const RequestLanguage = createParamDecorator((_data: unknown, ctx: ExecutionContext): Language =>
+  languageFromHeader(ctx.switchToHttp().getRequest<Request>().headers['accept-language']),
+);

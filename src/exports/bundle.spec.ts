@@ -9,7 +9,7 @@ import { writeBundle } from './bundle';
 import type { ExportAccount, ExportEntry, ExportFund, ExportPlan } from './export.types';
 import { verifyBundle } from './verify-bundle';
 
-const LC: ExportFund = { id: 1, code: 'LC', name: 'Quỹ tỉnh Lào Cai' };
+const LC: ExportFund = { id: 1, code: 'LC', name: 'Quỹ tỉnh Lào Cai', level: 'province' };
 const bank: ExportAccount = { id: 11, fund: LC, code: '112', name: 'Tiền gửi', type: 'asset' };
 const income: ExportAccount = { id: 12, fund: LC, code: '5118', name: 'Thu khác', type: 'receipts' };
 
@@ -41,6 +41,9 @@ const entry: ExportEntry = {
   description: 'Thu khác',
   source: 'manual',
   sourceRef: null,
+  documentDate: '2023-07-20',
+  donor: null,
+  payee: null,
   reversalOf: null,
   hash: 'c'.repeat(64),
   lines: [

@@ -8,6 +8,7 @@ import { Money } from '../common/money';
 import { ROOT_DIR } from '../common/paths';
 import { requestContext } from '../common/request-context';
 import { todayInVietnam } from '../common/clock';
+import { DOCUMENT_DATE_SQL } from '../books/book-queries';
 import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
@@ -50,6 +51,7 @@ interface EntryRow {
   id: number | string;
   number: number | string;
   entry_date: string;
+  document_date: string;
   description: string;
   source: EntrySource;
   source_ref: string | null;
@@ -185,7 +187,8 @@ export class ExportSourceService {
         );
         if (rows.length === 0) continue;
         const lines = await this.readLines(rows.map((r) => Number(r.id)));
-        yield toEntries(fund, rows, lines, accounts);
+        const parties = await this.readParties(rows);
+        yield toEntries(fund, rows, lines, accounts, parties);
       }
     }
   }
@@ -207,7 +210,8 @@ export class ExportSourceService {
   ): Promise<EntryRow[]> {
     return sql<EntryRow>(
       this.uow.manager,
-      `SELECT e.id, e.number, e.entry_date, e.description, e.source, e.source_ref, e.reversal_of_id, e.hash
+      `SELECT e.id, e.number, e.entry_date, ${DOCUMENT_DATE_SQL} AS document_date, e.description, e.source,
+              e.source_ref, e.reversal_of_id, e.hash
          FROM journal_entries e
         WHERE e.fund_id = ? AND e.number > ? AND e.number <= ? AND e.id <= ?
           AND substr(e.entry_date, 1, 10) >= ? AND substr(e.entry_date, 1, 10) <= ?
@@ -228,6 +232,35 @@ export class ExportSourceService {
     );
   }
 
+  /**
+   * The donor and the household behind a page's entries, by entry id: a contribution's donor, a payout's
+   * household; a reversal takes those of the entry it reverses (a void names the donor whose gift it undoes).
+   */
+  private async readParties(rows: EntryRow[]): Promise<Map<number, Parties>> {
+    const subjectOf = new Map(rows.map((r) => [Number(r.id), Number(r.reversal_of_id ?? r.id)]));
+    const subjects = [...new Set(subjectOf.values())];
+    const marks = subjects.map(() => '?').join(', ');
+    const donors = await sql<{ entry_id: number | string; name: string }>(
+      this.uow.manager,
+      `SELECT c.entry_id, d.name FROM contributions c JOIN donors d ON d.id = c.donor_id
+        WHERE c.entry_id IN (${marks})`,
+      subjects,
+    );
+    const payees = await sql<{ entry_id: number | string; name: string }>(
+      this.uow.manager,
+      `SELECT x.entry_id, b.full_name AS name FROM disbursements x JOIN beneficiaries b ON b.id = x.beneficiary_id
+        WHERE x.entry_id IN (${marks})`,
+      subjects,
+    );
+    const donorOf = new Map(donors.map((r) => [Number(r.entry_id), r.name]));
+    const payeeOf = new Map(payees.map((r) => [Number(r.entry_id), r.name]));
+    const result = new Map<number, Parties>();
+    for (const [id, subject] of subjectOf) {
+      result.set(id, { donor: donorOf.get(subject) ?? null, payee: payeeOf.get(subject) ?? null });
+    }
+    return result;
+  }
+
   private async resolveFunds(
     tx: EntityManager,
     actor: Actor,
@@ -243,7 +276,7 @@ export class ExportSourceService {
         : [await this.funds.byCode(tx, parameters.fund)];
       for (const fund of funds) assertFundInScope(actor, fund.code);
     }
-    return funds.map((f) => ({ id: f.id, code: f.code, name: f.name }));
+    return funds.map((f) => ({ id: f.id, code: f.code, name: f.name, level: f.level }));
   }
 
   async checkChainHead(head: ChainHeadView): Promise<string[]> {
@@ -328,11 +361,17 @@ function balanceRow(
   return { account, debit: row.debit, credit: row.credit, balance: row.balance };
 }
 
+interface Parties {
+  donor: string | null;
+  payee: string | null;
+}
+
 function toEntries(
   fund: ExportFund,
   rows: EntryRow[],
   lines: LineRow[],
   accounts: Map<number, ExportAccount>,
+  parties: Map<number, Parties>,
 ): ExportEntry[] {
   const linesOf = new Map<number, LineRow[]>();
   for (const line of lines) {
@@ -349,6 +388,9 @@ function toEntries(
     description: r.description,
     source: r.source,
     sourceRef: r.source_ref,
+    documentDate: r.document_date,
+    donor: parties.get(Number(r.id))?.donor ?? null,
+    payee: parties.get(Number(r.id))?.payee ?? null,
     reversalOf: r.reversal_of_id === null ? null : Number(r.reversal_of_id),
     hash: r.hash,
     lines: (linesOf.get(Number(r.id)) ?? []).map((l) => {

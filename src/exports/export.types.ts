@@ -1,3 +1,5 @@
+import type { Language } from '../common/i18n';
+import type { FundLevel } from '../funds/fund.entity';
 import type { AccountType, EntrySource } from '../ledger/entities';
 import type { TrialBalance } from '../ledger/journal-query.service';
 import type { EliminatedRow } from '../reports/transfer-eliminations';
@@ -21,6 +23,8 @@ export interface ExportFund {
   id: number;
   code: string;
   name: string;
+  /** central, province, district or commune (a column of the XLSX journal). */
+  level: FundLevel;
 }
 
 export interface ExportAccount {
@@ -48,6 +52,12 @@ export interface ExportEntry {
   source: EntrySource;
   /** The document behind the entry: a receipt (PT-…), voucher (PC-…) or transfer (CK-…) number. */
   sourceRef: string | null;
+  /** The date of that document (Ngày chứng từ; books/book-queries.ts DOCUMENT_DATE_SQL). */
+  documentDate: string;
+  /** Who gave the money (a contribution, or the void of one), by name. */
+  donor: string | null;
+  /** The household a payout (or its reversal) went to, by name. */
+  payee: string | null;
   reversalOf: number | null;
   hash: string;
   lines: ExportLine[];
@@ -114,4 +124,6 @@ export interface ExportPlan {
   accounts: ExportAccount[];
   /** Each fund's last entry number at the snapshot, by fund code: its entries are numbered 1 to this. */
   lastEntryNumbers: Record<string, number>;
+  /** The language of a spreadsheet's header row (the request's Accept-Language); Vietnamese when absent. */
+  language?: Language;
 }

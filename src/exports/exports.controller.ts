@@ -2,7 +2,8 @@ import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../common/actor';
-import { CurrentActor, Roles } from '../common/decorators';
+import { CurrentActor, Roles, RequestLanguage } from '../common/decorators';
+import type { Language } from '../common/i18n';
 import { requestContext } from '../common/request-context';
 import { BundleExportQuery, exportParameters, JournalExportQuery } from './dto';
 import type { ExportPlan } from './export.types';
@@ -18,7 +19,10 @@ export class ExportsController {
 
   constructor(private readonly exports: ExportsService) {}
 
-  /** The journal as CSV, XLSX, hledger/ledger or beancount, streamed. Any role may read the books it can see. */
+  /**
+   * The journal as CSV, XLSX, hledger/ledger or beancount, streamed. Any role may read the books it can see. The
+   * XLSX header row follows Accept-Language (Vietnamese by default); the CSV keeps its machine-readable names.
+   */
   @Get('journal')
   @ApiProduces(...new Set(Object.values(FORMATS).map((f) => f.contentType)))
   @ApiOkResponse({ description: 'The journal file, streamed (chunked)' })
@@ -26,8 +30,12 @@ export class ExportsController {
     @CurrentActor() actor: Actor,
     @Query() q: JournalExportQuery,
     @Res() res: Response,
+    @RequestLanguage() lang: Language,
   ): Promise<void> {
-    const plan = await this.exports.plan(actor, exportParameters(q), `journal (${q.format})`);
+    const plan = {
+      ...(await this.exports.plan(actor, exportParameters(q), `journal (${q.format})`)),
+      language: lang,
+    };
     const format = FORMATS[q.format];
     this.headers(res, plan, format.contentType, this.exports.fileName(plan, 'journal', format.extension));
     await this.stream(res, () => this.exports.writeJournal(plan, q.format, res));
@@ -45,8 +53,12 @@ export class ExportsController {
     @CurrentActor() actor: Actor,
     @Query() q: BundleExportQuery,
     @Res() res: Response,
+    @RequestLanguage() lang: Language,
   ): Promise<void> {
-    const plan = await this.exports.plan(actor, exportParameters(q), 'bundle');
+    const plan = {
+      ...(await this.exports.plan(actor, exportParameters(q), 'bundle')),
+      language: lang,
+    };
     this.headers(res, plan, 'application/zip', this.exports.fileName(plan, 'audit-bundle', 'zip'));
     await this.stream(res, () => this.exports.writeBundle(plan, res));
   }

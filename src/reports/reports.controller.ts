@@ -1,8 +1,8 @@
-import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
-import { CurrentActor } from '../common/decorators';
-import { languageFromHeader } from '../common/i18n';
+import { CurrentActor, RequestLanguage } from '../common/decorators';
+import type { Language } from '../common/i18n';
 import { accountBalancesFile } from './account-balances-export';
 import { AccountBalancesService } from './account-balances.service';
 import { AccountBalancesQuery, TrialBalanceQuery } from './dto';
@@ -33,7 +33,7 @@ export class ReportsController {
   async accountBalances(
     @CurrentActor() actor: Actor,
     @Query() q: AccountBalancesQuery,
-    @Headers('accept-language') acceptLanguage?: string,
+    @RequestLanguage() lang: Language,
   ) {
     const report = await this.balances.report(actor, q.fund, q.from, q.to, q.consolidated === 'true');
     if (q.format === undefined || q.format === 'json') {
@@ -41,7 +41,7 @@ export class ReportsController {
       return { ...report, header: undefined };
     }
     // A spreadsheet's header row follows Accept-Language (Vietnamese by default); the printed form is Vietnamese.
-    const file = accountBalancesFile(report, q.format, languageFromHeader(acceptLanguage));
+    const file = accountBalancesFile(report, q.format, lang);
     return new StreamableFile(file.stream, {
       type: file.contentType,
       disposition: `${file.disposition}; filename="${file.fileName}"`,

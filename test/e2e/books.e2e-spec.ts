@@ -550,6 +550,28 @@ describe(`the books (${DB_LABEL})`, () => {
     });
   });
 
+  describe('the XLSX journal export', () => {
+    it('names the household a payout and its reversal went to, and the donor of a gift and of its void', async () => {
+      const res = await file(`/api/exports/journal?fund=BK&${RANGE}&format=xlsx`);
+      const sheet = (await loadWorkbook(res)).worksheets[0];
+      const header = (sheet.getRow(1).values as ExcelJS.CellValue[]).slice(1);
+      const col = (name: string) => header.indexOf(name) + 1;
+      const rows = (sheet.getRows(2, sheet.rowCount - 1) ?? []).filter(
+        (r) => r.getCell(col('Account')).value === '111',
+      );
+      const on = (date: string) =>
+        rows.find((r) => (r.getCell(col('Posting date')).value as Date).toISOString().startsWith(date));
+      expect(on('2023-01-20')?.getCell(col('Beneficiary or payee')).value).toBe('Hoàng Thị Xuân');
+      // The reversal of that payment, booked on 20/02, under the voucher of 20/01.
+      expect(on('2023-02-20')?.getCell(col('Beneficiary or payee')).value).toBe('Hoàng Thị Xuân');
+      expect(on('2023-02-20')?.getCell(col('Document date')).value).toEqual(new Date('2023-01-20T00:00:00Z'));
+      expect(on('2023-02-20')?.getCell(col('Counter-account')).value).toBe('6114');
+      expect(on('2023-01-05')?.getCell(col('Donor')).value).toBe('Sở Tài chính tỉnh Lào Cai');
+      expect(on('2023-02-10')?.getCell(col('Donor')).value).toBe('Sở Tài chính tỉnh Lào Cai');
+      expect(on('2023-01-25')?.getCell(col('Donor')).value).toBeNull();
+    });
+  });
+
   describe('bad requests and scope', () => {
     it('answers 400 for an unknown account and a reversed range, one message each', async () => {
       const messages = expectError(

@@ -146,20 +146,82 @@ describe(`exports (${DB_LABEL})`, () => {
   });
 
   describe('XLSX', () => {
-    it('is read back by exceljs with number cells for the amounts', async () => {
-      const xlsx = await download(`/api/exports/journal?fund=LC&from=${FROM}&to=${TO}&format=xlsx`);
+    const loadSheet = async (res: { body: unknown }) => {
       const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load(xlsx as unknown as ExcelJS.Buffer);
-      const sheet = workbook.worksheets[0];
+      await workbook.xlsx.load(res.body as ExcelJS.Buffer);
+      return workbook.worksheets[0];
+    };
+    const xlsxUrl = `/api/exports/journal?fund=LC&from=${FROM}&to=${TO}&format=xlsx`;
+
+    it('is read back by exceljs with number cells, Vietnamese headers, an autofilter and the columns to pivot on', async () => {
+      // Without Accept-Language (the test app asks for English unless told otherwise): Vietnamese headers.
+      const res = await t.http
+        .get(xlsxUrl)
+        .set(bearer(auditor.token))
+        .unset('Accept-Language')
+        .buffer(true)
+        .parse(binaryParser)
+        .expect(200);
+      const sheet = await loadSheet(res);
       expect(sheet.rowCount).toBe(linesInRange + 1);
-      expect(sheet.getRow(1).getCell(10).value).toBe('debit');
+      const header = (sheet.getRow(1).values as ExcelJS.CellValue[]).slice(1);
+      expect(header).toEqual([
+        'Mã bút toán',
+        'Mã quỹ',
+        'Cấp quỹ',
+        'Số bút toán',
+        'Ngày ghi sổ',
+        'Ngày chứng từ',
+        'Số chứng từ',
+        'Nguồn',
+        'Diễn giải',
+        'Tài khoản',
+        'Tên tài khoản',
+        'TK đối ứng',
+        'Nợ',
+        'Có',
+        'Nhà tài trợ',
+        'Đối tượng, người nhận',
+        'Ghi chú dòng',
+        'Đảo bút toán',
+        'Mã băm bút toán',
+      ]);
+      expect(sheet.autoFilter).toBe(`A1:S${linesInRange + 1}`);
+      const col = (name: string) => header.indexOf(name) + 1;
       const rows = sheet.getRows(2, linesInRange) ?? [];
-      const big = rows.find((r) => r.getCell(10).value === 55_500_000_000);
-      expect(big?.getCell(10).numFmt).toBe('#,##0');
-      expect(big?.getCell(6).value).toBe('XN-2023-000001');
-      expect(big?.getCell(4).value).toEqual(new Date('2023-01-10T00:00:00Z'));
-      expect(rows.every((r) => typeof r.getCell(11).value === 'number')).toBe(true);
-      expect(rows.some((r) => r.getCell(7).value === TRICKY)).toBe(true);
+      const big = rows.find((r) => r.getCell(col('Nợ')).value === 55_500_000_000);
+      expect(big?.getCell(col('Nợ')).numFmt).toBe('#,##0');
+      expect(big?.getCell(col('Số chứng từ')).value).toBe('XN-2023-000001');
+      expect(big?.getCell(col('Ngày ghi sổ')).value).toEqual(new Date('2023-01-10T00:00:00Z'));
+      expect(big?.getCell(col('Ngày chứng từ')).value).toEqual(new Date('2023-01-10T00:00:00Z'));
+      expect(big?.getCell(col('Nhà tài trợ')).value).toBe('Công ty CP "Apatit" Việt Nam');
+      expect(big?.getCell(col('TK đối ứng')).value).toBe('5112');
+      expect(big?.getCell(col('Cấp quỹ')).value).toBe('Tỉnh');
+      // The void of the gift of 14/02, booked on 20/02: dated by the receipt it undoes, naming its donor.
+      const voided = rows.filter((r) => typeof r.getCell(col('Đảo bút toán')).value === 'number');
+      const voidOfGift = voided.find((r) => r.getCell(col('Nhà tài trợ')).value === 'Nguyễn Văn An');
+      expect(voidOfGift?.getCell(col('Ngày ghi sổ')).value).toEqual(new Date('2023-02-20T00:00:00Z'));
+      expect(voidOfGift?.getCell(col('Ngày chứng từ')).value).toEqual(new Date('2023-02-14T00:00:00Z'));
+      expect(rows.every((r) => typeof r.getCell(col('Có')).value === 'number')).toBe(true);
+      expect(rows.some((r) => r.getCell(col('Diễn giải')).value === TRICKY)).toBe(true);
+    });
+
+    it('writes English headers on Accept-Language: en', async () => {
+      // The test app asks for English.
+      const sheet = await loadSheet({ body: await download(xlsxUrl) });
+      const header = (sheet.getRow(1).values as ExcelJS.CellValue[]).slice(1);
+      expect(header.slice(0, 7)).toEqual([
+        'Entry id',
+        'Fund',
+        'Fund level',
+        'Entry no.',
+        'Posting date',
+        'Document date',
+        'Document no.',
+      ]);
+      expect(header).toContain('Counter-account');
+      expect(header).toContain('Beneficiary or payee');
+      expect(sheet.getRow(2).getCell(3).value).toBe('Province');
     });
   });
 

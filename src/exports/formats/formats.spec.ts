@@ -9,7 +9,7 @@ import { FORMATS } from './index';
 import { OutputClosedError, write } from './output';
 import { compressorInput, XlsxJournalWriter } from './xlsx';
 
-const LC: ExportFund = { id: 1, code: 'LC', name: 'Quỹ tỉnh Lào Cai' };
+const LC: ExportFund = { id: 1, code: 'LC', name: 'Quỹ tỉnh Lào Cai', level: 'province' };
 const bank: ExportAccount = {
   id: 11,
   fund: LC,
@@ -61,6 +61,9 @@ const gift: ExportEntry = {
   description: 'Thu "Tháng 7"; đợt 1\nCông ty A',
   source: 'contribution',
   sourceRef: 'PT-2023-000001',
+  documentDate: '2023-07-20',
+  donor: 'Công ty A',
+  payee: null,
   reversalOf: null,
   hash: 'a'.repeat(64),
   lines: [
@@ -119,8 +122,8 @@ describe('account names', () => {
   });
 
   it('keeps two funds apart in beancount even when their codes clean up to the same component', () => {
-    const a = { id: 7, code: 'lc.1', name: 'A' };
-    const b = { id: 8, code: 'Lc-1', name: 'B' };
+    const a: ExportFund = { id: 7, code: 'lc.1', name: 'A', level: 'commune' };
+    const b: ExportFund = { id: 8, code: 'Lc-1', name: 'B', level: 'commune' };
     const names = new BeancountNames([a, b, LC]);
     expect(names.account({ ...bank, fund: a })).toBe('Assets:Lc-1-7:112');
     expect(names.account({ ...bank, fund: b })).toBe('Assets:Lc-1-8:112');
@@ -223,15 +226,61 @@ describe('XLSX', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ExcelJS.Buffer);
     expect(workbook.worksheets.map((s) => [s.name, s.rowCount])).toEqual([
-      ['Journal', 3],
-      ['Journal 2', 3],
+      ['Nhật ký', 3],
+      ['Nhật ký 2', 3],
     ]);
-    const row = workbook.worksheets[0].getRow(2);
+    const sheet = workbook.worksheets[0];
+    const at = (name: string) => (sheet.getRow(1).values as ExcelJS.CellValue[]).indexOf(name);
+    const row = sheet.getRow(2);
     expect(row.getCell(1).value).toBe(3);
-    expect(row.getCell(10).value).toBe(55_500_000_000);
-    expect(row.getCell(10).numFmt).toBe('#,##0');
-    expect(row.getCell(12).value).toBe('=1+1; x');
-    expect(workbook.worksheets[1].getRow(1).getCell(1).value).toBe('entry_id');
+    expect(row.getCell(at('Nợ')).value).toBe(55_500_000_000);
+    expect(row.getCell(at('Nợ')).numFmt).toBe('#,##0');
+    expect(row.getCell(at('Ghi chú dòng')).value).toBe('=1+1; x');
+    expect(row.getCell(at('TK đối ứng')).value).toBe('5112');
+    expect(row.getCell(at('Nhà tài trợ')).value).toBe('Công ty A');
+    expect(row.getCell(at('Cấp quỹ')).value).toBe('Tỉnh');
+    expect(row.getCell(at('Số chứng từ')).value).toBe('PT-2023-000001');
+    expect(row.getCell(at('Ngày chứng từ')).value).toEqual(new Date('2023-07-20T00:00:00Z'));
+    // Each sheet repeats the header row and filters on it.
+    expect(workbook.worksheets[1].getRow(1).getCell(1).value).toBe('Mã bút toán');
+    expect(sheet.autoFilter).toBe('A1:S3');
+    expect(workbook.worksheets[1].autoFilter).toBe('A1:S3');
+  });
+
+  it('writes its headers in English when the request asked for English', async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const writer = new XlsxJournalWriter(plan({ language: 'en' }), out);
+    await writer.begin();
+    await writer.write([gift]);
+    await writer.finish();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ExcelJS.Buffer);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.name).toBe('Journal');
+    expect((sheet.getRow(1).values as ExcelJS.CellValue[]).slice(1)).toEqual([
+      'Entry id',
+      'Fund',
+      'Fund level',
+      'Entry no.',
+      'Posting date',
+      'Document date',
+      'Document no.',
+      'Source',
+      'Description',
+      'Account',
+      'Account name',
+      'Counter-account',
+      'Debit',
+      'Credit',
+      'Donor',
+      'Beneficiary or payee',
+      'Line memo',
+      'Reversal of',
+      'Entry hash',
+    ]);
+    expect(sheet.getRow(2).getCell(3).value).toBe('Province');
   });
 
   it("finds exceljs's compressor input, so that it can wait for it (pins an exceljs internal)", async () => {
