@@ -9,6 +9,7 @@ import { BooksModule } from './books/books.module';
 import { CashierModule } from './cashier/cashier.module';
 import { ClosingModule } from './closing/closing.module';
 import { ManualEntriesModule } from './manual-entries/manual-entries.module';
+import { LateEntriesModule } from './late-entries/late-entries.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ContributionsModule } from './contributions/contributions.module';
@@ -43,6 +44,7 @@ export class AppModule {
         DisbursementsModule,
         ClosingModule,
         ManualEntriesModule,
+        LateEntriesModule,
         BankReconciliationModule,
         BooksModule,
         ExportsModule,

@@ -8,7 +8,7 @@ import { todayInVietnam } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { AttachmentsService, AttachmentView } from '../attachments/attachments.service';
-import { NumberingService, moneySeries } from '../documents/numbering.service';
+import { markLate, NumberingService, moneySeries } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';
 import { PostingService } from '../ledger/posting.service';
 import { RECEIPT_ACCOUNT } from './donors.service';
@@ -32,6 +32,13 @@ export interface RecordContribution {
   bankDate?: string | null;
   /** Cash from an organisation: who handed it over. */
   handedOverBy?: string | null;
+  /** An approver's confirmation of a late entry (dated before the latest receipt of its series). */
+  lateEntryId?: number | null;
+  /**
+   * An imported historical document: numbered in the historical series, never the live one, and keeping its
+   * paper number (`originalNo`, printed where the number is).
+   */
+  historical?: { originalNo: string | null } | null;
   createdBy: string;
 }
 
@@ -51,6 +58,8 @@ export interface ContributionView {
   reversalEntryId: number | null;
   voidReason: string | null;
   externalRef: string | null;
+  /** The paper number of an imported historical document. */
+  originalNo: string | null;
   bankRef: string | null;
   bankDate: string | null;
   handedOverBy: string | null;
@@ -89,6 +98,7 @@ export class ContributionsService {
         bankRef: dto.bankRef?.trim() ?? null,
         bankDate: dto.bankDate ?? null,
         handedOverBy: dto.handedOverBy?.trim() ?? null,
+        lateEntryId: dto.lateEntryId ?? null,
         createdBy: actor.username,
       });
       await this.attachments.store(
@@ -129,12 +139,27 @@ export class ContributionsService {
     if (fund.status !== 'active') throw new BusinessRuleError(`fund ${fund.code} is closed`);
 
     // Cash takes a PT number; money through a bank or the Treasury its own series (data/document-series.json).
-    const receiptNo = await this.numbering.next(tx, fund.id, moneySeries('in', input.method), input.date);
+    // A late one needs an approver's confirmation (409 without); an imported old one keeps its paper number.
+    const receiptNo = input.historical
+      ? await this.numbering.historical(tx, fund.id, input.date)
+      : await this.numbering.next(tx, fund.id, moneySeries('in', input.method), input.date, {
+          lateEntryId: input.lateEntryId ?? null,
+          amount: input.amount.toString(),
+          usedBy: input.createdBy,
+        });
     const purpose = input.purpose ?? null;
     const entry = await this.posting.post(tx, {
       fundCode: fund.code,
       date: input.date,
-      description: `Thu đóng góp của ${donor.name}${purpose ? ` — ${purpose}` : ''}`.slice(0, 500),
+      // A late entry (ghi bổ sung) says so in the books, on its own row.
+      description: (
+        await markLate(
+          tx,
+          fund.id,
+          receiptNo,
+          `Thu đóng góp của ${donor.name}${purpose ? ` — ${purpose}` : ''}`,
+        )
+      ).slice(0, 500),
       source: 'contribution',
       sourceRef: receiptNo,
       postedBy: input.createdBy,
@@ -160,6 +185,7 @@ export class ContributionsService {
         voidReason: null,
         voidedAt: null,
         externalRef: input.externalRef ?? null,
+        originalNo: input.historical?.originalNo ?? null,
         bankRef: input.bankRef ?? null,
         bankDate: input.bankDate ?? null,
         handedOverBy: input.handedOverBy ?? null,
@@ -257,6 +283,7 @@ export class ContributionsService {
       reversalEntryId: c.voidEntryId,
       voidReason: c.voidReason,
       externalRef: c.externalRef,
+      originalNo: c.originalNo,
       bankRef: c.bankRef,
       bankDate: c.bankDate,
       handedOverBy: c.handedOverBy,

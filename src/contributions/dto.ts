@@ -192,6 +192,18 @@ export class CreateContributionDto {
   @ValidateNested({ each: true })
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];
+
+  @ApiPropertyOptional({
+    example: 4,
+    description:
+      'A late entry (ghi bổ sung, dated before the latest receipt of its series): the approver-confirmed ' +
+      'request of POST /api/late-entries for this fund, series, date and amount',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  lateEntryId?: number;
 }
 
 export class ListContributionsQuery extends PageQuery {

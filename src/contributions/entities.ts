@@ -255,6 +255,13 @@ export class Contribution {
   @Column({ name: 'external_ref', type: 'varchar', length: 100, nullable: true })
   externalRef: string | null;
 
+  /**
+   * An imported historical document's paper number, printed where the number is; its `receiptNo` is then of the
+   * historical series (LS), never of the live one (issue 10 item 3).
+   */
+  @Column({ name: 'original_no', type: 'varchar', length: 40, nullable: true })
+  originalNo: string | null;
+
   /** The bank's or the Treasury's transaction reference of money that did not come in cash (its credit advice). */
   @Column({ name: 'bank_ref', type: 'varchar', length: 100, nullable: true })
   bankRef: string | null;

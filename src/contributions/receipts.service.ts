@@ -16,7 +16,7 @@ import { MailService, renderMailTemplate } from '../documents/mail.service';
 import { AttachmentsService, attachmentDetails } from '../attachments/attachments.service';
 import { attachmentsLine, voidNoteText } from '../documents/document-lines';
 import { JournalEntry } from '../ledger/entities';
-import { NumberingService, seriesCodes } from '../documents/numbering.service';
+import { lateNoteOf, NumberingService, seriesCodes } from '../documents/numbering.service';
 import { fundHeaderOn } from '../funds/fund-header';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
@@ -107,6 +107,8 @@ export class ReceiptsService {
       ...(bank ? [] : ['Hình thức: Tiền mặt']),
       ...(campaign ? [`Đợt vận động: ${campaign.name}`] : []),
       ...(c.externalRef ? [`Chứng từ gốc: ${c.externalRef}`] : []),
+      // An imported old receipt prints its paper number as its number; the system's (LS) stays findable.
+      ...(c.originalNo ? [`Chứng từ nhập từ sổ cũ; số lưu trong hệ thống: ${c.receiptNo}`] : []),
     ];
     // An organisation's cash is handed over by a person: the receipt names the person, for the organisation.
     const handedOver = !bank && donor.kind !== 'individual' && c.handedOverBy !== null;
@@ -114,7 +116,7 @@ export class ReceiptsService {
       kind: bank ? 'bank-receipt' : 'receipt',
       header: await fundHeaderOn(manager, fund, c.date),
       bookNo: c.date.slice(0, 4),
-      number: c.receiptNo,
+      number: c.originalNo ?? c.receiptNo,
       date: c.date,
       debitAccounts: [c.method === 'cash' ? '111' : '112'],
       creditAccounts: [RECEIPT_ACCOUNT[donor.kind]],
@@ -140,6 +142,7 @@ export class ReceiptsService {
       verifyUrl: this.verifyUrl(c.receiptNo, fund.code),
       mark,
       voidNote: reversal ? voidNoteText(reversal.entryDate, c.voidReason) : null,
+      lateNote: await lateNoteOf(manager, c.fundId, c.receiptNo),
       annex,
       issuedAt: c.createdAt,
     };

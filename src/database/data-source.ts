@@ -22,6 +22,8 @@ import { ManualEntryRequests1764450000000 } from './migrations/1764450000000-man
 import { ManualEntryRequest } from '../ledger/manual-entry-request.entity';
 import { PublicDisclosure1764460000000 } from './migrations/1764460000000-public-disclosure';
 import { Cashier1764470000000 } from './migrations/1764470000000-cashier';
+import { LateEntries1764480000000 } from './migrations/1764480000000-late-entries';
+import { LateEntry } from '../documents/late-entry.entity';
 import { CashConfirmation, RoleCombination } from '../cashier/entities';
 import { DonorLink, DonorLinkRequest, PublicSigningKey } from '../disclosure/entities';
 import {
@@ -92,6 +94,7 @@ export const ENTITIES = [
   ManualEntryRequest,
   RoleCombination,
   CashConfirmation,
+  LateEntry,
   BeneficiaryDistinctPair,
 ];
 
@@ -108,6 +111,7 @@ export const MIGRATIONS = [
   ManualEntryRequests1764450000000,
   PublicDisclosure1764460000000,
   Cashier1764470000000,
+  LateEntries1764480000000,
   BeneficiaryDistinctPairs1764500000000,
 ];
 

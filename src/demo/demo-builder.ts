@@ -25,6 +25,9 @@ import { JournalService } from '../ledger/journal.service';
 import { ManualEntriesService } from '../manual-entries/manual-entries.service';
 import { PostingService } from '../ledger/posting.service';
 import { TransfersService } from '../transfers/transfers.service';
+import { LateEntriesService } from '../late-entries/late-entries.service';
+import { addDays } from './calendar';
+import { buildSteps } from './build-order';
 import { DemoModule } from './demo.module';
 import { ADMIN, APPROVER } from './plan-context';
 import { loadDefinition } from './definition';
@@ -228,50 +231,39 @@ class Builder {
   }
 
   /**
-   * Every operation in date order. A month's contributions go in one transaction per accountant, before the
-   * month's other operations: money in only ever comes earlier than planned, so no check on cash and bank can
-   * fail that the plan passed (planner.spec.ts replays the plan in this order).
+   * Every operation in the plan's (date) order (build-order.ts), so receipts, vouchers and entry numbers run in
+   * date order; consecutive contributions by one accountant share a transaction, and each year is closed at the
+   * start of the next. One receipt of the last year is recorded late, as a confirmed late entry (ghi bổ sung).
    */
   async carryOut(onProgress?: (done: number, total: number) => void): Promise<void> {
-    const months = new Map<string, Map<string, OpOf<'contribution'>[]>>();
-    for (const op of this.plan.ops) {
-      if (op.kind !== 'contribution') continue;
-      const month = months.get(op.date.slice(0, 7)) ?? new Map<string, OpOf<'contribution'>[]>();
-      month.set(op.by, [...(month.get(op.by) ?? []), op]);
-      months.set(op.date.slice(0, 7), month);
-    }
     const total = this.plan.ops.length;
     let done = 0;
     let reported = 0;
-    for (const op of this.plan.ops) {
-      const month = months.get(op.date.slice(0, 7));
-      if (month) {
-        months.delete(op.date.slice(0, 7));
-        for (const receipts of month.values()) {
-          await this.contributions(receipts);
-          done += receipts.length;
-        }
-      }
-      if (op.kind !== 'contribution') {
-        await this.carryOutOne(op);
+    for (const step of buildSteps(this.plan.ops, lastClosedYear(), true)) {
+      if (step.kind === 'contributions') {
+        await this.contributions(step.ops);
+        done += step.ops.length;
+      } else if (step.kind === 'op') {
+        await this.carryOutOne(step.op);
         done += 1;
+      } else if (step.kind === 'close') {
+        await this.closeYear(step.year);
+      } else {
+        await this.lateEntry(step.year);
       }
       if (onProgress && done - reported >= PROGRESS_EVERY) {
         reported = done;
         onProgress(done, total);
       }
     }
-    await this.closeYears();
     onProgress?.(total, total);
   }
 
   /**
-   * Every year up to the last full one of the demo closed, each fund in one `close-year … upTo` request, as an
-   * approver would at the start of the next year. Funds merged away (closed) handed their balances over instead.
+   * `year` closed in every active fund, each in one `close-year` request, as an approver does at the start of the
+   * next year. Funds merged away (closed) handed their balances over instead.
    */
-  private async closeYears(): Promise<void> {
-    const lastDay = loadDefinition().main.lastDay;
-    const year = Number(lastDay.slice(0, 4)) - (lastDay.endsWith('-12-31') ? 0 : 1);
+  private async closeYear(year: number): Promise<void> {
     const years = this.service(YearEndService);
     for (const fund of this.plan.funds) {
       const status = await this.service(FundsService).byCode(this.uow.manager, fund.code);
@@ -280,6 +272,53 @@ class Builder {
         years.closeThrough(actor, fund.code, year),
       );
     }
+  }
+
+  /**
+   * A cash gift to the province fund recorded three weeks after a later one, as happens when a commune hands in a
+   * receipt late: the accountant asks for a late entry, the approver confirms it, the accountant records it, and
+   * it takes the next PT number, marked "Ghi bổ sung" on the receipt and in the books.
+   */
+  private async lateEntry(year: number): Promise<void> {
+    const province = this.plan.funds.find((f) => f.level === 'province');
+    const last = [...this.plan.ops]
+      .reverse()
+      .find(
+        (op): op is OpOf<'contribution'> =>
+          op.kind === 'contribution' &&
+          op.fund === province?.code &&
+          op.method === 'cash' &&
+          op.date.startsWith(`${year}-`) &&
+          op.date >= `${year}-02-01`,
+      );
+    if (!last) return;
+    const date = addDays(last.date, -21);
+    const amount = '5000000';
+    const reason = 'Phiếu thu do xã nộp muộn, chứng từ gốc nhận sau ngày ghi sổ các phiếu sau';
+    const late = await this.as(last.by, 'POST /api/late-entries', (actor) =>
+      this.service(LateEntriesService).request(actor, {
+        fundCode: last.fund,
+        kind: 'receipt',
+        method: 'cash',
+        date,
+        amount,
+        reason,
+      }),
+    );
+    await this.as(APPROVER, `POST /api/late-entries/${late.id}/confirm`, (actor) =>
+      this.service(LateEntriesService).confirm(actor, late.id, 'Đã đối chiếu chứng từ gốc'),
+    );
+    const saved = await this.as(last.by, 'POST /api/contributions', (actor) =>
+      this.service(ContributionsService).create(actor, {
+        fundCode: last.fund,
+        donorId: this.id(this.donorIds, last.donor, 'donor'),
+        date,
+        amount,
+        method: 'cash',
+        lateEntryId: late.id,
+      }),
+    );
+    this.contributionIds.set('late-entry', saved.id);
   }
 
   private amount(value: bigint): string {
@@ -507,4 +546,10 @@ class Builder {
       (actor) => disbursements.pay(actor, created.id, op.date),
     );
   }
+}
+
+/** The last full year of the demo: every year up to it is closed. */
+function lastClosedYear(): number {
+  const lastDay = loadDefinition().main.lastDay;
+  return Number(lastDay.slice(0, 4)) - (lastDay.endsWith('-12-31') ? 0 : 1);
 }

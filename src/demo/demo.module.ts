@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { BeneficiariesModule } from '../beneficiaries/beneficiaries.module';
 import { ManualEntriesModule } from '../manual-entries/manual-entries.module';
+import { LateEntriesModule } from '../late-entries/late-entries.module';
 import { ClosingModule } from '../closing/closing.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
@@ -31,6 +32,7 @@ export class DemoModule {
         TransfersModule,
         ClosingModule,
         ManualEntriesModule,
+        LateEntriesModule,
       ],
     };
   }

@@ -34,7 +34,9 @@ export function planDemo(def: DemoDefinition = loadDefinition()): DemoPlan {
     funds: ctx.funds.map((f) => f.code),
     by: APPROVER,
   });
-  ctx.add(merger.date, PHASE.admin, {
+  // First thing on its day: the handover entries are dated the cutoff (the day before), so they are numbered after
+  // that day's entries and before any of the merger day's.
+  ctx.add(merger.date, PHASE.opening, {
     kind: 'merge',
     date: merger.date,
     cutoff: merger.cutoff,

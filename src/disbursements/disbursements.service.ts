@@ -17,7 +17,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Beneficiary } from '../beneficiaries/entities';
 import { AttachmentsService } from '../attachments/attachments.service';
-import { NumberingService, moneySeries } from '../documents/numbering.service';
+import { markLate, NumberingService, moneySeries } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';
 import type { PostingLineInput } from '../ledger/ledger.types';
 import { PostingService } from '../ledger/posting.service';
@@ -271,7 +271,11 @@ export class DisbursementsService {
       const voucherNo =
         d.stage === 'settlement'
           ? null
-          : await this.numbering.next(tx, fund.id, moneySeries('out', d.method), date);
+          : await this.numbering.next(tx, fund.id, moneySeries('out', d.method), date, {
+              lateEntryId: details.lateEntryId ?? null,
+              amount: d.amount,
+              usedBy: actor.username,
+            });
       const amount = Money.fromStored(d.amount);
       const cashAccount = d.method === 'cash' ? '111' : '112';
       const lines: PostingLineInput[] =
@@ -292,11 +296,15 @@ export class DisbursementsService {
       const entry = await this.posting.post(tx, {
         fundCode: fund.code,
         date,
-        description:
-          `${STAGE_TEXT[d.stage]}${beneficiary.fullName}${d.decisionNo ? ` — QĐ ${d.decisionNo}` : ''}`.slice(
-            0,
-            500,
-          ),
+        // A late entry (ghi bổ sung) says so in the books, on its own row.
+        description: (
+          await markLate(
+            tx,
+            fund.id,
+            voucherNo,
+            `${STAGE_TEXT[d.stage]}${beneficiary.fullName}${d.decisionNo ? ` — QĐ ${d.decisionNo}` : ''}`,
+          )
+        ).slice(0, 500),
         source: 'disbursement',
         sourceRef: voucherNo ?? `DX-${d.id}`,
         postedBy: actor.username,

@@ -202,6 +202,18 @@ export class PayDto {
   @ValidateNested({ each: true })
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];
+
+  @ApiPropertyOptional({
+    example: 4,
+    description:
+      'A late entry (ghi bổ sung, paid on a date before the latest voucher of its series): the approver-confirmed ' +
+      'request of POST /api/late-entries for this fund, series, date and amount',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  lateEntryId?: number;
 }
 
 export class ReverseDisbursementDto extends ReasonDto {

@@ -8,6 +8,7 @@ import { Beneficiary } from '../beneficiaries/entities';
 import { attachmentsLine, voidNoteText } from '../documents/document-lines';
 import type { VoucherView } from '../documents/document.types';
 import { DocumentsService } from '../documents/documents.service';
+import { lateNoteOf } from '../documents/numbering.service';
 import { fundHeaderOn } from '../funds/fund-header';
 import { Fund } from '../funds/fund.entity';
 import { defaultChart } from '../ledger/chart';
@@ -100,6 +101,7 @@ export class PaymentVouchersService {
       verifyUrl: null,
       mark: reversed ? 'void' : copy ? 'copy' : 'original',
       voidNote: reversal ? voidNoteText(reversal.entryDate, reversedEvent?.note ?? null) : null,
+      lateNote: await lateNoteOf(manager, d.fundId, d.voucherNo),
       annex: [],
       // The payment date, not the clock: the same voucher always has the same bytes.
       issuedAt: `${d.paymentDate}T00:00:00.000Z`,

@@ -14,4 +14,8 @@ export class DocumentSeries {
 
   @Column({ name: 'last_no', type: 'integer' })
   lastNo: number;
+
+  /** The date of the latest document numbered in the series: one dated before it is a late entry. */
+  @Column({ name: 'last_date', type: 'varchar', length: 10, nullable: true })
+  lastDate: string | null;
 }

@@ -66,6 +66,11 @@ export interface VoucherView {
   mark: DocumentMark;
   /** When a voided document was voided (the date of its reversal in the books), and why (with the ĐÃ HỦY stamp). */
   voidNote: string | null;
+  /**
+   * A late entry (ghi bổ sung, dated before the latest document of its series): why, and who confirmed it when.
+   * Printed under the date and beside the reason; absent or null for a document in date order.
+   */
+  lateNote?: string | null;
   /** Names on whose behalf a batch was given: printed as an annex page (Bảng kê kèm theo). */
   annex: { name: string; amount: string; note: string | null }[];
   /** Fixes the PDF's creation date, so the same document always has the same bytes. */

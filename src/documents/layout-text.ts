@@ -49,6 +49,9 @@ export interface VoucherText {
   copyStamp: string;
   voidStamp: string;
   voidNoteLabel: string;
+  /** A late entry (ghi bổ sung): the line under the date, and the label of its reason and confirmation. */
+  lateTitle: string;
+  lateNoteLabel: string;
   annexTitle: string;
   annexSubtitle: string;
   annexColumns: { index: string; name: string; amount: string; note: string };
@@ -248,6 +251,8 @@ const VOUCHER_SHAPE: Shape<VoucherText> = {
   copyStamp: 'string',
   voidStamp: 'string',
   voidNoteLabel: 'string',
+  lateTitle: 'string',
+  lateNoteLabel: 'string',
   annexTitle: 'string',
   annexSubtitle: 'string',
   annexColumns: { index: 'string', name: 'string', amount: 'string', note: 'string' },

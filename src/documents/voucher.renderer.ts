@@ -50,6 +50,8 @@ const STYLE = {
   valueBold: { size: 10, face: 'bold', lineGap: 1 },
   words: { size: 10, face: 'italic', lineGap: 1 },
   voidNote: { size: 10, face: 'bold', color: COLORS.void, lineGap: 1 },
+  lateTitle: { size: 9, face: 'bold', align: 'center' },
+  lateNote: { size: 10, face: 'italic', lineGap: 1 },
   signatureTitle: { size: 7.5, face: 'bold' },
   signatureHint: { size: 7, face: 'italic' },
   receivedLine: { size: 9, face: 'italic' },
@@ -118,6 +120,7 @@ function prepare(view: VoucherView): VoucherContent {
     textOf(view.attachments.detail ?? '', 'attachments.detail', longTextChars, false);
   }
   textOf(view.voidNote ?? '', 'voidNote', longTextChars, false);
+  textOf(view.lateNote ?? '', 'lateNote', longTextChars, false);
   textOf(view.verifyUrl ?? '', 'verifyUrl', DOCUMENT_LIMITS.verifyUrlChars, false);
   checkCount(view.debitAccounts.length, 'debitAccounts', DOCUMENT_LIMITS.accounts);
   checkCount(view.creditAccounts.length, 'creditAccounts', DOCUMENT_LIMITS.accounts);
@@ -191,6 +194,8 @@ function drawTitleBlock(canvas: PdfCanvas, { view, text, date }: VoucherContent)
   let titleY = top + 2;
   titleY += canvas.draw(text.title, titleX, titleY, titleWidth, STYLE.title) + 2;
   titleY += canvas.draw(fill(text.dateLine, { ...date }), titleX, titleY, titleWidth, STYLE.date);
+  if (view.lateNote)
+    titleY += canvas.draw(text.lateTitle, titleX, titleY + 1, titleWidth, STYLE.lateTitle) + 1;
   canvas.y = Math.max(boxBottom, titleY) + 8;
 }
 
@@ -244,6 +249,7 @@ function drawFields(canvas: PdfCanvas, { view, text, amount }: VoucherContent): 
       : fill(text.attachmentsLine, { count }),
     STYLE.value,
   );
+  if (view.lateNote) field(text.lateNoteLabel, view.lateNote, STYLE.lateNote);
   if (view.mark === 'void' && view.voidNote) field(text.voidNoteLabel, view.voidNote, STYLE.voidNote);
   // Fields that ran onto a new page have left the QR code behind on the first one.
   if (canvas.pageCount === startPage) canvas.y = Math.max(canvas.y, qrBottom);

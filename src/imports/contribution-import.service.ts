@@ -125,6 +125,8 @@ class Posting implements RowWriter<ContributionRow, ImportReport> {
         campaignCode: row.campaign,
         importKey: key,
         externalRef: row.reference,
+        // History: its own series (LS), never the live one, with the paper number kept (issue 10 item 3).
+        historical: { originalNo: row.originalNo },
         createdBy: this.createdBy,
       });
       this.imported += 1;

@@ -28,6 +28,7 @@ function row(changes: Partial<Record<(typeof IMPORT_COLUMNS)[number], CellValue>
     donor_email: '',
     donor_tax_code: '',
     reference: '',
+    original_no: '',
     ...changes,
   };
   return IMPORT_COLUMNS.map((column) => cells[column]);
@@ -95,6 +96,34 @@ describe('readHeader', () => {
 });
 
 describe('parseContributionRow', () => {
+  it('keeps an old paper number from original_no ("Số phiếu gốc"), and tells rows apart by it', () => {
+    const vi = readHeader([
+      'Mã quỹ',
+      'Ngày',
+      'Tên người nộp',
+      'Loại',
+      'Số tiền',
+      'Hình thức',
+      'Số phiếu gốc',
+    ]);
+    const parsed = good(
+      parseContributionRow(
+        2,
+        ['LC', '02/01/2015', 'Lò Văn Sáng', 'cá nhân', '500.000', 'tiền mặt', '03/012'],
+        vi,
+      ),
+    );
+    expect(parsed.originalNo).toBe('03/012');
+    const plain = good(parseContributionRow(2, row(), header));
+    expect(plain.originalNo).toBeNull();
+    expect(rowFingerprint(good(parseContributionRow(2, row({ original_no: '12' }), header)))).not.toBe(
+      rowFingerprint(plain),
+    );
+    expect(errorsOf(parseContributionRow(2, row({ original_no: 'x'.repeat(41) }), header))).toEqual([
+      expect.stringMatching(/^original_no /),
+    ]);
+  });
+
   it('reads a good row and canonicalizes it', () => {
     const parsed = good(
       parseContributionRow(
@@ -190,7 +219,7 @@ describe('parseContributionRow', () => {
       good(parseContributionRow(3, row({ donor_name: 'Ă'.repeat(300) }), header)).donorName,
     ).toHaveLength(300);
     expect(errorsOf(parseContributionRow(3, [...row(), 'thừa'], header))).toEqual([
-      'row has 13 or more cells; the header names only 12',
+      'row has 14 or more cells; the header names only 13',
     ]);
   });
 

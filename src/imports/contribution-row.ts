@@ -24,6 +24,7 @@ export const IMPORT_COLUMNS = [
   'donor_email',
   'donor_tax_code',
   'reference',
+  'original_no',
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
@@ -56,6 +57,10 @@ export const HEADER_ALIASES: Readonly<Record<string, ImportColumn | null>> = {
   mst: 'donor_tax_code',
   so_chung_tu: 'reference',
   so_phieu: 'reference',
+  // The paper document's own number ("Số phiếu gốc"), printed where the number is (issue 10 item 3).
+  so_goc: 'original_no',
+  so_phieu_goc: 'original_no',
+  so_chung_tu_goc: 'original_no',
   // "Số thứ tự", the row counter most Vietnamese spreadsheets start with.
   stt: null,
 };
@@ -94,6 +99,7 @@ const MAX_LENGTH: Readonly<Record<ImportColumn, number>> = {
   donor_email: 200,
   donor_tax_code: 14,
   reference: 100,
+  original_no: 40,
 };
 
 /** Which cell of a row holds which column (0-based positions). */
@@ -104,7 +110,7 @@ const HEADER_SPEC: HeaderSpec<ImportColumn> = {
   columns: IMPORT_COLUMNS,
   required: REQUIRED_COLUMNS,
   aliases: HEADER_ALIASES,
-  hint: `the header must name the columns ${IMPORT_COLUMNS.join(',')} (the last six are optional)`,
+  hint: `the header must name the columns ${IMPORT_COLUMNS.join(',')} (the last seven are optional)`,
 };
 
 export interface ContributionRow {
@@ -124,6 +130,8 @@ export interface ContributionRow {
   donorEmail: string | null;
   donorTaxCode: string | null;
   reference: string | null;
+  /** The old paper document's number, kept and printed where the number is; null when the file gives none. */
+  originalNo: string | null;
 }
 
 /** The fields a row is checked against the books by, as far as they could be read. */
@@ -183,6 +191,7 @@ export function parseContributionRow(
     errors.push(`donor_tax_code "${donorTaxCode}" must be 10 digits, or 10 digits, a dash and 3 digits`);
   }
   const reference = text('reference');
+  const originalNo = text('original_no');
 
   if (
     errors.length > 0 ||
@@ -212,6 +221,7 @@ export function parseContributionRow(
       donorEmail,
       donorTaxCode,
       reference,
+      originalNo,
     },
   };
 }
@@ -230,6 +240,8 @@ export function rowFingerprint(row: ContributionRow): string {
     row.amount.toString(),
     row.method,
     row.reference ?? '',
+    // Only when given, so a file imported before the column existed keeps its rows' keys.
+    ...(row.originalNo === null ? [] : [`original_no=${row.originalNo}`]),
   ];
   return fingerprintOf(parts);
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Actor, canSeeFund } from '../common/actor';
 import { todayInVietnam } from '../common/clock';
 import { sql } from '../database/sql';
+import { autoLockedThrough, autoLockRule } from '../ledger/auto-lock';
 import type { RowKeys } from './contribution-row';
 
 export interface FundFacts {
@@ -36,11 +37,13 @@ export class ImportReference {
       locked_through: string | null;
       valid_from: string | null;
       valid_to: string | null;
+      created_at: string;
     }>(
       manager,
-      `SELECT f.code, f.status, f.valid_from, f.valid_to, b.locked_through
+      `SELECT f.code, f.status, f.valid_from, f.valid_to, f.created_at, b.locked_through
          FROM funds f JOIN books b ON b.fund_id = f.id`,
     );
+    const days = autoLockRule().daysAfterMonthEnd;
     const campaigns = await sql<{ code: string }>(manager, 'SELECT code FROM campaigns');
     return new ImportReference(
       new Map(
@@ -49,7 +52,11 @@ export class ImportReference {
           {
             code: f.code,
             status: f.status,
-            lockedThrough: f.locked_through,
+            // The later of the manual lock and the automatic one (ledger/auto-lock.ts).
+            lockedThrough: laterOf(
+              f.locked_through,
+              autoLockedThrough(today, days, todayInVietnam(new Date(f.created_at))),
+            ),
             validFrom: f.valid_from,
             validTo: f.valid_to,
           },
@@ -91,4 +98,10 @@ export class ImportReference {
     }
     return problems;
   }
+}
+
+function laterOf(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a > b ? a : b;
 }

@@ -196,7 +196,7 @@ describe(`imports of contributions (${DB_LABEL})`, () => {
     expect(await everything()).toEqual(before);
   }, 300_000);
 
-  it('imports the corrected file fully: 10,000 contributions with gap-free PT numbers per fund and year', async () => {
+  it('imports the corrected file fully: 10,000 contributions with gap-free historical (LS) numbers per fund and year', async () => {
     const started = Date.now();
     const res = await upload(goodFile).expect(201);
     const seconds = (Date.now() - started) / 1000;
@@ -220,12 +220,12 @@ describe(`imports of contributions (${DB_LABEL})`, () => {
     );
     const series = new Map<string, number[]>();
     for (const r of receipts) {
-      // Cash in the PT series, bank money in its own (XN): each gap-free per fund and year.
-      const [, prefix, year, number] = /^(PT|XN)-(\d{4})-(\d{6})$/.exec(r.receipt_no) ?? [];
+      // History never draws from the live series (PT, XN): its own, LS, gap-free per fund and year (issue 10 item 3).
+      const [, prefix, year, number] = /^(LS)-(\d{4})-(\d{6})$/.exec(r.receipt_no) ?? [];
       const key = `${r.code} ${prefix} ${year}`;
       series.set(key, [...(series.get(key) ?? []), Number(number)]);
     }
-    expect(series.size).toBe(44); // 2 funds × 2 series × 11 years
+    expect(series.size).toBe(22); // 2 funds × 11 years
     for (const [key, numbers] of series) {
       expect([key, numbers]).toEqual([key, numbers.map((_, i) => i + 1)]);
     }
@@ -340,7 +340,7 @@ describe(`imports of contributions (${DB_LABEL})`, () => {
         contribution_date: '2024-07-15',
         amount: '50000000',
         method: 'bank',
-        receipt_no: 'XN-2024-000001',
+        receipt_no: 'LS-2024-000001',
         external_ref: 'X-1',
         kind: 'enterprise',
       },
@@ -348,7 +348,7 @@ describe(`imports of contributions (${DB_LABEL})`, () => {
         contribution_date: '2024-07-16',
         amount: '1500000',
         method: 'cash',
-        receipt_no: 'PT-2024-000001',
+        receipt_no: 'LS-2024-000002',
         external_ref: 'X-2',
         kind: 'individual',
       },
@@ -356,7 +356,7 @@ describe(`imports of contributions (${DB_LABEL})`, () => {
         contribution_date: '2024-07-17',
         amount: '7200000',
         method: 'cash',
-        receipt_no: 'PT-2024-000001',
+        receipt_no: 'LS-2024-000001',
         external_ref: '5300',
         kind: 'organization',
       },
