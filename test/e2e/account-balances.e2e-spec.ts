@@ -1,3 +1,4 @@
+import * as ExcelJS from 'exceljs';
 import { Money } from '../../src/common/money';
 import { bearer, startTestApp, TestApp } from '../support/app';
 import { DB_LABEL } from '../support/database';
@@ -166,6 +167,45 @@ describe(`account balances and closing up to a year (${DB_LABEL})`, () => {
       .split('\r\n');
     expect(lines[0]).toContain('Số dư đầu kỳ Nợ');
     expect(lines.find((l) => l.startsWith('431,'))).toBe('431,Quỹ Đền ơn đáp nghĩa,,3030000,0,0,,3030000');
+  });
+
+  it('prints form S05-H, consolidated too, and an XLSX with number cells, an autofilter and headers by language', async () => {
+    const base = '/api/reports/account-balances?fund=AB&from=2023-01-01&to=2023-12-31&consolidated=true';
+    const pdf = await t.http
+      .get(`${base}&format=pdf`)
+      .set(bearer(accountant))
+      .buffer(true)
+      .parse(binaryParser)
+      .expect(200);
+    const text = pdfText(pdf.body as Buffer);
+    expect(text).toContain('Mẫu số S05-H');
+    expect(text).toContain('Thông tư số 107/2017/TT-BTC');
+    expect(text).toMatch(/Tổng hợp 2 quỹ/);
+    const sheetOf = async (lang: string | null) => {
+      const request = t.http.get(`${base}&format=xlsx`).set(bearer(accountant));
+      const res = await (
+        lang === null ? request.unset('Accept-Language') : request.set('Accept-Language', lang)
+      )
+        .buffer(true)
+        .parse(binaryParser)
+        .expect(200);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(res.body as ExcelJS.Buffer);
+      return workbook.worksheets[0];
+    };
+    const findRow = (sheet: ExcelJS.Worksheet, value: string) => {
+      for (let row = 1; row <= sheet.rowCount; row++)
+        if ((sheet.getRow(row).values as ExcelJS.CellValue[]).includes(value)) return row;
+      return -1;
+    };
+    const vi = await sheetOf(null);
+    const header = findRow(vi, 'Số hiệu tài khoản');
+    expect(header).toBeGreaterThan(0);
+    expect(vi.autoFilter).toMatch(new RegExp(`^A${header}:H\\d+$`));
+    const cash = vi.getRow(findRow(vi, '111'));
+    expect(cash.getCell(7).value).toBe(5_500_000);
+    const en = await sheetOf('en');
+    expect(findRow(en, 'Opening debit')).toBeGreaterThan(0);
   });
 
   it('refuses a bad period with a message per field', async () => {
