@@ -13,16 +13,14 @@ import { Money } from '../common/money';
 import { todayInVietnam } from '../common/clock';
 import { EARLIEST_BOOK_DATE, isIsoDate } from '../common/validation';
 import { nowIso } from '../common/clock';
-import { sql, sumDong } from '../database/sql';
-import { Account, AccountBalance, Book, ChainHead, JournalEntry, JournalLine } from './entities';
-import { msg } from '../common/messages';
-import { autoLockedThrough, autoLockRule } from './auto-lock';
+import { Account, Book, JournalEntry, JournalLine } from './entities';
+import { PostingAccount, postingRepository } from './posting.repository';
 import { entryHash } from './hash-chain';
 import { EntryView, MAX_LINES_PER_ENTRY, PostingInput } from './ledger.types';
 
 interface CheckedLine {
   lineNo: number;
-  account: Account;
+  account: PostingAccount;
   debit: Money;
   credit: Money;
   memo: string | null;
@@ -37,25 +35,17 @@ interface CheckedLine {
 export class PostingService {
   async post(tx: EntityManager, input: PostingInput, reversalOfId: number | null = null): Promise<EntryView> {
     // Lock the chain head first: on PostgreSQL this row lock serializes posters across processes too.
-    await tx
-      .createQueryBuilder()
-      .update(ChainHead)
-      .set({ entryCount: () => 'entry_count' })
-      .where('id = 1')
-      .execute();
-    const head = await tx.findOneOrFail(ChainHead, { where: { id: 1 } });
+    const head = await postingRepository.lockChainHead(tx);
 
-    const book = await tx.findOne(Book, { where: { fundCode: input.fundCode } });
+    const book = await postingRepository.bookByCode(tx, input.fundCode);
     if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
     this.assertNotClosed(book);
     this.assertOpen(book, input.date);
     await this.assertFundExisted(tx, book, input.date);
-    if (!(await this.computedFromBooks(tx, input, reversalOfId)))
-      await this.assertNotAutoLocked(tx, book, input.date);
     const lines = await this.checkLines(tx, book, input);
 
     book.lastEntryNo += 1;
-    await tx.update(Book, { fundId: book.fundId }, { lastEntryNo: book.lastEntryNo });
+    await postingRepository.setLastEntryNo(tx, book.fundId, book.lastEntryNo);
 
     const postedAt = nowIso();
     const sourceRef = input.sourceRef ?? null;
@@ -77,7 +67,7 @@ export class PostingService {
         memo: l.memo,
       })),
     });
-    const inserted = await tx.insert(JournalEntry, {
+    const entryId = await postingRepository.insertEntry(tx, {
       fundId: book.fundId,
       number: book.lastEntryNo,
       entryDate: input.date,
@@ -90,11 +80,10 @@ export class PostingService {
       prevHash: head.hash,
       hash,
     });
-    const entryId = (inserted.identifiers[0] as { id: number }).id;
-    await tx.insert(
-      JournalLine,
+    await postingRepository.insertLines(
+      tx,
+      entryId,
       lines.map((l) => ({
-        entryId,
         lineNo: l.lineNo,
         accountId: l.account.id,
         debit: l.debit.toString(),
@@ -104,7 +93,12 @@ export class PostingService {
     );
     await this.addToBalances(tx, book.fundId, input.date, lines);
     await this.assertNonNegative(tx, book.fundId, input.date, lines);
-    await tx.update(ChainHead, { id: 1 }, { lastEntryId: entryId, hash, entryCount: head.entryCount + 1 });
+    await postingRepository.setChainHead(tx, {
+      id: 1,
+      lastEntryId: entryId,
+      hash,
+      entryCount: head.entryCount + 1,
+    });
 
     return {
       id: entryId,
@@ -134,12 +128,11 @@ export class PostingService {
    * again, in full, when it posts.
    */
   async dryRun(tx: EntityManager, input: PostingInput): Promise<void> {
-    const book = await tx.findOne(Book, { where: { fundCode: input.fundCode } });
+    const book = await postingRepository.bookByCode(tx, input.fundCode);
     if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
     this.assertNotClosed(book);
     this.assertOpen(book, input.date);
     await this.assertFundExisted(tx, book, input.date);
-    await this.assertNotAutoLocked(tx, book, input.date);
     const lines = await this.checkLines(tx, book, input);
     await this.assertNonNegative(tx, book.fundId, input.date, lines, true);
   }
@@ -210,50 +203,11 @@ export class PostingService {
       throw new InvalidRequestError(
         `date ${date} is before ${EARLIEST_BOOK_DATE}, the earliest date the books take`,
       );
-    // funds/ owns the table; ledger/ reads the one column it needs without importing that feature.
-    const [fund] = await sql<{ valid_from: string | null }>(tx, 'SELECT valid_from FROM funds WHERE id = ?', [
-      book.fundId,
-    ]);
-    if (fund?.valid_from && date < fund.valid_from)
+    const validFrom = await postingRepository.fundValidFrom(tx, book.fundId);
+    if (validFrom && date < validFrom)
       throw new InvalidRequestError(
-        `date ${date} is before fund ${book.fundCode} existed (valid from ${fund.valid_from})`,
+        `date ${date} is before fund ${book.fundCode} existed (valid from ${validFrom})`,
       );
-  }
-
-  /**
-   * The year-end closing entry and its reversal (reopening a year) are computed from the books alone, nothing a
-   * user typed: the closing lifts the manual lock for them, and the automatic lock lets them through too.
-   */
-  private async computedFromBooks(
-    tx: EntityManager,
-    input: PostingInput,
-    reversalOfId: number | null,
-  ): Promise<boolean> {
-    if (input.source === 'closing') return true;
-    if (reversalOfId === null) return false;
-    const original = await tx.findOne(JournalEntry, {
-      select: { source: true },
-      where: { id: reversalOfId },
-    });
-    return original?.source === 'closing';
-  }
-
-  /** A month locked by the automatic lock (auto-lock.ts) is refused as a manually locked one is (409). */
-  private async assertNotAutoLocked(tx: EntityManager, book: Book, date: string): Promise<void> {
-    const days = autoLockRule().daysAfterMonthEnd;
-    if (days === null) return;
-    // funds/ owns the table; ledger/ reads the one column it needs without importing that feature.
-    const [fund] = await sql<{ created_at: string | null }>(tx, 'SELECT created_at FROM funds WHERE id = ?', [
-      book.fundId,
-    ]);
-    const auto = fund?.created_at
-      ? autoLockedThrough(todayInVietnam(), days, todayInVietnam(new Date(fund.created_at)))
-      : null;
-    if (auto !== null && date <= auto) {
-      throw new PeriodLockedError(
-        msg('lateEntries.autoLocked', { fundCode: book.fundCode, lockedThrough: auto, days }),
-      );
-    }
   }
 
   /** Invariant 1 and the shape of lines: every problem is reported at once, by line number. */
@@ -265,9 +219,7 @@ export class PostingService {
       problems.push(`an entry has at most ${MAX_LINES_PER_ENTRY} lines`);
 
     const codes = [...new Set(input.lines.map((l) => l.account))];
-    const accounts = codes.length
-      ? await tx.find(Account, { where: { fundId: book.fundId, code: In(codes) } })
-      : [];
+    const accounts = await postingRepository.accounts(tx, book.fundId, codes);
     const byCode = new Map(accounts.map((a) => [a.code, a]));
 
     const checked: CheckedLine[] = [];
@@ -313,28 +265,15 @@ export class PostingService {
       });
     }
     for (const [accountId, sum] of perAccount) {
-      const row = await tx.findOne(AccountBalance, {
-        select: { accountId: true },
-        where: { accountId, period },
+      // Added in SQL (an upsert): better-sqlite3 hands an INTEGER above 2^53 to JavaScript as a rounded number,
+      // so a read-modify-write would lose đồng once a monthly turnover passes ~9×10^15.
+      await postingRepository.addToBalance(tx, {
+        accountId,
+        period,
+        fundId,
+        debit: sum.debit.toString(),
+        credit: sum.credit.toString(),
       });
-      if (row) {
-        // Added in SQL: better-sqlite3 hands an INTEGER above 2^53 to JavaScript as a rounded number, so a
-        // read-modify-write through the entity would lose đồng once a monthly turnover passes ~9×10^15.
-        await sql(
-          tx,
-          `UPDATE account_balances SET debit = debit + CAST(? AS BIGINT), credit = credit + CAST(? AS BIGINT)
-            WHERE account_id = ? AND period = ?`,
-          [sum.debit.toString(), sum.credit.toString(), accountId, period],
-        );
-      } else {
-        await tx.insert(AccountBalance, {
-          accountId,
-          period,
-          fundId,
-          debit: sum.debit.toString(),
-          credit: sum.credit.toString(),
-        });
-      }
     }
   }
 
@@ -349,24 +288,13 @@ export class PostingService {
     lines: CheckedLine[],
     unposted = false,
   ): Promise<void> {
-    const decreased = new Map<number, Account>();
+    const decreased = new Map<number, PostingAccount>();
     for (const line of lines) {
       if (line.account.nonNegative && line.credit.isPositive()) decreased.set(line.account.id, line.account);
     }
     for (const account of decreased.values()) {
-      const [total] = await sql<{ debit: string; credit: string }>(
-        tx,
-        `SELECT ${sumDong('debit')} AS debit, ${sumDong('credit')} AS credit FROM account_balances WHERE account_id = ?`,
-        [account.id],
-      );
-      const days = await sql<{ day: string; debit: string; credit: string }>(
-        tx,
-        `SELECT e.entry_date AS day, ${sumDong('l.debit')} AS debit, ${sumDong('l.credit')} AS credit
-           FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
-          WHERE e.fund_id = ? AND e.entry_date >= ? AND l.account_id = ?
-          GROUP BY e.entry_date ORDER BY e.entry_date`,
-        [fundId, date, account.id],
-      );
+      const total = await postingRepository.accountTotal(tx, account.id);
+      const days = await postingRepository.accountDaysFrom(tx, fundId, date, account.id);
       if (unposted) {
         // A dry run: the lines are not in the tables yet, so add them to their day as if they were.
         const own = lines.filter((l) => l.account.id === account.id);
