@@ -37,7 +37,7 @@ export function spreadsheetLabel(lang: Language, key: string): string {
  */
 export function spreadsheetColumns<K extends string>(
   lang: Language,
-  group: 'books' | 'accountBalances',
+  group: 'books' | 'accountBalances' | 'statement',
   printed: Record<K, string>,
 ): Record<K, string> {
   if (lang === 'vi') return printed;

@@ -5,6 +5,8 @@ import { fill } from '../documents/layout-text';
 import { StatementDocumentView, StatementText, statementText } from '../documents/statement.renderer';
 import { DONOR_KINDS, FUND_LEVEL_KEYS, STATEMENT_PURPOSES } from './statement-figures';
 import type { StatementReport } from './statement.service';
+import type { Language } from '../common/i18n';
+import { spreadsheetColumns } from '../documents/spreadsheet-text';
 
 /**
  * The statement of receipts and disbursements in its other forms: the PDF's view model, an XLSX workbook and a
@@ -210,8 +212,10 @@ const AMOUNT_FORMAT = '#,##0';
  * XLSX: one tidy sheet, a row per line item with real number cells (format #,##0, which Excel shows with the
  * reader's own separators), a column per year when the statement spans several.
  */
-export async function statementXlsx(report: StatementReport): Promise<Buffer> {
+export async function statementXlsx(report: StatementReport, lang: Language = 'vi'): Promise<Buffer> {
   const text = statementText();
+  // The header row in the request's language (documents/spreadsheet-text.ts); the line items keep the form's.
+  const headers = spreadsheetColumns(lang, 'statement', { ...text.columns, yearColumn: text.yearColumn });
   const workbook = new ExcelJS.Workbook();
   workbook.creator = report.fundName;
   workbook.created = new Date(`${report.to}T00:00:00Z`);
@@ -228,11 +232,11 @@ export async function statementXlsx(report: StatementReport): Promise<Buffer> {
   sheet.addRow([text.unitNote]).font = { italic: true };
   sheet.addRow([]);
   const header = sheet.addRow([
-    text.columns.index,
-    text.columns.item,
-    text.columns.households,
-    text.columns.amount,
-    ...years.map((y) => fill(text.yearColumn, { year: y.year })),
+    headers.index,
+    headers.item,
+    headers.households,
+    headers.amount,
+    ...years.map((y) => fill(headers.yearColumn, { year: y.year })),
   ]);
   header.font = { bold: true };
   header.eachCell((cell) => {
@@ -262,7 +266,11 @@ export async function statementXlsx(report: StatementReport): Promise<Buffer> {
   sheet.getColumn(2).width = 52;
   sheet.getColumn(3).width = 10;
   for (let column = 4; column <= columns; column++) sheet.getColumn(column).width = 20;
-  sheet.views = [{ state: 'frozen', ySplit: 6, xSplit: 2 }];
+  sheet.views = [{ state: 'frozen', ySplit: header.number, xSplit: 2 }];
+  sheet.autoFilter = {
+    from: { row: header.number, column: 1 },
+    to: { row: sheet.rowCount, column: columns },
+  };
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

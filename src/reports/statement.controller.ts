@@ -2,7 +2,8 @@ import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../common/actor';
-import { CurrentActor } from '../common/decorators';
+import { CurrentActor, RequestLanguage } from '../common/decorators';
+import type { Language } from '../common/i18n';
 import { pdfFile } from '../common/pdf-response';
 import { renderStatement } from '../documents/statement.renderer';
 import { ReconciliationEntriesQuery, ReconciliationQuery, StatementQuery } from './dto';
@@ -28,6 +29,7 @@ export class StatementController {
     @CurrentActor() actor: Actor,
     @Query() q: StatementQuery,
     @Res({ passthrough: true }) res: Response,
+    @RequestLanguage() lang: Language,
   ) {
     const report = await this.statements.statement(actor, q.fund, q.from, q.to, q.consolidated === 'true');
     switch (q.format ?? 'json') {
@@ -39,7 +41,7 @@ export class StatementController {
         return pdfFile(res, statementFileName(report, 'pdf'), await renderStatement(view));
       }
       case 'xlsx':
-        return download(res, statementFileName(report, 'xlsx'), XLSX_TYPE, await statementXlsx(report));
+        return download(res, statementFileName(report, 'xlsx'), XLSX_TYPE, await statementXlsx(report, lang));
       case 'csv':
         return download(
           res,

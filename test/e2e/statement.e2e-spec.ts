@@ -443,6 +443,29 @@ describe(`statement of receipts and disbursements (${DB_LABEL})`, () => {
     expect(cells('disbursements/total')).toEqual([109_000_000, 60_000_000, 49_000_000]);
     expect(cells('closing_balance/closing_balance')).toEqual([139_150_000, 107_000_000, 139_150_000]);
     expect(rows.get('levels/commune')?.getCell(4).value).toBe(20_000_000);
+    // The header row in the request's language (the test app asks for English), filtered; Vietnamese by default.
+    const headerRow = sheet.views[0].ySplit ?? 0;
+    expect((sheet.getRow(headerRow).values as ExcelJS.CellValue[]).slice(1)).toEqual([
+      'No.',
+      'Item',
+      'Households',
+      'Amount',
+      'Year 2022',
+      'Year 2023',
+    ]);
+    expect(sheet.autoFilter).toBe(`A${headerRow}:F${sheet.rowCount}`);
+    const vi = await get(`/api/reports/statement?fund=TST&${RANGE}&consolidated=true&format=xlsx`)
+      .unset('Accept-Language')
+      .buffer(true)
+      .parse(binaryParser)
+      .expect(200);
+    const viBook = new ExcelJS.Workbook();
+    await viBook.xlsx.load(vi.body as ExcelJS.Buffer);
+    const viSheet = viBook.worksheets[0];
+    expect((viSheet.getRow(headerRow).values as ExcelJS.CellValue[]).slice(1, 3)).toEqual([
+      'STT',
+      'Chỉ tiêu',
+    ]);
     expect(rows.get('disbursements/house_repair')?.getCell(3).value).toBe(2);
     expect(rows.get('receipts/total')?.getCell(4).numFmt).toBe('#,##0');
   });
