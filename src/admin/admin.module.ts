@@ -13,6 +13,11 @@ import { AdminReportsController } from './reports.controller';
 import { AdminTransfersController } from './transfers.controller';
 import { AdminUsersController } from './users.controller';
 import { AdminBeneficiariesController } from './beneficiaries.controller';
+import { AdminBooksController } from './books.controller';
+import { AdminCampaignsController } from './campaigns.controller';
+import { AdminClosingController } from './closing.controller';
+import { AdminProjectsController } from './projects.controller';
+import { ProjectQueries } from './projects.queries';
 import { AdminDisbursementsController } from './disbursements.controller';
 import { AdminContributionsController } from './contributions.controller';
 import { AdminDashboardController } from './dashboard.controller';
@@ -47,10 +52,21 @@ import { AdminViews } from './views';
     AdminUsersController,
     AdminFundsController,
     AdminTransfersController,
+    AdminProjectsController,
+    AdminBooksController,
+    AdminClosingController,
+    AdminCampaignsController,
     AdminBankController,
     AdminExportsController,
   ],
-  providers: [AdminViews, AdminServices, AdminQueries, AdminSessionMiddleware, AdminErrorsFilter],
+  providers: [
+    AdminViews,
+    AdminServices,
+    AdminQueries,
+    ProjectQueries,
+    AdminSessionMiddleware,
+    AdminErrorsFilter,
+  ],
 })
 export class AdminModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

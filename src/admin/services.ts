@@ -23,6 +23,11 @@ import { ContributionImportService } from '../imports/contribution-import.servic
 import { BalancesService } from '../ledger/balances.service';
 import { JournalService } from '../ledger/journal.service';
 import { ReportsService } from '../reports/reports.service';
+import { BookReportsService } from '../books/books.service';
+import { MergerService } from '../closing/merger.service';
+import { YearEndService } from '../closing/year-end.service';
+import { HouseProjectsService } from '../disbursements/house-projects.service';
+import { FundBooksService } from '../funds/fund-books.service';
 import { StatementService } from '../reports/statement.service';
 
 /**
@@ -108,5 +113,20 @@ export class AdminServices {
   }
   get imports() {
     return this.get(ContributionImportService);
+  }
+  get houseProjects() {
+    return this.get(HouseProjectsService);
+  }
+  get books() {
+    return this.get(BookReportsService);
+  }
+  get yearEnd() {
+    return this.get(YearEndService);
+  }
+  get mergers() {
+    return this.get(MergerService);
+  }
+  get fundBooks() {
+    return this.get(FundBooksService);
   }
 }

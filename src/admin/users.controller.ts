@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { assertUnscoped, ROLES, type Actor } from '../common/actor';
 import { IgnoresIdempotencyKey, Public } from '../common/decorators';
 import { ForbiddenError } from '../common/errors';
-import { CreateUserDto, ResetPasswordDto } from '../auth/dto';
+import { ChangeUserRoleDto, CreateUserDto, ResetPasswordDto } from '../auth/dto';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { parseId } from './contributions.controller';
 import { checkDto, emptyErrors, FormErrors, hasErrors, refusal, text } from './forms';
@@ -21,7 +21,7 @@ function requireAdmin(req: AdminRequest): Actor {
 
 /**
  * Users (admin): create, disable and enable, reset a password, end every session; through AuthService, like the
- * API's /api/users routes. Changing a user's role or fund is not offered by the service yet.
+ * API's /api/users routes; and change a user's role and fund scope (POST /api/users/:id/role).
  */
 @ApiExcludeController()
 @Public()
@@ -87,10 +87,15 @@ export class AdminUsersController {
         const dto = await checkDto(ResetPasswordDto, { newPassword: text(body, 'newPassword') }, errors);
         if (hasErrors(errors)) return this.render(req, res, {}, errors, 400);
         await this.services.auth.resetPassword(actor, id, dto.newPassword);
+      } else if (action === 'role') {
+        const plain = { role: text(body, 'role'), fundCode: text(body, 'fundCode') || null };
+        const dto = await checkDto(ChangeUserRoleDto, plain, errors);
+        if (hasErrors(errors)) return this.render(req, res, {}, errors, 400);
+        await this.services.auth.changeRole(actor, id, dto);
       } else return res.redirect(303, '/admin/users');
       return res.redirect(303, `/admin/users?done=${action}`);
     } catch (error) {
-      const refused = refusal(error, ['newPassword']);
+      const refused = refusal(error, ['newPassword', 'role', 'fundCode']);
       if (!refused) throw error;
       return this.render(req, res, {}, refused.errors, refused.status);
     }
@@ -115,7 +120,7 @@ export class AdminUsersController {
         users: users.map((u) => ({ ...u, active: u.status === 'active', self: u.id === actor.userId })),
         roles: ROLES,
         allFunds: await this.services.funds.list(actor),
-        done: ['created', 'disable', 'enable', 'revoke', 'password'].includes(done) ? done : null,
+        done: ['created', 'disable', 'enable', 'revoke', 'password', 'role'].includes(done) ? done : null,
         form: { username: '', role: 'accountant', fundCode: '' },
         ...extra,
       },

@@ -72,11 +72,14 @@ const NAV: { href: string; key: string; icon: string; roles?: readonly Role[] }[
   { href: '/admin/journal', key: 'nav.journal', icon: 'journal-text' },
   { href: '/admin/beneficiaries', key: 'nav.beneficiaries', icon: 'house-heart' },
   { href: '/admin/disbursements', key: 'nav.disbursements', icon: 'wallet2' },
+  { href: '/admin/projects', key: 'nav.projects', icon: 'house-gear' },
   { href: '/admin/transfers', key: 'nav.transfers', icon: 'arrow-left-right' },
   { href: '/admin/reports', key: 'nav.reports', icon: 'bar-chart' },
+  { href: '/admin/closing', key: 'nav.closing', icon: 'journal-check', roles: ['approver', 'admin'] },
   { href: '/admin/audit', key: 'nav.audit', icon: 'shield-check', roles: ['auditor', 'admin'] },
   { href: '/admin/users', key: 'nav.users', icon: 'person-gear', roles: ['admin'] },
   { href: '/admin/funds', key: 'nav.funds', icon: 'diagram-3', roles: ['admin'] },
+  { href: '/admin/campaigns', key: 'nav.campaigns', icon: 'megaphone', roles: WRITERS },
 ];
 
 export interface ShellOptions {

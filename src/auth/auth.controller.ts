@@ -12,7 +12,7 @@ import {
 } from '../common/decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AuthService } from './auth.service';
-import { ChangeOwnPasswordDto, CreateUserDto, LoginDto, ResetPasswordDto } from './dto';
+import { ChangeOwnPasswordDto, ChangeUserRoleDto, CreateUserDto, LoginDto, ResetPasswordDto } from './dto';
 
 @ApiTags('auth')
 @Controller('api')
@@ -98,6 +98,19 @@ export class AuthController {
     @Body() dto: ResetPasswordDto,
   ) {
     return this.auth.resetPassword(actor, id, dto.newPassword);
+  }
+
+  /** Another role or fund scope for a user (fundCode null or absent: every fund); from their next request on. */
+  @ApiBearerAuth()
+  @Post('users/:id/role')
+  @HttpCode(200)
+  @Roles('admin')
+  changeRole(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe('user')) id: number,
+    @Body() dto: ChangeUserRoleDto,
+  ) {
+    return this.auth.changeRole(actor, id, dto);
   }
 
   @ApiBearerAuth()

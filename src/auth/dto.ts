@@ -63,3 +63,19 @@ export class ResetPasswordDto {
   @IsAcceptablePassword()
   newPassword: string;
 }
+
+export class ChangeUserRoleDto {
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role: Role;
+
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Limit the user to this fund and the funds below it; omit it (or send null) for every fund',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  fundCode?: string | null;
+}

@@ -63,6 +63,40 @@ export interface MergerView {
   mergedAt: string;
 }
 
+/** A merger as the API and the web admin ask for it. */
+export interface MergeRequest {
+  into: string;
+  cutoff: string;
+  note: string;
+  reparentChildren?: boolean;
+  crossHierarchyReason?: string;
+}
+
+function mergeInput(actor: Actor, code: string, dto: MergeRequest): MergeInput {
+  if (dto.into === code)
+    throw new InvalidRequestError(
+      `into must be another fund than ${code}: a fund cannot be merged into itself`,
+    );
+  assertFundInScope(actor, code);
+  assertFundInScope(actor, dto.into);
+  return {
+    predecessor: code,
+    successor: dto.into,
+    cutoff: dto.cutoff,
+    note: dto.note.trim(),
+    reparentChildren: dto.reparentChildren === true,
+    mergedBy: actor.username,
+    crossHierarchyReason: dto.crossHierarchyReason?.trim() || null,
+  };
+}
+
+/** Carries a preview's result out of the transaction it rolls back. */
+class MergerPreviewRollback extends Error {
+  constructor(readonly view: MergerView) {
+    super('merger preview: rolled back');
+  }
+}
+
 /** At most this many open payout requests are named in a refusal (the count is always given). */
 const MAX_LISTED = 50;
 
@@ -87,34 +121,27 @@ export class MergerService {
     private readonly journal: JournalQueryService,
   ) {}
 
-  async merge(
-    actor: Actor,
-    code: string,
-    dto: {
-      into: string;
-      cutoff: string;
-      note: string;
-      reparentChildren?: boolean;
-      crossHierarchyReason?: string;
-    },
-  ): Promise<MergerView> {
-    if (dto.into === code)
-      throw new InvalidRequestError(
-        `into must be another fund than ${code}: a fund cannot be merged into itself`,
-      );
-    assertFundInScope(actor, code);
-    assertFundInScope(actor, dto.into);
-    return this.uow.write((tx) =>
-      this.record(tx, {
-        predecessor: code,
-        successor: dto.into,
-        cutoff: dto.cutoff,
-        note: dto.note.trim(),
-        reparentChildren: dto.reparentChildren === true,
-        mergedBy: actor.username,
-        crossHierarchyReason: dto.crossHierarchyReason?.trim() || null,
-      }),
-    );
+  async merge(actor: Actor, code: string, dto: MergeRequest): Promise<MergerView> {
+    const input = mergeInput(actor, code, dto);
+    return this.uow.write((tx) => this.record(tx, input));
+  }
+
+  /**
+   * What `merge` would do, without doing it: the very same checks and entries, in a transaction that is rolled
+   * back (no audit row, no entry, no change of status). The web admin shows it before the admin confirms, so the
+   * balances it shows moving are the ones the merger will move, and a merger that would be refused is refused here.
+   */
+  async preview(actor: Actor, code: string, dto: MergeRequest): Promise<MergerView> {
+    const input = mergeInput(actor, code, dto);
+    try {
+      await this.uow.write(async (tx) => {
+        throw new MergerPreviewRollback(await this.record(tx, input));
+      });
+    } catch (error) {
+      if (error instanceof MergerPreviewRollback) return error.view;
+      throw error;
+    }
+    throw new Error('a merger preview must roll back');
   }
 
   /** Merges inside the caller's transaction; every refusal comes before anything is written. */

@@ -140,6 +140,12 @@ const ROUTES: RouteCase[] = [
     }),
   })),
   {
+    route: 'POST /api/users/{id}/role',
+    who: ['admin'],
+    ok: 200,
+    call: async () => ({ path: `/api/users/${await newMatrixUser()}/role`, body: { role: 'auditor' } }),
+  },
+  {
     route: 'POST /api/funds',
     who: ['admin'],
     ok: 201,
