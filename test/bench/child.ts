@@ -9,13 +9,14 @@
  *   receipts-zip <out.zip> <count>                      receipt.pdf's receipts streamed into one zip
  */
 import * as http from 'node:http';
-import { baselineServer, importPg, importSqlite } from './baselines';
-import { receiptsZip } from './receipt.pdf';
+
+// Each role loads only what it needs (a baseline server without pdfkit, say).
+const baselines = () => import('./baselines');
 
 async function main([role, ...args]: string[]): Promise<void> {
   switch (role) {
     case 'baseline-server':
-      return baselineServer(args[0], Number(args[1] ?? process.env.PORT));
+      return (await baselines()).baselineServer(args[0], Number(args[1] ?? process.env.PORT));
     case 'hello':
       http
         .createServer((_, res) =>
@@ -24,13 +25,13 @@ async function main([role, ...args]: string[]): Promise<void> {
         .listen(Number(args[0] ?? process.env.PORT), '127.0.0.1');
       return;
     case 'import-sqlite':
-      console.log(await importSqlite(args[0], args[1], args[2].split(',')));
+      console.log(await (await baselines()).importSqlite(args[0], args[1], args[2].split(',')));
       return;
     case 'import-pg':
-      console.log(await importPg(args[0], args[1], args[2].split(',')));
+      console.log(await (await baselines()).importPg(args[0], args[1], args[2].split(',')));
       return;
     case 'receipts-zip':
-      return receiptsZip(args[0], Number(args[1]));
+      return (await import('./receipt.pdf')).receiptsZip(args[0], Number(args[1]));
     default:
       throw new Error(`unknown role ${role}`);
   }
