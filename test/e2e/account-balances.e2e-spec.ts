@@ -131,6 +131,21 @@ describe(`account balances and closing up to a year (${DB_LABEL})`, () => {
     }
   });
 
+  it("opens the next year's export with the closed years' result in 431 and no receipts", async () => {
+    const res = await t.http
+      .get('/api/exports/journal?fund=AB&from=2023-01-01&to=2023-12-31&format=hledger')
+      .set(bearer(accountant))
+      .buffer(true)
+      .parse(binaryParser)
+      .expect(200);
+    const journal = (res.body as Buffer).toString('utf8');
+    const opening = journal.slice(journal.indexOf('* Số dư đầu kỳ'));
+    const block = opening.slice(0, opening.indexOf('\n\n'));
+    expect(block).toMatch(/:AB:431 [^\n]*-3030000 VND/);
+    expect(block).not.toMatch(/:AB:51\d\d/);
+    expect(block).not.toMatch(/:AB:61\d\d/);
+  });
+
   it('consolidated takes the funds below', async () => {
     const res = await t.http
       .get('/api/reports/account-balances?fund=AB&from=2023-01-01&to=2023-12-31&consolidated=true')
