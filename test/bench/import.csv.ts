@@ -29,8 +29,10 @@ import {
   startApp,
 } from './harness';
 
-export const IMPORT_ROWS = QUICK ? 5_000 : 1_000_000;
-export const IMPORT_ROWS_PG = QUICK ? 1_000 : 200_000;
+/** BENCH_IMPORT_ROWS and BENCH_IMPORT_ROWS_PG set other sizes (to profile one part; not figures to quote). */
+const rowsFromEnv = (name: string) => (Number(process.env[name]) > 0 ? Number(process.env[name]) : null);
+export const IMPORT_ROWS = rowsFromEnv('BENCH_IMPORT_ROWS') ?? (QUICK ? 5_000 : 1_000_000);
+export const IMPORT_ROWS_PG = rowsFromEnv('BENCH_IMPORT_ROWS_PG') ?? (QUICK ? 1_000 : 200_000);
 
 const KINDS = ['agency', 'enterprise', 'organization', 'individual'];
 const PLACES = [
