@@ -444,7 +444,7 @@ describe(`statement of receipts and disbursements (${DB_LABEL})`, () => {
     expect(cells('closing_balance/closing_balance')).toEqual([139_150_000, 107_000_000, 139_150_000]);
     expect(rows.get('levels/commune')?.getCell(4).value).toBe(20_000_000);
     // The header row in the request's language (the test app asks for English), filtered; Vietnamese by default.
-    const headerRow = sheet.views[0].ySplit ?? 0;
+    const headerRow = (sheet.views[0] as Partial<ExcelJS.WorksheetViewFrozen>).ySplit ?? 0;
     expect((sheet.getRow(headerRow).values as ExcelJS.CellValue[]).slice(1)).toEqual([
       'No.',
       'Item',
