@@ -631,6 +631,40 @@ describe(`beneficiaries (${DB_LABEL})`, () => {
       const c = await household('Giàng A Pao');
       await merge(c.id, { intoId: a.id, reason: 'Trùng' }, commune.token).expect(200);
     });
+
+    it('remembers "not a duplicate": the pair leaves the report for good; refusals write nothing', async () => {
+      const notDuplicate = (id: number, body: Record<string, unknown>, token = s.accountant.token) =>
+        s.t.http.post(`/api/beneficiaries/${id}/not-duplicate`).set(bearer(token)).send(body);
+      const pairsOf = async () =>
+        (
+          (await get('/api/beneficiaries/duplicates?pageSize=500').expect(200)).body.items as {
+            a: { id: number };
+            b: { id: number };
+          }[]
+        ).map((p) => `${p.a.id}-${p.b.id}`);
+      const a = await household('Thào Mí Chứ', '010047900111');
+      const b = await household('Thao Mi Chu', '010047900111');
+      expect(await pairsOf()).toContain(`${a.id}-${b.id}`);
+      const res = await notDuplicate(b.id, { otherId: a.id, reason: 'Hai anh em, CCCD ghi nhầm' }).expect(
+        201,
+      );
+      expect(res.body).toMatchObject({ aId: a.id, bId: b.id, reason: 'Hai anh em, CCCD ghi nhầm' });
+      expect(await pairsOf()).not.toContain(`${a.id}-${b.id}`);
+      const other = await household('Lò Văn Khắp', '010047900222');
+      const cases: [number, Record<string, unknown>, number, RegExp][] = [
+        [a.id, { otherId: b.id, reason: 'x' }, 409, /already marked as not duplicates$/],
+        [a.id, { otherId: other.id, reason: 'x' }, 422, /are not flagged as possible duplicates$/],
+        [a.id, { otherId: a.id, reason: 'x' }, 400, /^otherId must be another beneficiary$/],
+        [a.id, { otherId: 999999, reason: 'x' }, 404, /^beneficiary 999999 does not exist$/],
+        [a.id, { otherId: b.id, reason: ' ' }, 400, /^reason must not be blank$/],
+      ];
+      for (const [id, body, status, message] of cases) {
+        const before = await s.t.counts();
+        expect(expectError(await notDuplicate(id, body), status)).toEqual([expect.stringMatching(message)]);
+        expect(await s.t.counts()).toEqual(before);
+      }
+      expectError(await notDuplicate(a.id, { otherId: b.id, reason: 'x' }, s.auditor.token), 403);
+    });
   });
 });
 
