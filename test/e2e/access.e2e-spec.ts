@@ -532,6 +532,21 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    route: 'POST /api/beneficiaries/{id}/not-duplicate',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    // A new flagged pair each time (same name, birth year and commune): a pair is marked once.
+    call: async () => {
+      const twin = newHousehold();
+      const a = idOf(await postAsAdmin('/api/beneficiaries', twin));
+      const b = idOf(await postAsAdmin('/api/beneficiaries', twin));
+      return {
+        path: `/api/beneficiaries/${a}/not-duplicate`,
+        body: { otherId: b, reason: 'Hai hộ khác nhau' },
+      };
+    },
+  },
+  {
     route: 'POST /api/imports/beneficiaries',
     who: ['accountant', 'admin'],
     ok: 201,

@@ -146,7 +146,8 @@ describe(`contributions, receipts and verification (${DB_LABEL})`, () => {
 
   it('voids a contribution: the number stays, the trial balance returns, the receipt and the page say void', async () => {
     const before = await trialTotals();
-    const gift = (await contribute({ date: '2023-09-09', amount: '7000000' }).expect(201))
+    // Dated after the series' latest (20/07): an earlier date would be a late entry (docs/late-entries.md).
+    const gift = (await contribute({ date: '2023-07-21', amount: '7000000' }).expect(201))
       .body as Contribution;
     const during = await trialTotals();
     expect(BigInt(during.debit)).toBe(BigInt(before.debit) + 7_000_000n);
@@ -154,7 +155,7 @@ describe(`contributions, receipts and verification (${DB_LABEL})`, () => {
     const voided = await t.http
       .post(`/api/contributions/${gift.id}/void`)
       .set(bearer(accountant))
-      .send({ reason: 'Ghi nhầm người nộp', date: '2023-09-10' })
+      .send({ reason: 'Ghi nhầm người nộp', date: '2023-07-22' })
       .expect(200);
     expect(voided.body).toMatchObject({ id: gift.id, status: 'voided', receiptNo: gift.receiptNo });
     const reversal = await t.http
@@ -182,7 +183,7 @@ describe(`contributions, receipts and verification (${DB_LABEL})`, () => {
       receiptNo: gift.receiptNo,
       fund: 'LC',
       fundName: 'Quỹ Đền ơn đáp nghĩa tỉnh Lào Cai',
-      date: '2023-09-09',
+      date: '2023-07-21',
       amount: '7000000',
       status: 'voided',
       donor: 'Công ty CP Apatit Việt Nam', // an enterprise: public, not masked
@@ -211,12 +212,12 @@ describe(`contributions, receipts and verification (${DB_LABEL})`, () => {
       .send({ code: 'T7-2023', name: 'Tháng 7 tri ân 2023', startsOn: '2023-06-28', endsOn: '2023-07-27' })
       .expect(201);
     await contribute({
-      date: '2023-07-01',
+      date: '2023-07-25',
       amount: 500_000,
       campaign: 'T7-2023',
       purpose: 'Xây nhà tình nghĩa',
     }).expect(201);
-    await contribute({ date: '2023-07-01', amount: 500_000, campaign: 'NOPE' }).expect(400);
+    await contribute({ date: '2023-07-25', amount: 500_000, campaign: 'NOPE' }).expect(400);
     const list = await t.http.get('/api/contributions?campaign=T7-2023').set(bearer(accountant)).expect(200);
     expect(list.body.total).toBe(1);
     expect(list.body.items[0]).toMatchObject({ campaign: 'T7-2023', purpose: 'Xây nhà tình nghĩa' });
@@ -234,7 +235,8 @@ describe(`contributions, receipts and verification (${DB_LABEL})`, () => {
       .send({
         fundCode: 'LC',
         donorId: agency.body.id,
-        date: '2023-07-15',
+        // The day of the cash receipts before it (01/08): an earlier one would be a late entry.
+        date: '2023-08-01',
         method: 'cash',
         description: 'Ủng hộ một ngày lương tháng 7/2023',
         expectedCount: 3,

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { Money } from '../../src/common/money';
 import { buildDemo, DemoBuildResult } from '../../src/demo/demo-builder';
 import { ADMIN_PASSWORD, bearer, startTestApp, TestApp } from '../support/app';
+import { keepSample } from '../support/document-views';
+import { binaryParser, pdfText } from '../support/pdf';
 
 interface ClaimResult {
   metric: string;
@@ -204,6 +206,65 @@ describe('npm run demo: the Lào Cai demonstration books (an SQLite file, as npm
     expect(rows.find((r) => r.account === '431')?.opening.startsWith('-')).toBe(true);
   });
 
+  it('numbers every series in date order, but for its one late entry, which is confirmed and marked', async () => {
+    // Within each fund × series × year (PT, XN, PC, UNC) the numbers follow the dates, and so do each fund's entry
+    // numbers (issue 10 item 3); a late entry (ghi bổ sung) is the one allowed exception, and says so.
+    const late = await t.dataSource.query<{ fund_id: number; document_no: string; decided_by: string }[]>(
+      "SELECT fund_id, document_no, decided_by FROM late_entries WHERE status = 'used'",
+    );
+    expect(late).toHaveLength(1);
+    expect(late[0]).toMatchObject({
+      document_no: expect.stringMatching(/^PT-2025-\d{6}$/),
+      decided_by: 'pheduyet.laocai',
+    });
+    const lateNos = new Set(late.map((l) => `${l.fund_id} ${l.document_no}`));
+    const documents = await t.dataSource.query<{ fund_id: number; no: string; d: string }[]>(
+      `SELECT fund_id, receipt_no AS no, contribution_date AS d FROM contributions
+       UNION ALL SELECT fund_id, voucher_no AS no, payment_date AS d FROM disbursements WHERE voucher_no IS NOT NULL
+       ORDER BY 1, 2`,
+    );
+    const backwards: string[] = [];
+    let previous = null as { key: string; no: string; d: string } | null;
+    for (const doc of documents) {
+      if (lateNos.has(`${doc.fund_id} ${doc.no}`)) continue;
+      const key = `${doc.fund_id} ${doc.no.slice(0, -7)}`;
+      if (previous?.key === key && doc.d < previous.d)
+        backwards.push(`${doc.no} ${doc.d} after ${previous.no} ${previous.d}`);
+      previous = { key, no: doc.no, d: doc.d };
+    }
+    expect(backwards.slice(0, 5)).toEqual([]);
+    expect(documents.length).toBeGreaterThan(10_000);
+
+    const entries = await t.dataSource.query<
+      { fund_id: number; number: number; entry_date: string; description: string }[]
+    >('SELECT fund_id, number, entry_date, description FROM journal_entries ORDER BY fund_id, number');
+    const outOfOrder: string[] = [];
+    const lastDate = new Map<number, string>();
+    for (const e of entries) {
+      if (e.description.startsWith('[Ghi bổ sung] ')) continue;
+      if ((lastDate.get(e.fund_id) ?? '') > e.entry_date)
+        outOfOrder.push(`${e.fund_id} #${e.number} ${e.entry_date}`);
+      lastDate.set(e.fund_id, e.entry_date);
+    }
+    expect(outOfOrder.slice(0, 5)).toEqual([]);
+    expect(entries.filter((e) => e.description.startsWith('[Ghi bổ sung] '))).toHaveLength(1);
+
+    // Its receipt says so.
+    const [receipt] = await t.dataSource.query<{ id: number }[]>(
+      'SELECT id FROM contributions WHERE receipt_no = ? AND fund_id = ?',
+      [late[0].document_no, late[0].fund_id],
+    );
+    const pdf = await t.http
+      .get(`/api/contributions/${receipt.id}/receipt.pdf`)
+      .set(bearer(auditor))
+      .buffer(true)
+      .parse(binaryParser)
+      .expect(200);
+    const text = pdfText(keepSample(pdf.body as Buffer, 'demo-late-entry'));
+    expect(text).toContain('(Chứng từ ghi bổ sung)');
+    expect(text).toContain('xác nhận: pheduyet.laocai');
+  });
+
   it('disagrees with the receipts claim, by the difference, once one more 2023 billion is posted', async () => {
     // 2023 is closed: the admin reopens the years after it, most recent first, as an auditor's correction needs.
     for (const year of [2025, 2024, 2023]) {
@@ -220,7 +281,8 @@ describe('npm run demo: the Lào Cai demonstration books (an SQLite file, as npm
     await t.http
       .post('/api/contributions')
       .set(bearer(accountant))
-      .send({ fundCode: 'LC', donorId: donor.id, date: '2023-12-29', amount: 1_000_000_000, method: 'bank' })
+      // The year's last day: an earlier one could be a late entry, which would need an approver's confirmation.
+      .send({ fundCode: 'LC', donorId: donor.id, date: '2023-12-31', amount: 1_000_000_000, method: 'bank' })
       .expect(201);
     const [receipts, households, housing] = await claims();
     expect(receipts).toMatchObject({

@@ -2,6 +2,7 @@ import { bearer, startTestApp, TestApp } from '../support/app';
 import { DB_LABEL } from '../support/database';
 import { ApiFactory, idOf } from '../support/factories';
 import { bankReceipt, createUser, expectError, TestUser } from '../support/http';
+import { keepSample } from '../support/document-views';
 import { binaryParser, pdfText } from '../support/pdf';
 
 /**
@@ -23,10 +24,14 @@ const gift = (date: string, amount: number, extra: object = {}, token = accounta
   post('/api/contributions', token, { fundCode: 'LE', donorId, date, amount, method: 'cash', ...extra });
 const askLate = (body: object, token = accountant.token) =>
   post('/api/late-entries', token, { fundCode: 'LE', kind: 'receipt', method: 'cash', ...body });
-const pdf = async (url: string) =>
+/** The PDF's text; kept in DOCS_SAMPLES_DIR, when set, to look at. */
+const pdf = async (url: string, name = 'late-entry') =>
   pdfText(
-    (await t.http.get(url).set(bearer(accountant.token)).buffer(true).parse(binaryParser).expect(200))
-      .body as Buffer,
+    keepSample(
+      (await t.http.get(url).set(bearer(accountant.token)).buffer(true).parse(binaryParser).expect(200))
+        .body as Buffer,
+      `e2e-${name}`,
+    ),
   );
 
 describe(`late entries (ghi bổ sung) (${DB_LABEL})`, () => {
@@ -120,6 +125,7 @@ describe(`late entries (ghi bổ sung) (${DB_LABEL})`, () => {
     expect(text).toContain(`Ghi bổ sung: Chứng từ gốc xã nộp muộn — xác nhận: ${approver.username}`);
     const inOrder = await pdf(
       `/api/contributions/${idOf(await gift('2024-02-11', 1_000).expect(201))}/receipt.pdf`,
+      'in-order',
     );
     expect(inOrder).not.toContain('ghi bổ sung');
 
@@ -178,7 +184,7 @@ describe(`late entries (ghi bổ sung) (${DB_LABEL})`, () => {
       lateEntryId: id,
     }).expect(200);
     expect(late.body.voucherNo).toBe('UNC-2024-000002');
-    const text = await pdf(`/api/disbursements/${second}/voucher.pdf`);
+    const text = await pdf(`/api/disbursements/${second}/voucher.pdf`, 'late-payment-order');
     expect(text).toContain('(Chứng từ ghi bổ sung)');
     expect(text).toContain('Ghi bổ sung: Ủy nhiệm chi lập muộn');
   });

@@ -174,7 +174,9 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
             client.send('POST', '/api/contributions', op.i % 2 ? accountant : admin, {
               fundCode: fund,
               donorId: plan.donor,
-              date: plan.date,
+              // One day for every receipt: the clients race, and a receipt dated before the latest of its series
+              // would be a late entry needing an approver's confirmation (issue 10 item 3), not what this measures.
+              date: '2024-11-01',
               amount: amount.toString(),
               method,
             }),
