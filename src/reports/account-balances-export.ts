@@ -91,9 +91,8 @@ export function accountBalancesFile(
     header,
     unitLine: fill(books.unitLabel, { unitName: header.unitName }),
     fundLine: fill(books.fundLine, { fundName: header.fundName, fundCode: header.fundCode }),
-    subtitles: report.consolidated
-      ? [period, fill(text.consolidatedLine, { count: report.funds.length })]
-      : [period],
+    // The period is printed under these by the writer (table.period): listed here too, it came out twice.
+    subtitles: report.consolidated ? [fill(text.consolidatedLine, { count: report.funds.length })] : [],
     period,
     columns: [
       { header: c.account, type: 'text', align: 'center', pdfWidth: 54, xlsxWidth: 10 },

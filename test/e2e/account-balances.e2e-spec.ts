@@ -196,6 +196,8 @@ describe(`account balances and closing up to a year (${DB_LABEL})`, () => {
     expect(text).toContain('Mẫu số S05-H');
     expect(text).toContain('Thông tư số 107/2017/TT-BTC');
     expect(text).toMatch(/Tổng hợp 2 quỹ/);
+    // The period once, under the title (a one-page table has no running head).
+    expect(text.match(/Từ ngày 01\/01\/2023 đến ngày 31\/12\/2023/g)).toHaveLength(1);
     const sheetOf = async (lang: string | null) => {
       const request = t.http.get(`${base}&format=xlsx`).set(bearer(accountant));
       const res = await (
