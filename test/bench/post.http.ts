@@ -6,6 +6,7 @@
  */
 import autocannon from 'autocannon';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   Api,
   Bench,
@@ -27,6 +28,7 @@ interface Load {
   rate: number;
   p50: number;
   p99: number;
+  done: number;
   non2xx: number;
   errors: number;
 }
@@ -38,6 +40,7 @@ async function load(
   donorId: number,
   amount: number,
   funds = ['F'],
+  connections = CONNECTIONS,
 ): Promise<Load> {
   const body = (fundCode: string) =>
     JSON.stringify({ fundCode, donorId, date: '2023-07-20', amount: 1_000_000, method: 'cash' });
@@ -45,7 +48,7 @@ async function load(
   const result = await autocannon({
     url: `${base}/api/contributions`,
     method: 'POST',
-    connections: CONNECTIONS,
+    connections,
     amount,
     timeout: 60,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -58,6 +61,7 @@ async function load(
   const done = result['2xx'];
   return {
     rate: done / (result.duration || 1),
+    done,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -169,6 +173,56 @@ async function fourFunds(api: Api, donorId: number): Promise<void> {
   );
 }
 
+/**
+ * post.http.pg.2proc: two app processes on the one PostgreSQL database, 25 connections each, against one process
+ * with 50 (5,000 requests a side; 200 with --quick); then GET /api/audit/verify must find the hash chain, the entry
+ * numbers and the balances whole: the lock and the numbering hold across processes.
+ */
+async function twoProcesses(databaseUrl: string, api: Api, donorId: number): Promise<void> {
+  const requests = QUICK ? 200 : REQUESTS / 4;
+  const one = await load(api.base, api.token, donorId, requests);
+  const second = await startApp(databaseUrl);
+  let two: Load;
+  let verified: { ok: boolean; entriesChecked: number; problems: string[] };
+  try {
+    await load(second.base, api.token, donorId, 20, ['F'], 10);
+    const start = performance.now();
+    const halves = await Promise.all(
+      [api.base, second.base].map((base) =>
+        load(base, api.token, donorId, requests / 2, ['F'], CONNECTIONS / 2),
+      ),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    two = {
+      rate: halves.reduce((sum, h) => sum + h.done, 0) / seconds,
+      p50: Math.max(...halves.map((h) => h.p50)),
+      p99: Math.max(...halves.map((h) => h.p99)),
+      done: halves.reduce((sum, h) => sum + h.done, 0),
+      non2xx: halves.reduce((sum, h) => sum + h.non2xx, 0),
+      errors: halves.reduce((sum, h) => sum + h.errors, 0),
+    };
+    verified = await api.get('/api/audit/verify');
+  } finally {
+    await second.stop();
+  }
+  const failures = two.non2xx + two.errors;
+  report(
+    {
+      name: 'post.http.pg.2proc',
+      unit: 'requests/s',
+      value: two.rate,
+      baseline: one.rate,
+      ratio: two.rate / one.rate,
+      target: 'informational; verify ok',
+      pass: verified.ok && failures === 0,
+    },
+    `1 process: ${fmt(one.rate)}/s, p99 ${one.p99} ms`,
+    `2 processes: ${fmt(two.rate)}/s, p99 ${two.p99} ms${failures ? `, ${failures} failed` : ''}; verify ${verified.ok ? 'ok' : 'FAILED'} over ${fmt(verified.entriesChecked)} entries`,
+    `${fmt(requests)} POST /api/contributions, two app processes on one PostgreSQL database against one`,
+  );
+  if (!verified.ok) console.error('post.http.pg.2proc: verify found', verified.problems.slice(0, 5));
+}
+
 export const postHttp: Bench = {
   name: 'post.http',
   async run({ dir }) {
@@ -189,7 +243,10 @@ export const postHttpPg: Bench = {
     const rawDb = await createPgDatabase('post_raw');
     try {
       if (!rawDb) throw new Error('PostgreSQL answered once, then not');
-      const result = await compare('post.http.pg', appDb.url, rawDb.url, fourFunds);
+      const result = await compare('post.http.pg', appDb.url, rawDb.url, async (api, donorId) => {
+        await fourFunds(api, donorId);
+        await twoProcesses(appDb.url, api, donorId);
+      });
       reportHttp('post.http.pg', result, 0.4, null);
     } finally {
       await appDb.drop();
