@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BankAdvicesModule } from './bank-advices/bank-advices.module';
 import { BankReconciliationModule } from './bank-reconciliation/bank-reconciliation.module';
 import { BeneficiariesModule } from './beneficiaries/beneficiaries.module';
 import { BooksModule } from './books/books.module';
@@ -45,6 +46,7 @@ export class AppModule {
         ClosingModule,
         ManualEntriesModule,
         LateEntriesModule,
+        BankAdvicesModule,
         BankReconciliationModule,
         BooksModule,
         ExportsModule,

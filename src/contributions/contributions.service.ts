@@ -11,9 +11,17 @@ import { AttachmentsService, AttachmentView } from '../attachments/attachments.s
 import { markLate, NumberingService, moneySeries } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';
 import { PostingService } from '../ledger/posting.service';
-import { RECEIPT_ACCOUNT } from './donors.service';
+import { kindAccounts, kindDescription, kindProblems } from './contribution-kinds';
 import { CreateContributionDto, ListContributionsQuery, VoidContributionDto } from './dto';
-import { Campaign, Contribution, ContributionStatus, Donor, PaymentMethod } from './entities';
+import {
+  Campaign,
+  Contribution,
+  ContributionKind,
+  ContributionMethod,
+  ContributionStatus,
+  Donor,
+  PaymentMethod,
+} from './entities';
 
 /** What any way of recording a contribution (API, batch, import) hands to `record`. */
 export interface RecordContribution {
@@ -21,7 +29,13 @@ export interface RecordContribution {
   donorId: number;
   date: string;
   amount: Money;
-  method: PaymentMethod;
+  /** Null for an in-kind gift, which moves no cash or bank money. */
+  method: PaymentMethod | null;
+  /** money (default), in_kind (with its description, quantity and valuation basis) or state_budget. */
+  kind?: ContributionKind;
+  inKindDescription?: string | null;
+  inKindQuantity?: string | null;
+  valuationBasis?: string | null;
   purpose?: string | null;
   campaignCode?: string | null;
   batchId?: number | null;
@@ -50,7 +64,10 @@ export interface ContributionView {
   status: ContributionStatus;
   fundCode: string;
   date: string;
-  method: PaymentMethod;
+  method: ContributionMethod;
+  kind: ContributionKind;
+  /** An in-kind gift: the goods, their quantity and how their value was arrived at. */
+  inKind: { description: string | null; quantity: string | null; valuationBasis: string | null } | null;
   purpose: string | null;
   campaign: string | null;
   batchId: number | null;
@@ -92,7 +109,11 @@ export class ContributionsService {
         donorId: dto.donorId,
         date: dto.date,
         amount: Money.parse(dto.amount),
-        method: dto.method,
+        method: dto.method ?? null,
+        kind: dto.kind ?? 'money',
+        inKindDescription: dto.inKindDescription?.trim() ?? null,
+        inKindQuantity: dto.inKindQuantity?.trim() ?? null,
+        valuationBasis: dto.valuationBasis?.trim() ?? null,
         purpose: dto.purpose ?? null,
         campaignCode: dto.campaign ?? null,
         bankRef: dto.bankRef?.trim() ?? null,
@@ -130,6 +151,8 @@ export class ContributionsService {
     if (input.campaignCode && !campaign)
       problems.push(`campaign ${input.campaignCode} is not a known campaign`);
     if (!input.amount.isPositive()) problems.push('amount must be a positive whole number of đồng');
+    const kind = { ...input, kind: input.kind ?? 'money' };
+    problems.push(...kindProblems(kind, donor?.kind ?? null));
     if (problems.length || !fund || !donor) throw new InvalidRequestError(problems);
     if (donor.mergedIntoId !== null) {
       throw new BusinessRuleError(
@@ -138,11 +161,12 @@ export class ContributionsService {
     }
     if (fund.status !== 'active') throw new BusinessRuleError(`fund ${fund.code} is closed`);
 
-    // Cash takes a PT number; money through a bank or the Treasury its own series (data/document-series.json).
+    // Cash takes a PT number; money through a bank or the Treasury its own series (data/document-series.json), and
+    // so do goods (in kind): the same acknowledgement, Giấy xác nhận đóng góp, with no cashier.
     // A late one needs an approver's confirmation (409 without); an imported old one keeps its paper number.
     const receiptNo = input.historical
       ? await this.numbering.historical(tx, fund.id, input.date)
-      : await this.numbering.next(tx, fund.id, moneySeries('in', input.method), input.date, {
+      : await this.numbering.next(tx, fund.id, moneySeries('in', input.method ?? 'bank'), input.date, {
           lateEntryId: input.lateEntryId ?? null,
           amount: input.amount.toString(),
           usedBy: input.createdBy,
@@ -152,20 +176,16 @@ export class ContributionsService {
       fundCode: fund.code,
       date: input.date,
       // A late entry (ghi bổ sung) says so in the books, on its own row.
-      description: (
-        await markLate(
-          tx,
-          fund.id,
-          receiptNo,
-          `Thu đóng góp của ${donor.name}${purpose ? ` — ${purpose}` : ''}`,
-        )
-      ).slice(0, 500),
+      description: (await markLate(tx, fund.id, receiptNo, kindDescription(kind, donor.name, purpose))).slice(
+        0,
+        500,
+      ),
       source: 'contribution',
       sourceRef: receiptNo,
       postedBy: input.createdBy,
       lines: [
-        { account: input.method === 'cash' ? '111' : '112', debit: input.amount },
-        { account: RECEIPT_ACCOUNT[donor.kind], credit: input.amount },
+        { account: kindAccounts(kind, donor.kind).debit, debit: input.amount },
+        { account: kindAccounts(kind, donor.kind).credit, credit: input.amount },
       ],
     });
     return tx.save(
@@ -176,7 +196,11 @@ export class ContributionsService {
         batchId: input.batchId ?? null,
         date: input.date,
         amount: input.amount.toString(),
-        method: input.method,
+        method: input.method ?? 'in_kind',
+        kind: kind.kind,
+        inKindDescription: input.inKindDescription ?? null,
+        inKindQuantity: input.inKindQuantity ?? null,
+        valuationBasis: input.valuationBasis ?? null,
         purpose,
         receiptNo,
         entryId: entry.id,
@@ -276,6 +300,11 @@ export class ContributionsService {
       fundCode: fund.code,
       date: c.date,
       method: c.method,
+      kind: c.kind,
+      inKind:
+        c.kind === 'in_kind'
+          ? { description: c.inKindDescription, quantity: c.inKindQuantity, valuationBasis: c.valuationBasis }
+          : null,
       purpose: c.purpose,
       campaign: campaign?.code ?? null,
       batchId: c.batchId,

@@ -14,13 +14,21 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { AttachmentDto } from '../attachments/dto';
 import { PageQuery } from '../common/pagination';
 import { MAX_ID } from '../common/parse-id.pipe';
 import { dongSchema, IsBookDate, IsDong, IsIsoDate, IsNotBlank } from '../common/validation';
-import { DONOR_KINDS, PAYMENT_METHODS, type DonorKind, type PaymentMethod } from './entities';
+import {
+  CONTRIBUTION_KINDS,
+  DONOR_KINDS,
+  PAYMENT_METHODS,
+  type ContributionKind,
+  type DonorKind,
+  type PaymentMethod,
+} from './entities';
 
 const DONG_SCHEMA = dongSchema('5000000');
 /** As many names as a receipt's annex prints (src/documents/view-format.ts). */
@@ -138,9 +146,44 @@ export class CreateContributionDto {
   @IsDong()
   amount: string | number;
 
-  @ApiProperty({ enum: PAYMENT_METHODS })
+  @ApiPropertyOptional({ enum: PAYMENT_METHODS, description: 'Required, except for an in-kind gift' })
+  @ValidateIf((o: CreateContributionDto) => o.kind !== 'in_kind' || o.method !== undefined)
   @IsIn(PAYMENT_METHODS)
-  method: PaymentMethod;
+  method?: PaymentMethod;
+
+  @ApiPropertyOptional({
+    enum: CONTRIBUTION_KINDS,
+    default: 'money',
+    description:
+      'money; in_kind: goods at their valuation (amount); state_budget: support from the state budget',
+  })
+  @IsOptional()
+  @IsIn(CONTRIBUTION_KINDS)
+  kind?: ContributionKind;
+
+  @ApiPropertyOptional({ example: '200 thùng mì, 100 bao gạo 25 kg', description: 'kind in_kind: the goods' })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(500)
+  inKindDescription?: string;
+
+  @ApiPropertyOptional({ example: '300 đơn vị', description: 'kind in_kind: how much of them' })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(100)
+  inKindQuantity?: string;
+
+  @ApiPropertyOptional({
+    example: 'Theo hóa đơn GTGT số 0001234 ngày 15/7/2023',
+    description: 'kind in_kind: how the value in đồng (amount) was arrived at',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(500)
+  valuationBasis?: string;
 
   @ApiPropertyOptional({ example: 'Xây nhà tình nghĩa', description: 'A purpose the gift is restricted to' })
   @IsOptional()

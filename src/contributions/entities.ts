@@ -8,6 +8,14 @@ export type DonorKind = (typeof DONOR_KINDS)[number];
 export const PAYMENT_METHODS = ['cash', 'bank'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type ContributionStatus = 'posted' | 'voided';
+/**
+ * money: a gift of money (credit 5111–5114 by the donor's kind); in_kind: goods (hiện vật), booked at their
+ * valuation (debit 156, credit 5111–5114); state_budget: support from the state budget (credit 5116).
+ */
+export const CONTRIBUTION_KINDS = ['money', 'in_kind', 'state_budget'] as const;
+export type ContributionKind = (typeof CONTRIBUTION_KINDS)[number];
+/** How a contribution came: cash, a bank or the Treasury, or (an in-kind gift) as goods. */
+export type ContributionMethod = PaymentMethod | 'in_kind';
 
 @Entity({ name: 'donors' })
 @Index('ix_donors_name_folded', ['nameFolded'])
@@ -219,7 +227,20 @@ export class Contribution {
   amount: string;
 
   @Column({ type: 'varchar', length: 8 })
-  method: PaymentMethod;
+  method: ContributionMethod;
+
+  @Column({ type: 'varchar', length: 16, default: 'money' })
+  kind: ContributionKind;
+
+  /** An in-kind gift: what it is, how much of it, and how its value in đồng was arrived at. */
+  @Column({ name: 'in_kind_description', type: 'varchar', length: 500, nullable: true })
+  inKindDescription: string | null;
+
+  @Column({ name: 'in_kind_quantity', type: 'varchar', length: 100, nullable: true })
+  inKindQuantity: string | null;
+
+  @Column({ name: 'valuation_basis', type: 'varchar', length: 500, nullable: true })
+  valuationBasis: string | null;
 
   /** A restricted purpose the donor named, e.g. "Xây nhà tình nghĩa". */
   @Column({ type: 'varchar', length: 300, nullable: true })

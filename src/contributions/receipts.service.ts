@@ -20,7 +20,8 @@ import { lateNoteOf, NumberingService, seriesCodes } from '../documents/numberin
 import { fundHeaderOn } from '../funds/fund-header';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { hasContributedTo, RECEIPT_ACCOUNT } from './donors.service';
+import { kindAccounts, kindReceipt } from './contribution-kinds';
+import { hasContributedTo } from './donors.service';
 import { ContributionsService } from './contributions.service';
 import { BatchMember, Campaign, Contribution, Donor, EmailDelivery } from './entities';
 
@@ -102,28 +103,35 @@ export class ReceiptsService {
       c.voidEntryId === null
         ? null
         : await manager.findOneOrFail(JournalEntry, { where: { id: c.voidEntryId } });
-    const bank = c.method !== 'cash';
+    const bank = c.method === 'bank';
+    // The kind (money, in kind, state budget) chooses the form, the reason and the accounts (contribution-kinds.ts).
+    const kind = {
+      ...c,
+      method: c.method === 'in_kind' ? null : c.method,
+    };
+    const printed = kindReceipt(kind, c.purpose);
+    const accounts = kindAccounts(kind, donor.kind);
     const notes = [
-      ...(bank ? [] : ['Hình thức: Tiền mặt']),
+      ...printed.notes,
       ...(campaign ? [`Đợt vận động: ${campaign.name}`] : []),
       ...(c.externalRef ? [`Chứng từ gốc: ${c.externalRef}`] : []),
       // An imported old receipt prints its paper number as its number; the system's (LS) stays findable.
       ...(c.originalNo ? [`Chứng từ nhập từ sổ cũ; số lưu trong hệ thống: ${c.receiptNo}`] : []),
     ];
     // An organisation's cash is handed over by a person: the receipt names the person, for the organisation.
-    const handedOver = !bank && donor.kind !== 'individual' && c.handedOverBy !== null;
+    const handedOver = c.method === 'cash' && donor.kind !== 'individual' && c.handedOverBy !== null;
     return {
-      kind: bank ? 'bank-receipt' : 'receipt',
+      kind: printed.voucherKind,
       header: await fundHeaderOn(manager, fund, c.date),
       bookNo: c.date.slice(0, 4),
       number: c.originalNo ?? c.receiptNo,
       date: c.date,
-      debitAccounts: [c.method === 'cash' ? '111' : '112'],
-      creditAccounts: [RECEIPT_ACCOUNT[donor.kind]],
+      debitAccounts: [accounts.debit],
+      creditAccounts: [accounts.credit],
       partyName: handedOver ? (c.handedOverBy as string) : donor.name,
       partyAddress: donor.address,
       onBehalfOf: handedOver ? donor.name : null,
-      reason: c.purpose ? `Đóng góp Quỹ Đền ơn đáp nghĩa — ${c.purpose}` : 'Đóng góp Quỹ Đền ơn đáp nghĩa',
+      reason: printed.reason,
       amount: c.amount,
       attachments: attachmentsLine([
         ...(annex.length ? [`bảng kê ${annex.length} người`] : []),

@@ -24,6 +24,9 @@ import { PublicDisclosure1764460000000 } from './migrations/1764460000000-public
 import { Cashier1764470000000 } from './migrations/1764470000000-cashier';
 import { LateEntries1764480000000 } from './migrations/1764480000000-late-entries';
 import { LateEntry } from '../documents/late-entry.entity';
+import { PayeesAndKindsOfMoney1764490000000 } from './migrations/1764490000000-payees-and-kinds-of-money';
+import { Payee } from '../payees/payee.entity';
+import { BankAdvice } from '../bank-advices/bank-advice.entity';
 import { CashConfirmation, RoleCombination } from '../cashier/entities';
 import { DonorLink, DonorLinkRequest, PublicSigningKey } from '../disclosure/entities';
 import {
@@ -96,6 +99,8 @@ export const ENTITIES = [
   CashConfirmation,
   LateEntry,
   BeneficiaryDistinctPair,
+  Payee,
+  BankAdvice,
 ];
 
 export const MIGRATIONS = [
@@ -112,6 +117,7 @@ export const MIGRATIONS = [
   PublicDisclosure1764460000000,
   Cashier1764470000000,
   LateEntries1764480000000,
+  PayeesAndKindsOfMoney1764490000000,
   BeneficiaryDistinctPairs1764500000000,
 ];
 

@@ -39,8 +39,22 @@ export interface DistrictDef {
   communes: CommuneDef[];
 }
 
+export interface UnitNameDef {
+  validFrom: string;
+  name: string;
+  reason: string;
+}
+
 export interface FundsFile {
-  province: { code: string; name: string; unitName: string; place: string; people: Weights };
+  province: {
+    code: string;
+    name: string;
+    unitName: string;
+    /** Later names of the unit, each from a date (the 2025 change of managing agency). */
+    unitNames?: UnitNameDef[];
+    place: string;
+    people: Weights;
+  };
   districts: DistrictDef[];
 }
 
@@ -275,6 +289,11 @@ export function checkDefinition({ main, funds, names }: DemoDefinition): string[
   if (main.housing.payers.commune > 0 && funds.districts.some((d) => d.communes.length === 0))
     problems.push('every district needs a commune when communes pay for houses');
 
+  for (const u of funds.province.unitNames ?? []) {
+    if (!DATE.test(u.validFrom) || u.validFrom <= main.firstDay || u.validFrom > main.lastDay)
+      problems.push(`funds.json province.unitNames: ${u.validFrom} must be a date within the demo`);
+    if (!u.name) problems.push('funds.json province.unitNames: every name needs a name');
+  }
   const codes = new Set<string>([funds.province.code]);
   for (const district of funds.districts) {
     for (const code of [district.code, ...district.communes.map((c) => c.code)]) {

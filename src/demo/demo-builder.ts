@@ -21,6 +21,7 @@ import { DisbursementsService } from '../disbursements/disbursements.service';
 import { HouseProjectsService } from '../disbursements/house-projects.service';
 import { FundBooksService } from '../funds/fund-books.service';
 import { FundsService } from '../funds/funds.service';
+import { PayeesService } from '../payees/payees.service';
 import { JournalService } from '../ledger/journal.service';
 import { ManualEntriesService } from '../manual-entries/manual-entries.service';
 import { PostingService } from '../ledger/posting.service';
@@ -111,6 +112,7 @@ class Builder {
   private readonly cashierOf = new Map<string, string>();
   private readonly donorIds = new Map<string, number>();
   private readonly beneficiaryIds = new Map<string, number>();
+  private readonly payeeIds = new Map<string, number>();
   private readonly projectIds = new Map<string, number>();
   private readonly payoutIds = new Map<string, number>();
   private readonly contributionIds = new Map<string, number>();
@@ -157,6 +159,14 @@ class Builder {
           ...(fund.parentCode ? { parentCode: fund.parentCode } : {}),
         }),
       );
+    }
+    // The managing agency changes (2025): documents dated from then print the new name (issue 10 item 11).
+    for (const fund of this.plan.funds) {
+      for (const u of fund.unitNames ?? []) {
+        await this.as(ADMIN, `POST /api/funds/${fund.code}/unit-names`, (actor) =>
+          funds.addUnitName(actor, fund.code, u),
+        );
+      }
     }
     const auth = this.service(AuthService);
     for (const user of this.plan.users) {
@@ -227,6 +237,19 @@ class Builder {
         }),
       );
       this.beneficiaryIds.set(b.key, created.id);
+    }
+    const payees = this.service(PayeesService);
+    for (const p of this.plan.payees) {
+      const created = await this.as(p.registeredBy, 'POST /api/payees', (actor) =>
+        payees.create(actor, {
+          name: p.name,
+          taxCode: p.taxCode,
+          address: p.address,
+          bankAccount: p.bankAccount,
+          bankName: p.bankName,
+        }),
+      );
+      this.payeeIds.set(p.key, created.id);
     }
   }
 
@@ -518,7 +541,9 @@ class Builder {
     const created = await this.as(op.by, 'POST /api/disbursements', (actor) =>
       disbursements.create(actor, {
         fundCode: op.fund,
-        beneficiaryId: this.id(this.beneficiaryIds, op.beneficiary, 'household'),
+        ...(op.payee
+          ? { payeeId: this.id(this.payeeIds, op.payee, 'payee') }
+          : { beneficiaryId: this.id(this.beneficiaryIds, op.beneficiary, 'household') }),
         purpose: op.purpose,
         amount: this.amount(op.amount),
         date: op.requestDate,

@@ -8,6 +8,7 @@ import type {
   PlannedCampaign,
   PlannedDonor,
   PlannedFund,
+  PlannedPayee,
   PlannedUser,
 } from './plan.types';
 import { Random } from './random';
@@ -44,6 +45,7 @@ export class PlanContext {
   readonly donors: PlannedDonor[] = [];
   readonly campaigns: PlannedCampaign[] = [];
   readonly beneficiaries: PlannedBeneficiary[] = [];
+  readonly payees: PlannedPayee[] = [];
   readonly events: PlanEvent[] = [];
   readonly people: People;
   private readonly fundByCode = new Map<string, PlannedFund>();

@@ -69,23 +69,22 @@ function planGiftPools(ctx: PlanContext, rng: Random): GiftPools {
     const hasId = ctx.beneficiaries.find((b) => b.key === original)?.nationalId != null;
     pool.push(duplicateOf(ctx, original, PROVINCE_BY, hasId && i % 2 === 0));
   }
+  // A cemetery or memorial is an organisation paid through its account at the Treasury: a payee of its own,
+  // never a household (issue 10 item 4).
   const memorials = new Map<string, string>();
-  for (const m of support.memorials) {
-    const key = `B${ctx.beneficiaries.length + 1}`;
-    ctx.beneficiaries.push({
+  support.memorials.forEach((m, i) => {
+    const key = `O${ctx.payees.length + 1}`;
+    ctx.payees.push({
       key,
-      fullName: m.name,
-      category: 'other',
-      commune: ctx.communeName(m.commune),
-      nationalId: null,
-      birthYear: null,
-      address: ctx.fund(m.commune).place,
-      recordNo: null,
-      housingCondition: null,
+      name: m.name,
+      taxCode: `53009${String(10001 + i * 37).padStart(5, '0')}`,
+      address: `${ctx.communeName(m.commune)}, ${ctx.fund(m.commune).place}`,
+      bankAccount: `3761.0.${1057000 + i * 113}`,
+      bankName: 'Kho bạc Nhà nước tỉnh Lào Cai',
       registeredBy: ctx.accountant(m.fund, ctx.def.main.firstDay),
     });
     memorials.set(m.name, key);
-  }
+  });
   return { byCommune, honoured, memorials };
 }
 
@@ -461,7 +460,8 @@ function planSupport(ctx: PlanContext, rng: Random, pools: GiftPools, houses: Ho
         date,
         earliest: `${y.year}-01-02`,
         fund,
-        beneficiary: pools.memorials.get(memorial.name) as string,
+        beneficiary: null,
+        payee: pools.memorials.get(memorial.name),
         purpose: 'memorial',
         amount: amountIn(rng, support.memorial),
         method: 'bank',

@@ -15,6 +15,7 @@ export function planFundsAndUsers(ctx: PlanContext): void {
     code: province.code,
     name: province.name,
     unitName: province.unitName,
+    unitNames: province.unitNames ?? [],
     level: 'province',
     parentCode: null,
     place: province.place,

@@ -13,6 +13,8 @@ export interface PlannedFund {
   code: string;
   name: string;
   unitName: string;
+  /** Later names of the unit, each in force from a date (POST /api/funds/:code/unit-names). */
+  unitNames?: { validFrom: string; name: string; reason: string }[];
   level: Level;
   parentCode: string | null;
   /** The place, as addresses and donors' names write it: "huyện Bắc Hà", "xã Tả Van". */
@@ -52,6 +54,17 @@ export interface PlannedBeneficiary {
   recordNo: string | null;
   housingCondition: string | null;
   /** The accountant who registers the household. */
+  registeredBy: string;
+}
+
+/** An organisation paid by payouts that are not support to a household: a martyrs' cemetery, a memorial. */
+export interface PlannedPayee {
+  key: string;
+  name: string;
+  taxCode: string;
+  address: string;
+  bankAccount: string;
+  bankName: string;
   registeredBy: string;
 }
 
@@ -114,7 +127,9 @@ export type Op =
       requestDate: string;
       key: string;
       fund: string;
-      beneficiary: string;
+      /** The household paid, or null when the payout goes to an organisation (`payee`). */
+      beneficiary: string | null;
+      payee?: string;
       purpose: Purpose;
       amount: bigint;
       method: Method;
@@ -172,6 +187,7 @@ export interface DemoPlan {
   donors: PlannedDonor[];
   campaigns: PlannedCampaign[];
   beneficiaries: PlannedBeneficiary[];
+  payees: PlannedPayee[];
   ops: Op[];
   summary: PlanSummary;
 }

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CreateBeneficiaryDto } from '../beneficiaries/dto';
 import { CreateDonorDto } from '../contributions/dto';
+import { CreatePayeeDto } from '../payees/dto';
 import { checkDefinition, DemoDefinition, loadDefinition } from './definition';
 import type { DemoPlan, Op } from './plan.types';
 import { planDemo } from './planner';
@@ -113,6 +114,32 @@ describe('the demonstration plan (data/demo)', () => {
       });
       expect(validateSync(dto).map((e) => e.toString())).toEqual([]);
     }
+  });
+
+  it('pays cemeteries and memorials as organisations (payees), never as households, and renames the unit in 2025', () => {
+    const names = plan.payees.map((p) => p.name);
+    expect(names).toContain('Nghĩa trang liệt sĩ tỉnh Lào Cai');
+    expect(plan.beneficiaries.filter((b) => /Nghĩa trang|Đài tưởng niệm|Nhà bia/.test(b.fullName))).toEqual(
+      [],
+    );
+    for (const p of plan.payees) {
+      const dto = plainToInstance(CreatePayeeDto, {
+        name: p.name,
+        taxCode: p.taxCode,
+        address: p.address,
+        bankAccount: p.bankAccount,
+        bankName: p.bankName,
+      });
+      expect(validateSync(dto).map((e) => e.toString())).toEqual([]);
+    }
+    const memorials = plan.ops.filter((op) => op.kind === 'payout' && op.purpose === 'memorial');
+    expect(memorials.length).toBeGreaterThan(0);
+    for (const op of memorials)
+      expect(op).toMatchObject({ beneficiary: null, payee: expect.stringMatching(/^O\d+$/) });
+    expect(new Set(plan.payees.map((p) => p.taxCode)).size).toBe(plan.payees.length);
+    expect(plan.funds.find((f) => f.level === 'province')?.unitNames).toEqual([
+      expect.objectContaining({ validFrom: '2025-03-01', name: 'Sở Nội vụ tỉnh Lào Cai' }),
+    ]);
   });
 
   it('names a broken definition’s problems', () => {

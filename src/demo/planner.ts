@@ -54,6 +54,7 @@ export function planDemo(def: DemoDefinition = loadDefinition()): DemoPlan {
     donors: ctx.donors,
     campaigns: ctx.campaigns,
     beneficiaries: ctx.beneficiaries,
+    payees: ctx.payees,
     ops,
     summary,
   };
@@ -233,7 +234,7 @@ function summarize(ctx: PlanContext, ops: Op[]): PlanSummary {
       for (const l of op.lines) if (CLAIMED_ACCOUNTS.includes(l.account) && l.credit) receipts += l.credit;
     if (op.kind === 'payout' && op.rejectReason === null && op.purpose.startsWith('house_')) {
       // Supported means a settled or whole house payout: an advance (141) alone does not count the household.
-      if (op.stage !== 'advance') housed.add(op.beneficiary);
+      if (op.stage !== 'advance' && op.beneficiary !== null) housed.add(op.beneficiary);
       if (op.stage !== 'advance') housingTotal += op.amount;
     }
   }

@@ -5,6 +5,7 @@ import { BeneficiariesModule } from '../beneficiaries/beneficiaries.module';
 import { DocumentsModule } from '../documents/documents.module';
 import { FundsModule } from '../funds/funds.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { PayeesModule } from '../payees/payees.module';
 import { DisbursementsController, HouseProjectsController } from './disbursements.controller';
 import { DisbursementsService } from './disbursements.service';
 import { HouseProjectsService } from './house-projects.service';
@@ -20,6 +21,7 @@ import { PolicyService } from './policy.service';
     BeneficiariesModule,
     AttachmentsModule,
     CashierModule,
+    PayeesModule,
   ],
   controllers: [DisbursementsController, HouseProjectsController],
   providers: [

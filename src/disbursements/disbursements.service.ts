@@ -12,10 +12,12 @@ import {
 import { Money } from '../common/money';
 import type { Page } from '../common/pagination';
 import { todayInVietnam } from '../common/clock';
+import { foldVietnamese } from '../common/text';
 import { CashierService } from '../cashier/cashier.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Beneficiary } from '../beneficiaries/entities';
+import { Payee } from '../payees/payee.entity';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { markLate, NumberingService, moneySeries } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';
@@ -27,6 +29,7 @@ import {
   DisbursementEvent,
   DisbursementStatus,
   HouseProject,
+  PAYEE_PURPOSES,
   Purpose,
   PURPOSE_ACCOUNT,
   Stage,
@@ -41,7 +44,9 @@ export interface DisbursementView {
   id: number;
   status: DisbursementStatus;
   fundCode: string;
-  beneficiary: { id: number; fullName: string };
+  /** The household paid, or null when the payout goes to an organisation (`payee`). */
+  beneficiary: { id: number; fullName: string } | null;
+  payee: { id: number; name: string; taxCode: string | null } | null;
   purpose: Purpose;
   account: string;
   amount: string;
@@ -94,15 +99,21 @@ export class DisbursementsService {
     assertFundInScope(actor, dto.fundCode);
     return this.uow.write(async (tx) => {
       const fund = await tx.findOne(Fund, { where: { code: dto.fundCode } });
-      const beneficiary = await tx.findOne(Beneficiary, { where: { id: dto.beneficiaryId } });
+      const beneficiary = dto.beneficiaryId
+        ? await tx.findOne(Beneficiary, { where: { id: dto.beneficiaryId } })
+        : null;
+      const payee = dto.payeeId ? await tx.findOne(Payee, { where: { id: dto.payeeId } }) : null;
       const project = dto.projectId ? await tx.findOne(HouseProject, { where: { id: dto.projectId } }) : null;
       const stage: Stage = dto.stage ?? 'full';
       const problems: string[] = [];
       if (!fund) problems.push(`fundCode ${dto.fundCode} is not a known fund`);
-      if (!beneficiary) problems.push(`beneficiaryId ${dto.beneficiaryId} is not a known beneficiary`);
+      problems.push(...partyProblems(dto));
+      if (dto.beneficiaryId && !beneficiary)
+        problems.push(`beneficiaryId ${dto.beneficiaryId} is not a known beneficiary`);
+      if (dto.payeeId && !payee) problems.push(`payeeId ${dto.payeeId} is not a known payee`);
       if (dto.projectId && !project) problems.push(`projectId ${dto.projectId} is not a known house project`);
       if (stage !== 'full' && !dto.projectId) problems.push(`stage ${stage} needs a projectId`);
-      if (problems.length || !fund || !beneficiary) throw new InvalidRequestError(problems);
+      if (problems.length || !fund || (!beneficiary && !payee)) throw new InvalidRequestError(problems);
       if (fund.status !== 'active') {
         // A closed (merged) fund's books take nothing more: a request there could never be paid.
         const successor = fund.successorId
@@ -112,20 +123,20 @@ export class DisbursementsService {
           `fund ${fund.code} is closed${successor ? ` (merged into ${successor.code})` : ''}; request the payout in ${successor ? successor.code : 'an active fund'}`,
         );
       }
-      if (beneficiary.mergedIntoId !== null) {
+      if (beneficiary && beneficiary.mergedIntoId !== null) {
         throw new BusinessRuleError(
           `beneficiary ${beneficiary.id} was merged into ${beneficiary.mergedIntoId}; request the payout there`,
         );
       }
       const amount = Money.parse(dto.amount);
-      if (project)
+      if (project && beneficiary)
         await this.checkProjectStage(tx, project, fund.id, beneficiary.id, dto.purpose, stage, amount);
 
       if (dto.decisionNo) {
         const twin = await tx.findOne(Disbursement, {
           where: {
             fundId: fund.id,
-            beneficiaryId: beneficiary.id,
+            ...(beneficiary ? { beneficiaryId: beneficiary.id } : { payeeId: payee?.id }),
             purpose: dto.purpose,
             decisionNo: dto.decisionNo,
             amount: amount.toString(),
@@ -141,7 +152,8 @@ export class DisbursementsService {
 
       const row = tx.create(Disbursement, {
         fundId: fund.id,
-        beneficiaryId: beneficiary.id,
+        beneficiaryId: beneficiary?.id ?? null,
+        payeeId: payee?.id ?? null,
         purpose: dto.purpose,
         amount: amount.toString(),
         requestDate: dto.date,
@@ -258,7 +270,7 @@ export class DisbursementsService {
           tx,
           project,
           d.fundId,
-          d.beneficiaryId,
+          present(d.beneficiaryId, `household of house payout ${d.id}`),
           d.purpose,
           d.stage,
           amount,
@@ -266,7 +278,7 @@ export class DisbursementsService {
         );
       }
       const fund = await tx.findOneOrFail(Fund, { where: { id: d.fundId } });
-      const beneficiary = await tx.findOneOrFail(Beneficiary, { where: { id: d.beneficiaryId } });
+      const party = await partyOf(tx, d);
       // Cash takes a PC number; a payment order through a bank or the Treasury its own series.
       const voucherNo =
         d.stage === 'settlement'
@@ -302,7 +314,7 @@ export class DisbursementsService {
             tx,
             fund.id,
             voucherNo,
-            `${STAGE_TEXT[d.stage]}${beneficiary.fullName}${d.decisionNo ? ` — QĐ ${d.decisionNo}` : ''}`,
+            `${STAGE_TEXT[d.stage]}${party.name}${d.decisionNo ? ` — QĐ ${d.decisionNo}` : ''}`,
           )
         ).slice(0, 500),
         source: 'disbursement',
@@ -319,8 +331,9 @@ export class DisbursementsService {
           voucherNo,
           entryId: entry.id,
           bankRef: details.bankRef?.trim() ?? null,
-          payeeAccount: details.payeeAccount ?? null,
-          payeeBank: details.payeeBank?.trim() ?? null,
+          // A payee's own account is the default of its payment order.
+          payeeAccount: details.payeeAccount ?? (d.method === 'bank' ? party.bankAccount : null),
+          payeeBank: details.payeeBank?.trim() ?? (d.method === 'bank' ? party.bankName : null),
           payerAccount: details.payerAccount ?? null,
           receivedBy: details.receivedBy?.trim() ?? null,
         },
@@ -363,6 +376,7 @@ export class DisbursementsService {
     if (actor.fundScope !== null) query.andWhere('f.code IN (:...scope)', { scope: [...actor.fundScope] });
     if (q.status) query.andWhere('d.status = :status', { status: q.status });
     if (q.beneficiaryId) query.andWhere('d.beneficiary_id = :b', { b: q.beneficiaryId });
+    if (q.payeeId) query.andWhere('d.payee_id = :p', { p: q.payeeId });
     if (q.purpose) query.andWhere('d.purpose = :purpose', { purpose: q.purpose });
     const [rows, total] = await query
       .orderBy('d.id', 'ASC')
@@ -382,13 +396,19 @@ export class DisbursementsService {
 
   async view(manager: EntityManager, d: Disbursement): Promise<DisbursementView> {
     const fund = d.fund ?? (await manager.findOneOrFail(Fund, { where: { id: d.fundId } }));
-    const beneficiary = await manager.findOneOrFail(Beneficiary, { where: { id: d.beneficiaryId } });
+    const beneficiary =
+      d.beneficiaryId === null
+        ? null
+        : await manager.findOneOrFail(Beneficiary, { where: { id: d.beneficiaryId } });
+    const payee =
+      d.payeeId === null ? null : await manager.findOneOrFail(Payee, { where: { id: d.payeeId } });
     const rules = d.overrideRules ? d.overrideRules.split(',') : [];
     return {
       id: d.id,
       status: d.status,
       fundCode: fund.code,
-      beneficiary: { id: beneficiary.id, fullName: beneficiary.fullName },
+      beneficiary: beneficiary ? { id: beneficiary.id, fullName: beneficiary.fullName } : null,
+      payee: payee ? { id: payee.id, name: payee.name, taxCode: payee.taxCode } : null,
       purpose: d.purpose,
       account: d.stage === 'advance' ? '141' : PURPOSE_ACCOUNT[d.purpose],
       amount: d.amount,
@@ -529,6 +549,64 @@ const STAGE_TEXT: Record<Stage, string> = {
   advance: 'Tạm ứng xây/sửa nhà: ',
   settlement: 'Quyết toán tạm ứng nhà ở: ',
 };
+
+/**
+ * A payout pays one party: a household (beneficiaryId) or, for memorial and management costs, an organisation
+ * (payeeId), which is never counted as a household (issue 10 item 4).
+ */
+export function partyProblems(dto: CreateDisbursementDto): string[] {
+  if (dto.beneficiaryId !== undefined && dto.payeeId !== undefined)
+    return ['give beneficiaryId (a household) or payeeId (an organisation), not both'];
+  if (dto.beneficiaryId === undefined && dto.payeeId === undefined)
+    return ['a payout needs beneficiaryId (a household) or payeeId (an organisation)'];
+  if (dto.payeeId !== undefined && !PAYEE_PURPOSES.includes(dto.purpose))
+    return [`purpose ${dto.purpose} supports a household: it needs beneficiaryId, not payeeId`];
+  if (dto.payeeId !== undefined && dto.projectId !== undefined)
+    return ['a house project belongs to a household: a payee payout takes no projectId'];
+  return [];
+}
+
+/** Who a payout pays, as printed and posted: the household's head or the organisation, with its bank account. */
+export async function partyOf(
+  manager: EntityManager,
+  d: Disbursement,
+): Promise<{
+  name: string;
+  address: string | null;
+  taxCode: string | null;
+  bankAccount: string | null;
+  bankName: string | null;
+  beneficiary: Beneficiary | null;
+}> {
+  if (d.payeeId !== null) {
+    const payee = await manager.findOneOrFail(Payee, { where: { id: d.payeeId } });
+    return {
+      name: payee.name,
+      address: payee.address,
+      taxCode: payee.taxCode,
+      bankAccount: payee.bankAccount,
+      bankName: payee.bankName,
+      beneficiary: null,
+    };
+  }
+  const beneficiary = await manager.findOneOrFail(Beneficiary, {
+    where: { id: present(d.beneficiaryId, `household of payout ${d.id}`) },
+  });
+  return {
+    name: beneficiary.fullName,
+    address: addressWithCommune(beneficiary.address, beneficiary.commune),
+    taxCode: null,
+    bankAccount: null,
+    bankName: null,
+    beneficiary,
+  };
+}
+
+/** The payee's address with its commune, unless the address already names it. */
+export function addressWithCommune(address: string | null, commune: string): string {
+  if (!address) return commune;
+  return foldVietnamese(address).includes(foldVietnamese(commune)) ? address : `${address}, ${commune}`;
+}
 
 function ruleList(violations: Violation[]): string | null {
   return violations.length ? violations.map((v) => v.rule).join(',') : null;

@@ -36,11 +36,23 @@ export class CreateDisbursementDto {
   @MaxLength(32)
   fundCode: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiPropertyOptional({ example: 1, description: 'The household paid; give this or payeeId' })
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
-  beneficiaryId: number;
+  beneficiaryId?: number;
+
+  @ApiPropertyOptional({
+    example: 3,
+    description:
+      'The organisation paid (POST /api/payees), for memorial and management payouts; not a household',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  payeeId?: number;
 
   @ApiProperty({ enum: PURPOSES })
   @IsIn(PURPOSES)
@@ -117,6 +129,14 @@ export class ListDisbursementsQuery extends PageQuery {
   @Min(1)
   @Max(MAX_ID)
   beneficiaryId?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  payeeId?: number;
 
   @ApiPropertyOptional({ enum: PURPOSES })
   @IsOptional()

@@ -3,6 +3,7 @@ import { Beneficiary } from '../beneficiaries/entities';
 import { dongColumn } from '../database/columns';
 import { Fund } from '../funds/fund.entity';
 import { JournalEntry } from '../ledger/entities';
+import { Payee } from '../payees/payee.entity';
 
 export const PURPOSES = [
   'house_new',
@@ -36,6 +37,9 @@ export const DISBURSEMENT_STATUSES = [
   'reversed',
 ] as const;
 export type DisbursementStatus = (typeof DISBURSEMENT_STATUSES)[number];
+
+/** Purposes that may pay an organisation (a payee) instead of a household. */
+export const PAYEE_PURPOSES: readonly Purpose[] = ['memorial', 'management'];
 
 /** `full`: one payment; a house project pays an `advance` (to 141) and later a `settlement` (141 → 6111/6112). */
 export type Stage = 'full' | 'advance' | 'settlement';
@@ -110,12 +114,21 @@ export class Disbursement {
   @JoinColumn({ name: 'fund_id', foreignKeyConstraintName: 'fk_disbursements_fund' })
   fund?: Fund;
 
-  @Column({ name: 'beneficiary_id', type: 'integer' })
-  beneficiaryId: number;
+  /** The household paid; null when the payout goes to an organisation (`payeeId`). Exactly one of the two is set. */
+  @Column({ name: 'beneficiary_id', type: 'integer', nullable: true })
+  beneficiaryId: number | null;
 
-  @ManyToOne(() => Beneficiary, { onDelete: 'RESTRICT' })
+  @ManyToOne(() => Beneficiary, { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'beneficiary_id', foreignKeyConstraintName: 'fk_disbursements_beneficiary' })
-  beneficiary?: Beneficiary;
+  beneficiary?: Beneficiary | null;
+
+  /** The organisation paid (a cemetery's board, a supplier): not a household, never counted as one. */
+  @Column({ name: 'payee_id', type: 'integer', nullable: true })
+  payeeId: number | null;
+
+  @ManyToOne(() => Payee, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'payee_id', foreignKeyConstraintName: 'fk_disbursements_payee' })
+  payee?: Payee | null;
 
   @Column({ type: 'varchar', length: 16 })
   purpose: Purpose;

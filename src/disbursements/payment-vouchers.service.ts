@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
 import { ConflictError } from '../common/errors';
-import { foldVietnamese } from '../common/text';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AttachmentsService, attachmentDetails } from '../attachments/attachments.service';
-import { Beneficiary } from '../beneficiaries/entities';
 import { attachmentsLine, voidNoteText } from '../documents/document-lines';
 import type { VoucherView } from '../documents/document.types';
 import { DocumentsService } from '../documents/documents.service';
@@ -13,7 +11,7 @@ import { fundHeaderOn } from '../funds/fund-header';
 import { Fund } from '../funds/fund.entity';
 import { defaultChart } from '../ledger/chart';
 import { JournalEntry } from '../ledger/entities';
-import { DisbursementsService } from './disbursements.service';
+import { DisbursementsService, partyOf } from './disbursements.service';
 import { DisbursementEvent, HouseProject, PURPOSE_ACCOUNT } from './entities';
 
 /**
@@ -47,7 +45,7 @@ export class PaymentVouchersService {
       );
     }
     const fund = await manager.findOneOrFail(Fund, { where: { id: d.fundId } });
-    const beneficiary = await manager.findOneOrFail(Beneficiary, { where: { id: d.beneficiaryId } });
+    const party = await partyOf(manager, d);
     const project = d.projectId
       ? await manager.findOneOrFail(HouseProject, { where: { id: d.projectId } })
       : null;
@@ -75,9 +73,9 @@ export class PaymentVouchersService {
       date: d.paymentDate,
       debitAccounts: [account],
       creditAccounts: [d.method === 'cash' ? '111' : '112'],
-      partyName: d.receivedBy ?? beneficiary.fullName,
-      partyAddress: addressWithCommune(beneficiary.address, beneficiary.commune),
-      onBehalfOf: d.receivedBy ? beneficiary.fullName : null,
+      partyName: d.receivedBy ?? party.name,
+      partyAddress: party.address,
+      onBehalfOf: d.receivedBy ? party.name : null,
       reason: `${d.stage === 'advance' ? 'Tạm ứng — ' : ''}${accountName}${d.decisionNo ? ` theo Quyết định số ${d.decisionNo}` : ''}`,
       amount: d.amount,
       attachments: attachmentsLine([
@@ -94,6 +92,7 @@ export class PaymentVouchersService {
           }
         : null,
       notes: [
+        ...(party.taxCode ? [`Mã số thuế đơn vị nhận: ${party.taxCode}`] : []),
         ...(bank ? [] : ['Hình thức: Tiền mặt']),
         ...(d.description ? [d.description] : []),
         ...(project ? [`Công trình nhà ở số ${project.id}: ${project.description}`] : []),
@@ -108,10 +107,4 @@ export class PaymentVouchersService {
     };
     return { voucherNo: d.voucherNo, pdf: await this.documents.renderVoucher(view) };
   }
-}
-
-/** The payee's address with its commune, unless the address already names it. */
-export function addressWithCommune(address: string | null, commune: string): string {
-  if (!address) return commune;
-  return foldVietnamese(address).includes(foldVietnamese(commune)) ? address : `${address}, ${commune}`;
 }

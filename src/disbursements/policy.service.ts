@@ -8,7 +8,8 @@ import { loadPolicy, Policy, RULES, Violation } from './policy';
 export interface PayoutFacts {
   id?: number;
   fundId: number;
-  beneficiaryId: number;
+  /** The household paid; null for a payout to an organisation (a payee), which the household rules skip. */
+  beneficiaryId: number | null;
   purpose: Purpose;
   stage: Stage;
   projectId: number | null;
@@ -17,7 +18,7 @@ export interface PayoutFacts {
   date: string;
 }
 
-const RECEIPT_ACCOUNTS = ['5111', '5112', '5113', '5114', '5115', '5118'];
+const RECEIPT_ACCOUNTS = ['5111', '5112', '5113', '5114', '5115', '5116', '5118'];
 
 /** The configurable payout rules of data/policy.json (DESIGN.md §6), each refusal naming its rule. */
 @Injectable()
@@ -48,7 +49,12 @@ export class PolicyService {
 
   /** No second new house for one household within N years (tranches of one project are one house). */
   private async houseNewInterval(tx: EntityManager, facts: PayoutFacts): Promise<Violation | null> {
-    if (facts.purpose !== 'house_new' || this.policy.houseNewIntervalYears === 0) return null;
+    if (
+      facts.purpose !== 'house_new' ||
+      this.policy.houseNewIntervalYears === 0 ||
+      facts.beneficiaryId === null
+    )
+      return null;
     const others = await tx.find(Disbursement, {
       where: {
         beneficiaryId: facts.beneficiaryId,

@@ -16,8 +16,11 @@ export interface FundHeader {
   place?: string | null;
 }
 
-/** The kinds of money document: cash (C40-BB Phiếu thu, C41-BB Phiếu chi) or through a bank or the Treasury. */
-export type VoucherKind = 'receipt' | 'payment' | 'bank-receipt' | 'bank-payment';
+/**
+ * The kinds of money document: cash (C40-BB Phiếu thu, C41-BB Phiếu chi), through a bank or the Treasury, or the
+ * acknowledgement of goods given in kind (at their valuation).
+ */
+export type VoucherKind = 'receipt' | 'payment' | 'bank-receipt' | 'bank-payment' | 'in-kind-receipt';
 
 /** What a bank or the Treasury recorded of a transfer, printed on bank documents. */
 export interface BankDetails {

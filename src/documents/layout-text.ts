@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEMPLATES_DIR } from '../common/paths';
+import type { VoucherKind } from './document.types';
 
 /**
  * The wording printed on documents (labels, titles, form codes, signature titles, stamps) lives in
@@ -449,7 +450,7 @@ function check(value: unknown, shape: ShapeNode, where: string): void {
   }
 }
 
-export function voucherText(kind: 'receipt' | 'payment' | 'bank-receipt' | 'bank-payment'): VoucherText {
+export function voucherText(kind: VoucherKind): VoucherText {
   return loadTemplate<VoucherText>(`${kind}.vi.json`, VOUCHER_SHAPE);
 }
 

@@ -102,15 +102,11 @@ const STYLE = {
 const CHART_COLORS = { receipts: '#2e6da4', disbursements: '#d9822b', grid: '#d0d0d0', axis: '#333333' };
 /** At least 3 cm to sign and seal (document-blocks.ts). */
 const SIGNATURE_SPACE = SEAL_SPACE;
-/** The purposes whose payouts go to households: only their households are counted on the statement. */
-const HOUSEHOLD_PURPOSES = new Set([
-  'house_new',
-  'house_repair',
-  'visit_gift',
-  'hardship',
-  'savings_book',
-  'memorial',
-]);
+/**
+ * The purposes whose payouts go to households: only their households are counted on the statement. Memorials and
+ * management pay organisations (payees), which are not households.
+ */
+const HOUSEHOLD_PURPOSES = new Set(['house_new', 'house_repair', 'visit_gift', 'hardship', 'savings_book']);
 /** The signature row: titles, hints and the space to sign. */
 const SIGNATURES_HEIGHT = SIGNATURE_SPACE + 32;
 const CHART_HEIGHT = 150;

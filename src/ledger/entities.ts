@@ -22,6 +22,7 @@ export const ENTRY_SOURCES = [
   'closing',
   'opening',
   'import',
+  'bank_advice',
 ] as const;
 export type EntrySource = (typeof ENTRY_SOURCES)[number];
 
