@@ -99,6 +99,11 @@ describe('voucher numbers', () => {
       receiptNo: null,
       paymentNo: 'PC-2023-000007',
     });
+    // An imported old receipt (the historical series LS) stays a receipt, voided or not.
+    expect(voucherNumbers('LS-2015-000003', Money.ZERO)).toEqual({
+      receiptNo: 'LS-2015-000003',
+      paymentNo: null,
+    });
   });
 
   it('puts any other document under the side the money moves, and nothing for none', () => {

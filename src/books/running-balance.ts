@@ -40,8 +40,11 @@ export interface VoucherNumbers {
   paymentNo: string | null;
 }
 
-// Cash and bank documents alike (PT/XN receipts, PC/UNC payments: data/document-series.json).
-const RECEIPT = new RegExp(`^(${seriesCodes().cashReceipt}|${seriesCodes().bankReceipt})-`);
+// Cash and bank documents alike (PT/XN receipts, PC/UNC payments: data/document-series.json), and imported old
+// receipts (LS, the historical series).
+const RECEIPT = new RegExp(
+  `^(${seriesCodes().cashReceipt}|${seriesCodes().bankReceipt}|${seriesCodes().historicalImport})-`,
+);
 const PAYMENT = new RegExp(`^(${seriesCodes().cashPayment}|${seriesCodes().bankPayment})-`);
 
 /**
