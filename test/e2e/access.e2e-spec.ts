@@ -385,6 +385,7 @@ const ROUTES: RouteCase[] = [
     ok: 200,
     // A new cash receipt each time: confirming twice is a conflict, never the role's refusal.
     call: async () => {
+      // Dated as the cash receipts of the rows before it: an earlier date would be a late entry (409).
       const res = await postAsAdmin('/api/contributions', {
         fundCode: 'P',
         donorId,
