@@ -233,8 +233,9 @@ export class ExportSourceService {
   }
 
   /**
-   * The donor and the household behind a page's entries, by entry id: a contribution's donor, a payout's
-   * household; a reversal takes those of the entry it reverses (a void names the donor whose gift it undoes).
+   * The donor and the payee behind a page's entries, by entry id: a contribution's donor, a payout's household
+   * or organisation (payees); a reversal takes those of the entry it reverses (a void names the donor whose gift it
+   * undoes).
    */
   private async readParties(rows: EntryRow[]): Promise<Map<number, Parties>> {
     const subjectOf = new Map(rows.map((r) => [Number(r.id), Number(r.reversal_of_id ?? r.id)]));
@@ -248,7 +249,8 @@ export class ExportSourceService {
     );
     const payees = await sql<{ entry_id: number | string; name: string }>(
       this.uow.manager,
-      `SELECT x.entry_id, b.full_name AS name FROM disbursements x JOIN beneficiaries b ON b.id = x.beneficiary_id
+      `SELECT x.entry_id, COALESCE(b.full_name, p.name) AS name FROM disbursements x
+         LEFT JOIN beneficiaries b ON b.id = x.beneficiary_id LEFT JOIN payees p ON p.id = x.payee_id
         WHERE x.entry_id IN (${marks})`,
       subjects,
     );

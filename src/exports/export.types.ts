@@ -56,7 +56,7 @@ export interface ExportEntry {
   documentDate: string;
   /** Who gave the money (a contribution, or the void of one), by name. */
   donor: string | null;
-  /** The household a payout (or its reversal) went to, by name. */
+  /** The household or organisation a payout (or its reversal) went to, by name. */
   payee: string | null;
   reversalOf: number | null;
   hash: string;

@@ -570,6 +570,36 @@ describe(`the books (${DB_LABEL})`, () => {
       expect(on('2023-02-10')?.getCell(col('Donor')).value).toBe('Sở Tài chính tỉnh Lào Cai');
       expect(on('2023-01-25')?.getCell(col('Donor')).value).toBeNull();
     });
+
+    it('names the organisation a payout went to (a payee, not a household)', async () => {
+      const payee = (
+        await post('/api/payees', {
+          name: 'Ban quản lý Nghĩa trang liệt sĩ tỉnh Lào Cai',
+          taxCode: '5300234567',
+          bankAccount: '3761.0.1057890',
+          bankName: 'Kho bạc Nhà nước tỉnh Lào Cai',
+        })
+      ).id;
+      // After the range of the other tests, through the bank (their cash figures stay as they are).
+      const request = await post('/api/disbursements', {
+        fundCode: 'BK',
+        payeeId: payee,
+        purpose: 'memorial',
+        amount: 1_000_000,
+        date: '2023-03-20',
+        method: 'bank',
+      });
+      await post(`/api/disbursements/${request.id}/approve`, {}, approver.token, 200);
+      await post(`/api/disbursements/${request.id}/pay`, { date: '2023-03-20' }, t.adminToken, 200);
+      const res = await file('/api/exports/journal?fund=BK&from=2023-03-20&to=2023-03-20&format=xlsx');
+      const sheet = (await loadWorkbook(res)).worksheets[0];
+      const header = (sheet.getRow(1).values as ExcelJS.CellValue[]).slice(1);
+      const row = sheet.getRow(2);
+      expect(row.getCell(header.indexOf('Beneficiary or payee') + 1).value).toBe(
+        'Ban quản lý Nghĩa trang liệt sĩ tỉnh Lào Cai',
+      );
+      expect(row.getCell(header.indexOf('Document no.') + 1).value).toMatch(/^UNC-2023-/);
+    });
   });
 
   describe('bad requests and scope', () => {
