@@ -3,7 +3,7 @@
  * (`cli import contributions`, fully posted: entries, lines, balances, receipt numbers, hash chain), in a child
  * process whose peak RSS is measured; against raw better-sqlite3 writing the same rows into a minimal schema of
  * the same shape in chunked transactions (baselines.ts), also in a child. 1,000,000 rows over 10 funds and ten
- * years (5,000 with --quick). import.csv.pg: 200,000 rows (1,000 with --quick) on PostgreSQL against raw `pg`
+ * years (5,000 with --quick). import.csv.pg: 200,000 rows (500 with --quick) on PostgreSQL against raw `pg`
  * with multi-row inserts.
  *
  * The SQLite database the product imported is kept: it is "the large books" that report.statement,
@@ -32,7 +32,7 @@ import {
 /** BENCH_IMPORT_ROWS and BENCH_IMPORT_ROWS_PG set other sizes (to profile one part; not figures to quote). */
 const rowsFromEnv = (name: string) => (Number(process.env[name]) > 0 ? Number(process.env[name]) : null);
 export const IMPORT_ROWS = rowsFromEnv('BENCH_IMPORT_ROWS') ?? (QUICK ? 5_000 : 1_000_000);
-export const IMPORT_ROWS_PG = rowsFromEnv('BENCH_IMPORT_ROWS_PG') ?? (QUICK ? 1_000 : 200_000);
+export const IMPORT_ROWS_PG = rowsFromEnv('BENCH_IMPORT_ROWS_PG') ?? (QUICK ? 500 : 200_000);
 
 const KINDS = ['agency', 'enterprise', 'organization', 'individual'];
 const PLACES = [
