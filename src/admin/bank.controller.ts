@@ -127,7 +127,7 @@ export class AdminBankController {
     const t = tFor(langOf(req));
     const range = rangeOf(query, t);
     const done = typeof query.done === 'string' ? query.done : '';
-    const notice = ['proposed', 'confirmed', 'undone'].includes(done)
+    const notice = ['proposed', 'confirmed', 'undone', 'interest', 'fee'].includes(done)
       ? t(`bank.done.${done}`, { count: typeof query.count === 'string' ? query.count : '0' })
       : null;
     await this.render(req, res, range, { notice }, range.errors);
@@ -237,6 +237,31 @@ export class AdminBankController {
       res.redirect(303, `${BASE}${rangeQuery(range, { done: 'undone', count: rawId })}`);
     } catch (error) {
       const refused = refusal(error, ['reason']);
+      if (!refused) throw error;
+      return this.render(req, res, range, {}, refused.errors, refused.status);
+    }
+  }
+
+  /** Books interest (money in) or a bank fee (money out) from an unmatched statement line, already matched. */
+  @Post('lines/:id/book')
+  @IgnoresIdempotencyKey()
+  async book(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @Param('id') rawId: string,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const actor = requireWriter(req);
+    const range = rangeOf(body, tFor(langOf(req)));
+    const kind = text(body, 'kind') === 'interest' ? 'interest' : 'fee';
+    try {
+      const booked = await this.services.bank.bookLine(actor, parseId(rawId, 'bank statement line'), kind);
+      res.redirect(
+        303,
+        `${BASE}${rangeQuery(range, { done: kind === 'interest' ? 'interest' : 'fee', count: String(booked.advice.entryId) })}`,
+      );
+    } catch (error) {
+      const refused = refusal(error, []);
       if (!refused) throw error;
       return this.render(req, res, range, {}, refused.errors, refused.status);
     }

@@ -9,10 +9,13 @@ import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
 import { JournalQueryService } from '../ledger/journal-query.service';
+import { JournalLine } from '../ledger/entities';
+import { BankAdvicesService, type BankAdviceView } from '../bank-advices/bank-advices.service';
 import { MatchDto, ReconciliationQuery, UndoMatchDto } from './dto';
 import {
   BankMatch,
   BankMatchItem,
+  BankStatement,
   BankStatementLine,
   Direction,
   liveKeyOf,
@@ -129,7 +132,73 @@ export class BankReconciliationService {
     private readonly uow: UnitOfWork,
     private readonly funds: FundsService,
     private readonly journal: JournalQueryService,
+    private readonly advices: BankAdvicesService,
   ) {}
+
+  /**
+   * Books an unmatched statement line the bank made on its own — interest credited (money in) or a fee charged
+   * (money out) — through the bank-advice service (its one posting, Nợ 112 / Có 5115 or Nợ 6117 / Có 112, its
+   * limits), with the line's reference as the advice's, then records the line and the new entry's 112 line as a
+   * confirmed match. Two writes: if the second fails, the entry stands and the matcher proposes the pair later by
+   * its shared reference.
+   */
+  async bookLine(
+    actor: Actor,
+    lineId: number,
+    kind: 'interest' | 'fee',
+  ): Promise<{ advice: BankAdviceView; match: MatchView }> {
+    const manager = this.uow.manager;
+    const line = await manager.findOne(BankStatementLine, { where: { id: lineId } });
+    if (!line) throw new NotFoundError(`bank statement line ${lineId} does not exist`);
+    const statement = await manager.findOneByOrFail(BankStatement, { id: line.statementId });
+    const fund = await manager.findOneByOrFail(Fund, { id: statement.fundId });
+    assertFundInScope(actor, fund.code);
+    if (line.status !== 'unmatched')
+      throw new ConflictError(`bank statement line ${lineId} is ${line.status}, not unmatched`);
+    const expected: Direction = kind === 'interest' ? 'in' : 'out';
+    if (line.direction !== expected) {
+      throw new InvalidRequestError(
+        `bank statement line ${lineId} is money ${line.direction}; ${kind} is booked from money ${expected}`,
+      );
+    }
+    const advice = await this.advices.create(actor, {
+      fundCode: fund.code,
+      kind,
+      date: line.lineDate,
+      amount: line.amount,
+      bankRef: line.reference ?? `SK-${statement.id}-${line.lineNo}`,
+      description: line.description?.slice(0, 300) || undefined,
+    });
+    const match = await this.uow.write(async (tx) => {
+      const account = await assertHasBankAccount(tx, fund);
+      const bookLine = await tx.findOneOrFail(JournalLine, {
+        where: { entryId: advice.entryId, accountId: account.id },
+      });
+      const inserted = await tx.insert(BankMatch, {
+        fundId: fund.id,
+        kind: 'one_to_one',
+        status: 'confirmed',
+        basis: `same reference ${advice.bankRef}; same day`.slice(0, 200),
+        proposedBy: actor.username,
+        proposedAt: nowIso(),
+        confirmedBy: actor.username,
+        confirmedAt: nowIso(),
+      });
+      const matchId = (inserted.identifiers[0] as { id: number }).id;
+      await tx.insert(BankMatchItem, [
+        { matchId, statementLineId: line.id, journalLineId: null, liveKey: liveKeyOf('statement', line.id) },
+        {
+          matchId,
+          statementLineId: null,
+          journalLineId: bookLine.id,
+          liveKey: liveKeyOf('journal', bookLine.id),
+        },
+      ]);
+      await this.setStatementStatus(tx, [line.id], 'unmatched', 'matched');
+      return this.viewOf(tx, fund, matchId);
+    });
+    return { advice, match };
+  }
 
   match(actor: Actor, fundCode: string, dto: MatchDto): Promise<MatchRunReport> {
     assertFundInScope(actor, fundCode);
