@@ -78,7 +78,7 @@ function planGiftPools(ctx: PlanContext, rng: Random): GiftPools {
       key,
       name: m.name,
       taxCode: `53009${String(10001 + i * 37).padStart(5, '0')}`,
-      address: `${ctx.communeName(m.commune)}, ${ctx.fund(m.commune).place}`,
+      address: `${ctx.communeName(m.commune)}, ${ctx.fund(ctx.fund(m.commune).districtCode ?? ctx.province.code).place}`,
       bankAccount: `3761.0.${1057000 + i * 113}`,
       bankName: 'Kho bạc Nhà nước tỉnh Lào Cai',
       registeredBy: ctx.accountant(m.fund, ctx.def.main.firstDay),
