@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, assertFundInScope } from '../common/actor';
+import { todayInVietnam } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
+import { autoLockedThrough, autoLockRule } from '../ledger/auto-lock';
 import { BalancesService } from '../ledger/balances.service';
 import { MergerService, MergerSummary } from './merger.service';
 import { YearClosingView, YearEndService } from './year-end.service';
@@ -14,6 +16,11 @@ export interface ClosingHistory {
   /** The fund this one was merged into. */
   successor: string | null;
   lockedThrough: string | null;
+  /**
+   * The last day the automatic lock (data/policy.json period_auto_lock) holds today; null when it holds none yet or
+   * is off. Postings are refused on or before the later of the two.
+   */
+  autoLockedThrough: string | null;
   /** Set once the books are closed for good (a merger). */
   closedOn: string | null;
   /** Every year-end close, reopened ones included, oldest first. */
@@ -47,6 +54,11 @@ export class ClosingHistoryService {
       validTo: fund.validTo,
       successor: successor?.code ?? null,
       lockedThrough: book.lockedThrough,
+      autoLockedThrough: autoLockedThrough(
+        todayInVietnam(),
+        autoLockRule().daysAfterMonthEnd,
+        todayInVietnam(new Date(fund.createdAt)),
+      ),
       closedOn: book.closedOn,
       years: await this.years.list(actor, code),
       ...(await this.mergers.mergersOf(manager, fund)),

@@ -271,6 +271,10 @@ describe(`historical imports keep their paper numbers; periods lock by themselve
       /a month locks automatically 15 days after it ends/,
     );
     expect(await h.counts()).toEqual(before);
+    // The fund's closings say how far the automatic lock holds (the manual lock date is still unset).
+    const history = await h.http.get('/api/funds/AL/closings').set(bearer(accountantH.token)).expect(200);
+    expect(history.body).toMatchObject({ lockedThrough: null });
+    expect(refused[0]).toContain(`đến hết ngày ${history.body.autoLockedThrough as string}:`);
     // This month is open, and an import into a locked month is refused by row.
     await entry(today).expect(201);
     const imported = await h.http
