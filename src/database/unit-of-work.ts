@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CLI_ACTOR } from '../common/actor';
 import { IdempotencyConflictError } from '../common/errors';
 import { requestContext } from '../common/request-context';
-import { AuditLogEntry, IdempotencyRecord } from './entities';
+import { prepared } from './prepared';
 import { storageFault } from './storage-faults';
 import { WriteLock } from './write-lock';
 
@@ -62,23 +62,31 @@ export class UnitOfWork {
     const written = this.lock.run(() =>
       this.dataSource.transaction(async (tx) => {
         // Several processes on one PostgreSQL database: the write lock above is per process, this one is not.
-        if (tx.connection.options.type === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7201)');
+        // Every write runs these few statements: prepared (prepared.ts), not built by TypeORM each time.
+        if (tx.connection.options.type === 'postgres')
+          await prepared(tx, 'SELECT pg_advisory_xact_lock(7201)');
         // SQLite: write first, so the transaction takes the write lock at once and waits (busy_timeout) for another
         // process's writer, instead of failing when it later upgrades from a read.
-        else await tx.query('UPDATE chain_head SET id = id WHERE id = 1');
+        else await prepared(tx, 'UPDATE chain_head SET id = id WHERE id = 1');
         const idem = context?.idempotency;
         const actor = context?.actor ?? CLI_ACTOR;
         if (idem) {
-          const previous = await tx.findOne(IdempotencyRecord, {
-            where: { scope: actor.username, key: idem.key },
-          });
+          const [previous] = await prepared<{
+            request_hash: string;
+            status_code: number;
+            response_body: string;
+          }>(
+            tx,
+            'SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE scope = ? AND idem_key = ?',
+            [actor.username, idem.key],
+          );
           if (previous) {
-            if (previous.requestHash !== idem.requestHash) {
+            if (previous.request_hash !== idem.requestHash) {
               throw new IdempotencyConflictError(
                 'Idempotency-Key was already used with a different request; use a new key for a new request',
               );
             }
-            throw new IdempotentReplay(previous.statusCode, JSON.parse(previous.responseBody));
+            throw new IdempotentReplay(Number(previous.status_code), JSON.parse(previous.response_body));
           }
         }
 
@@ -87,23 +95,25 @@ export class UnitOfWork {
         const body: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
 
         const at = nowIso();
-        await tx.insert(AuditLogEntry, {
-          at,
-          requestId: context?.requestId ?? null,
-          userId: actor.userId,
-          username: actor.username,
-          action: (context?.action ?? action ?? 'internal').slice(0, 200),
-          details: JSON.stringify({ request: context?.auditDetails ?? null, result: summarize(body) }),
-        });
+        await prepared(
+          tx,
+          'INSERT INTO audit_log (at, request_id, user_id, username, action, details) VALUES (?, ?, ?, ?, ?, ?)',
+          [
+            at,
+            context?.requestId ?? null,
+            actor.userId,
+            actor.username,
+            (context?.action ?? action ?? 'internal').slice(0, 200),
+            JSON.stringify({ request: context?.auditDetails ?? null, result: summarize(body) }),
+          ],
+        );
         if (idem) {
-          await tx.insert(IdempotencyRecord, {
-            scope: actor.username,
-            key: idem.key,
-            requestHash: idem.requestHash,
-            statusCode: idem.statusCode,
-            responseBody: JSON.stringify(body),
-            createdAt: at,
-          });
+          await prepared(
+            tx,
+            `INSERT INTO idempotency_keys (scope, idem_key, request_hash, status_code, response_body, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+            [actor.username, idem.key, idem.requestHash, idem.statusCode, JSON.stringify(body), at],
+          );
         }
         return result;
       }),
