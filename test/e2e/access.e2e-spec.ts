@@ -255,6 +255,50 @@ const ROUTES: RouteCase[] = [
       Promise.resolve({ path: '/api/donors', body: { name: `Người góp ${++counter}`, kind: 'individual' } }),
   },
   {
+    route: 'POST /api/payees',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({ path: '/api/payees', body: { name: `Ban quản lý nghĩa trang ${++counter}` } }),
+  },
+  {
+    route: 'GET /api/payees',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/payees?q=nghia' }),
+  },
+  {
+    route: 'GET /api/payees/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: async () => {
+      const payee = await postAsAdmin('/api/payees', { name: `Đơn vị nhận ${++counter}` });
+      return { path: `/api/payees/${idOf(payee)}` };
+    },
+  },
+  {
+    route: 'POST /api/bank-advices',
+    who: ['accountant', 'admin'],
+    ok: 201,
+    call: () =>
+      Promise.resolve({
+        path: '/api/bank-advices',
+        body: {
+          fundCode: 'P',
+          kind: 'interest',
+          date: '2023-12-25',
+          amount: 1_000,
+          bankRef: `GBC-${++counter}`,
+        },
+      }),
+  },
+  {
+    route: 'GET /api/bank-advices',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/bank-advices?fund=P' }),
+  },
+  {
     route: 'GET /api/donors',
     who: 'everyone',
     ok: 200,

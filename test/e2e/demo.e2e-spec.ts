@@ -163,6 +163,80 @@ describe('npm run demo: the Lào Cai demonstration books (an SQLite file, as npm
     expect(Number((await q('SELECT COUNT(*) AS n FROM contribution_batches')).n)).toBeGreaterThan(10);
   });
 
+  // Issue 10, items 4 and 11: cemeteries are organisations paid as payees, and the unit changed its name in 2025.
+  it('pays the cemeteries as payees, not households, and prints the Sở Nội vụ on documents from 1 March 2025', async () => {
+    const count = async (sql: string) =>
+      Number((await t.dataSource.query<{ n: string | number }[]>(sql))[0].n);
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM beneficiaries WHERE full_name LIKE 'Nghĩa trang%' OR full_name LIKE 'Đài tưởng%' OR full_name LIKE 'Nhà bia%'",
+      ),
+    ).toBe(0);
+    const found = await get<{ items: { id: number; name: string; taxCode: string; bankAccount: string }[] }>(
+      '/api/payees?q=nghia trang liet si tinh lao cai',
+    );
+    expect(found.items).toEqual([
+      expect.objectContaining({
+        name: 'Nghĩa trang liệt sĩ tỉnh Lào Cai',
+        taxCode: expect.stringMatching(/^\d{10}$/),
+      }),
+    ]);
+    const cemetery = found.items[0];
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM disbursements WHERE purpose = 'memorial' AND (payee_id IS NULL OR beneficiary_id IS NOT NULL)",
+      ),
+    ).toBe(0);
+    const [paid] = await t.dataSource.query<{ id: number }[]>(
+      `SELECT id FROM disbursements WHERE payee_id = ${cemetery.id} AND status = 'paid' ORDER BY id LIMIT 1`,
+    );
+    const pdf = async (url: string, name: string) =>
+      pdfText(
+        keepSample(
+          (await t.http.get(url).set(bearer(auditor)).buffer(true).parse(binaryParser).expect(200))
+            .body as Buffer,
+          name,
+        ),
+      );
+    const order = await pdf(`/api/disbursements/${paid.id}/voucher.pdf`, 'demo-payee-payment-order');
+    expect(order).toContain('ỦY NHIỆM CHI');
+    expect(order).toContain('Nghĩa trang liệt sĩ tỉnh Lào Cai');
+    expect(order).toContain(`Mã số thuế đơn vị nhận: ${cemetery.taxCode}`);
+    expect(order).toContain(cemetery.bankAccount);
+
+    const statement = await get<{
+      disbursements: { byPurpose: Record<string, { amount: string; households: number }> };
+    }>('/api/reports/statement?fund=LC&from=2013-01-01&to=2025-12-31&consolidated=true');
+    expect(statement.disbursements.byPurpose.memorial.households).toBe(0);
+    expect(BigInt(statement.disbursements.byPurpose.memorial.amount)).toBeGreaterThan(0n);
+
+    const names = await get<{ validFrom: string | null; name: string }[]>('/api/funds/LC/unit-names');
+    expect(names.map((n) => [n.validFrom, n.name])).toEqual([
+      [null, 'Sở Lao động - Thương binh và Xã hội tỉnh Lào Cai'],
+      ['2025-03-01', 'Sở Nội vụ tỉnh Lào Cai'],
+    ]);
+    const receiptOn = async (from: string, to: string) =>
+      (
+        await t.dataSource.query<{ id: number }[]>(
+          `SELECT c.id FROM contributions c JOIN funds f ON f.id = c.fund_id
+            WHERE f.code = 'LC' AND c.status = 'posted' AND c.contribution_date >= '${from}' AND c.contribution_date <= '${to}'
+            ORDER BY c.contribution_date, c.id LIMIT 1`,
+        )
+      )[0].id;
+    const before = await pdf(
+      `/api/contributions/${await receiptOn('2024-01-01', '2025-02-28')}/receipt.pdf`,
+      'demo-2024-receipt',
+    );
+    expect(before).toMatch(/Đơn vị:\s*Sở Lao động - Thương binh và Xã hội\s+tỉnh\s+Lào\s+Cai/);
+    expect(before).not.toContain('Sở Nội vụ');
+    const after = await pdf(
+      `/api/contributions/${await receiptOn('2025-03-01', '2025-12-31')}/receipt.pdf`,
+      'demo-2025-receipt',
+    );
+    expect(after).toMatch(/Đơn vị:\s*Sở Nội vụ\s+tỉnh\s+Lào\s+Cai/);
+    expect((await claims()).map((c) => c.verdict)).toEqual(['agrees', 'agrees', 'agrees']);
+  });
+
   it('peaks every July, the month of the Tháng 7 tri ân campaign', async () => {
     const rows = await t.dataSource.query<{ month: string; total: string }[]>(
       `SELECT SUBSTR(contribution_date, 1, 7) AS month, CAST(SUM(amount) AS TEXT) AS total
