@@ -10,7 +10,7 @@ import {
   signatureRow,
   SEAL_SPACE,
 } from './document-blocks';
-import { StatementText, fill, statementText } from './layout-text';
+import { Shape, StatementText, fill, loadTemplate, statementText } from './layout-text';
 import { COLORS, PageSetup, PdfCanvas, TextStyle } from './pdf-canvas';
 import { TableColumn, TableRow, drawTable } from './pdf-table';
 import { DateParts, DocumentViewError, dateParts, formatDate, issuedAtDate, textOf } from './view-format';
@@ -63,6 +63,69 @@ export interface StatementDocumentView {
   }[];
   /** Fixes the PDF's creation date: the statement's `to` date. */
   issuedAt: string;
+  /** The fund balance (TK 431) table; not printed when absent. */
+  fundBalance?: StatementFundView | null;
+}
+
+/** A result carried into 431 by the closes dated in one year. */
+export interface CarriedView {
+  year: number;
+  amount: string;
+}
+
+/**
+ * The fund balance over the period (reports/statement.service.ts, FundBalanceReport): 431 plus the result not
+ * yet carried into it, at the start and the end, with the closed years' results carried into 431.
+ */
+export interface StatementFundView {
+  opening: string;
+  openingNotCarried: string;
+  /** Closes dated before the period, oldest first. */
+  carriedBefore: CarriedView[];
+  receipts: string;
+  disbursements: string;
+  otherMovements: string;
+  closing: string;
+  /** Closes dated inside the period. */
+  carriedInPeriod: CarriedView[];
+  closingNotCarried: string;
+}
+
+/** templates/documents/statement-fund.vi.json: the wording of the fund balance (TK 431) table. */
+export interface StatementFundText {
+  title: string;
+  opening: string;
+  carriedYear: string;
+  carriedYears: string;
+  notCarried: string;
+  receipts: string;
+  disbursements: string;
+  otherMovements: string;
+  closing: string;
+  carriedInPeriod: string;
+  closingNotCarried: string;
+  note: string;
+  yearColumns: { fundOpening: string; carried: string; fundClosing: string };
+}
+
+const FUND_TEXT_SHAPE: Shape<StatementFundText> = {
+  title: 'string',
+  opening: 'string',
+  carriedYear: 'string',
+  carriedYears: 'string',
+  notCarried: 'string',
+  receipts: 'string',
+  disbursements: 'string',
+  otherMovements: 'string',
+  closing: 'string',
+  carriedInPeriod: 'string',
+  closingNotCarried: 'string',
+  note: 'string',
+  yearColumns: { fundOpening: 'string', carried: 'string', fundClosing: 'string' },
+};
+
+export function statementFundText(): StatementFundText {
+  return loadTemplate<StatementFundText>('statement-fund.vi.json', FUND_TEXT_SHAPE);
 }
 
 // The statement's wording is loaded by layout-text.ts; the XLSX and CSV forms (reports/) take it from here.
@@ -138,6 +201,7 @@ export async function renderStatement(view: StatementDocumentView): Promise<Buff
     );
     drawHeading(canvas, content);
     drawMainTable(canvas, content);
+    drawFundBalance(canvas, content);
     drawLevels(canvas, content);
     drawWords(canvas, content);
     drawChart(canvas, content);
@@ -206,12 +270,45 @@ function check(view: StatementDocumentView, text: StatementText): void {
   if (view.years.length === 0 || view.years.length > 100) {
     throw new DocumentViewError('years must hold from 1 to 100 years');
   }
+  if (view.fundBalance) checkFund(view.fundBalance, receipts, disbursements);
   view.years.forEach((year, index) => {
     signedOf(year.receipts, `years[${index}].receipts`);
     signedOf(year.disbursements, `years[${index}].disbursements`);
     signedOf(year.closingBalance, `years[${index}].closingBalance`);
   });
   issuedAtDate(view.issuedAt);
+}
+
+/** The fund table's figures: the period's own totals, and opening + receipts − disbursements + other = closing. */
+function checkFund(fund: StatementFundView, receipts: Money, disbursements: Money): void {
+  const amount = (digits: string, field: string) => signedOf(digits, `fundBalance.${field}`);
+  if (
+    !amount(fund.receipts, 'receipts').equals(receipts) ||
+    !amount(fund.disbursements, 'disbursements').equals(disbursements)
+  ) {
+    throw new DocumentViewError("fundBalance's receipts and disbursements are not the statement's totals");
+  }
+  const closing = amount(fund.opening, 'opening')
+    .plus(receipts)
+    .minus(disbursements)
+    .plus(amount(fund.otherMovements, 'otherMovements'));
+  if (!closing.equals(amount(fund.closing, 'closing'))) {
+    throw new DocumentViewError(
+      'fundBalance.closing is not opening + receipts − disbursements + other movements',
+    );
+  }
+  amount(fund.openingNotCarried, 'openingNotCarried');
+  amount(fund.closingNotCarried, 'closingNotCarried');
+  for (const [field, list] of [
+    ['carriedBefore', fund.carriedBefore],
+    ['carriedInPeriod', fund.carriedInPeriod],
+  ] as const) {
+    list.forEach((c, index) => {
+      if (!Number.isInteger(c.year))
+        throw new DocumentViewError(`fundBalance.${field}[${index}].year must be a year`);
+      amount(c.amount, `${field}[${index}].amount`);
+    });
+  }
 }
 
 /** "Năm mươi lăm tỷ đồng", or "Âm năm triệu đồng" below zero. */
@@ -307,6 +404,62 @@ function drawMainTable(canvas: PdfCanvas, { view, text }: Content): void {
   rows.push(section(roman(next), text.sections.closing, '', view.closingBalance, 'closingBalance'));
   drawTable(canvas, columns, rows, STYLE.table);
   canvas.y += 10;
+}
+
+/**
+ * The fund balance (TK 431): its opening with the closed years' results carried into it, the period's receipts
+ * and disbursements, and its closing, so that a reader sees a closed year's result move into 431.
+ */
+function drawFundBalance(canvas: PdfCanvas, { view, text }: Content): void {
+  const fund = view.fundBalance;
+  if (!fund) return;
+  const words = statementFundText();
+  canvas.ensureSpace(120);
+  canvas.paragraph(words.title, STYLE.heading, 4);
+  const fixed = { index: 34, amount: 118 };
+  const columns: TableColumn[] = [
+    { header: text.columns.index, width: fixed.index, align: 'center' },
+    { header: text.columns.item, width: canvas.width - fixed.index - fixed.amount },
+    { header: text.columns.amount, width: fixed.amount, align: 'right' },
+  ];
+  const amount = (digits: string, field: string) => groupDigits(signedOf(digits, `fundBalance.${field}`));
+  const rows: TableRow[] = [];
+  const section = (index: string, label: string, digits: string, field: string) =>
+    rows.push({ cells: [index, label, amount(digits, field)], face: 'bold' });
+  const detail = (label: string, digits: string, field: string) =>
+    rows.push({ cells: ['', label, amount(digits, field)] });
+
+  section('I', words.opening, fund.opening, 'opening');
+  const before = fund.carriedBefore;
+  if (before.length > 0) {
+    const last = before[before.length - 1];
+    const earlier = before.slice(0, -1);
+    if (earlier.length > 0) {
+      const sum = Money.sum(earlier.map((c, i) => signedOf(c.amount, `fundBalance.carriedBefore[${i}]`)));
+      const label =
+        earlier.length === 1
+          ? fill(words.carriedYear, { year: earlier[0].year })
+          : fill(words.carriedYears, { first: earlier[0].year, last: earlier[earlier.length - 1].year });
+      detail(label, sum.toString(), 'carriedBefore');
+    }
+    detail(fill(words.carriedYear, { year: last.year }), last.amount, 'carriedBefore');
+  }
+  if (fund.openingNotCarried !== '0') detail(words.notCarried, fund.openingNotCarried, 'openingNotCarried');
+  section('II', words.receipts, fund.receipts, 'receipts');
+  section('III', words.disbursements, fund.disbursements, 'disbursements');
+  let next = 4;
+  if (fund.otherMovements !== '0')
+    section(roman(next++), words.otherMovements, fund.otherMovements, 'otherMovements');
+  rows[rows.length - 1].keepWithNext = true;
+  section(roman(next), words.closing, fund.closing, 'closing');
+  for (const c of fund.carriedInPeriod)
+    detail(fill(words.carriedInPeriod, { year: c.year }), c.amount, 'carriedInPeriod');
+  if (fund.closingNotCarried !== '0')
+    detail(words.closingNotCarried, fund.closingNotCarried, 'closingNotCarried');
+  drawTable(canvas, columns, rows, STYLE.table);
+  canvas.y += 2;
+  canvas.paragraph(words.note, STYLE.note, 2);
+  canvas.y += 8;
 }
 
 function drawLevels(canvas: PdfCanvas, { view, text }: Content): void {

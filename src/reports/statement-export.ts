@@ -2,7 +2,12 @@ import { formatDateVi } from '../common/clock';
 import * as ExcelJS from 'exceljs';
 import { Money } from '../common/money';
 import { fill } from '../documents/layout-text';
-import { StatementDocumentView, StatementText, statementText } from '../documents/statement.renderer';
+import {
+  StatementDocumentView,
+  StatementText,
+  statementFundText,
+  statementText,
+} from '../documents/statement.renderer';
 import { DONOR_KINDS, FUND_LEVEL_KEYS, STATEMENT_PURPOSES } from './statement-figures';
 import type { StatementReport } from './statement.service';
 import type { Language } from '../common/i18n';
@@ -21,7 +26,8 @@ export interface StatementLine {
     | 'receipts_by_level'
     | 'disbursements'
     | 'other_movements'
-    | 'closing_balance';
+    | 'closing_balance'
+    | 'fund_balance';
   key: string;
   label: string;
   amount: string;
@@ -86,6 +92,17 @@ export function statementDocumentView(report: StatementReport): StatementDocumen
       closingBalance: y.closingBalance,
     })),
     issuedAt: report.to,
+    fundBalance: {
+      opening: report.fundBalance.opening,
+      openingNotCarried: report.fundBalance.openingNotCarried,
+      carriedBefore: report.fundBalance.carriedBefore,
+      receipts: report.fundBalance.receipts,
+      disbursements: report.fundBalance.disbursements,
+      otherMovements: report.fundBalance.otherMovements,
+      closing: report.fundBalance.closing,
+      carriedInPeriod: report.fundBalance.carriedInPeriod,
+      closingNotCarried: report.fundBalance.closingNotCarried,
+    },
   };
 }
 
@@ -171,7 +188,52 @@ export function statementLines(
     report.closingBalance,
     (y) => y.closingBalance,
   );
+  fundLines(report, line);
   return lines;
+}
+
+/**
+ * The fund balance (TK 431) lines: its opening, each result carried into it before the period, the period's
+ * receipts and disbursements, other movements, its closing and the results carried into it inside the period.
+ */
+function fundLines(
+  report: StatementReport,
+  line: (
+    section: StatementLine['section'],
+    key: string,
+    label: string,
+    amount: string,
+    perYear: (year: NonNullable<StatementReport['years']>[number]) => string,
+    households?: number | null,
+    total?: boolean,
+  ) => void,
+): void {
+  const fund = report.fundBalance;
+  const words = statementFundText();
+  const none = () => '';
+  const section = 'fund_balance';
+  line(section, 'fund_opening', words.opening, fund.opening, (y) => y.fundOpening ?? '', null, true);
+  line(section, 'fund_opening_431', `${words.opening} (TK 431)`, fund.opening431, none);
+  for (const c of fund.carriedBefore) {
+    line(section, `carried_${c.year}`, fill(words.carriedYear, { year: c.year }), c.amount, none);
+  }
+  line(section, 'fund_opening_not_carried', words.notCarried, fund.openingNotCarried, none);
+  line(section, 'fund_receipts', words.receipts, fund.receipts, (y) => y.receipts);
+  line(section, 'fund_disbursements', words.disbursements, fund.disbursements, (y) => y.disbursements);
+  line(section, 'fund_other_movements', words.otherMovements, fund.otherMovements, none);
+  line(section, 'fund_closing', words.closing, fund.closing, (y) => y.fundClosing ?? '', null, true);
+  line(section, 'fund_closing_431', `${words.closing} (TK 431)`, fund.closing431, none);
+  const inPeriod = new Map(fund.carriedInPeriod.map((c) => [c.year, c.amount]));
+  for (const c of fund.carriedInPeriod) {
+    line(
+      section,
+      `carried_in_period_${c.year}`,
+      fill(words.carriedInPeriod, { year: c.year }),
+      c.amount,
+      (y) => (y.year === c.year ? (y.carriedInto431 ?? inPeriod.get(c.year) ?? '') : ''),
+    );
+  }
+  line(section, 'fund_closing_not_carried', words.closingNotCarried, fund.closingNotCarried, none);
 }
 
 /** CSV, UTF-8 with a BOM (so Excel reads the Vietnamese), one row per line item. */

@@ -214,3 +214,36 @@ export function yearsOf(from: string, to: string): { year: number; from: string;
   }
   return years;
 }
+
+/** The fund balance account (Quỹ Đền ơn đáp nghĩa): year-end closes carry each year's result into it. */
+export const FUND_ACCOUNT = '431';
+
+/** 431 on its normal (credit) side. */
+export function fundAccountBalance(cumulative: Turnovers): Money {
+  const t = cumulative.get(FUND_ACCOUNT);
+  return t ? t.credit.minus(t.debit) : Money.ZERO;
+}
+
+/**
+ * Receipts less disbursements a set of turnovers holds: over cumulative balances, the result of the years no
+ * close has carried into 431 yet; over closing lines, the result they carried into 431 (closing lines debit
+ * 51xx and credit 61xx, so their net is the opposite of what they move).
+ */
+export function resultOf(turnover: Turnovers, typeOf: (code: string) => AccountType | undefined): Money {
+  const { receipts, disbursements } = classify(turnover, typeOf);
+  return receipts.total.minus(disbursements.total);
+}
+
+/**
+ * The fund's balance as a statement shows it: 431 plus the result not yet carried into it. A year-end close
+ * moves the result from 51xx/61xx into 431 and leaves this sum as it was, so
+ * fund(end) = fund(start) + receipts − disbursements + other movements of 431 (a merger's handover).
+ */
+export function fundPosition(
+  cumulative: Turnovers,
+  typeOf: (code: string) => AccountType | undefined,
+): { fund: Money; account: Money; notCarried: Money } {
+  const account = fundAccountBalance(cumulative);
+  const notCarried = resultOf(cumulative, typeOf);
+  return { fund: account.plus(notCarried), account, notCarried };
+}

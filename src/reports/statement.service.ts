@@ -15,11 +15,14 @@ import {
   classify,
   dayBefore,
   DONOR_KINDS,
+  FUND_ACCOUNT,
+  fundPosition,
   DonorKindKey,
   FUND_LEVEL_KEYS,
   FundLevelKey,
   minusTurnovers,
   periodTurnover,
+  resultOf,
   STATEMENT_PURPOSES,
   StatementPurpose,
   sumTurnovers,
@@ -49,6 +52,52 @@ export interface StatementYear {
   closingBalance: string;
   byDonorKind: Record<DonorKindKey, string>;
   byPurpose: Record<StatementPurpose, PurposeFigure>;
+  /**
+   * The fund balance (431 plus the result not yet carried into it) at the start and end of the year's span.
+   * Always set by the statement; optional for views built from a one-year statement's totals.
+   */
+  fundOpening?: string;
+  fundClosing?: string;
+  /** The result year-end closes dated in the span carried into 431 (the year's own close, on 31 December). */
+  carriedInto431?: string;
+}
+
+/** A result carried into 431 by the year-end closes (or a merger's close) dated in one calendar year. */
+export interface CarriedResult {
+  /** The year of the closing entries' date: a year-end close is dated 31 December of the year it closes. */
+  year: number;
+  /** Receipts less disbursements moved into 431 (negative for a deficit). */
+  amount: string;
+}
+
+/**
+ * The fund balance (TK 431) over the period: where it starts, with the results of closed years carried into it,
+ * the period's receipts and disbursements, and where it ends. `opening` and `closing` are 431 plus the
+ * result no close has carried into it yet, so a year-end close inside the period changes neither:
+ * closing = opening + receipts − disbursements + otherMovements.
+ */
+export interface FundBalanceReport {
+  account: string;
+  /** 431 + openingNotCarried, at the end of the day before `from`. */
+  opening: string;
+  /** 431 itself (credit side) at the end of the day before `from`: every closed year's result is in it. */
+  opening431: string;
+  /** Receipts less disbursements of earlier years no close has carried into 431 (0 when every year is closed). */
+  openingNotCarried: string;
+  /** The results carried into 431 by closes dated before `from`, per year, oldest first; and their sum. */
+  carriedBefore: CarriedResult[];
+  carriedBeforeTotal: string;
+  /** The period's receipts and disbursements (the statement's totals). */
+  receipts: string;
+  disbursements: string;
+  /** Movements of 431 other than a close (a merger's handover, an entry posted to 431 by hand). */
+  otherMovements: string;
+  /** The results carried into 431 by closes dated inside the period (they move within the fund balance). */
+  carriedInPeriod: CarriedResult[];
+  /** 431 + closingNotCarried, at the end of `to`. */
+  closing: string;
+  closing431: string;
+  closingNotCarried: string;
 }
 
 /** GET /api/reports/statement (CONTRACT.md), with the optional fields the brief allows. */
@@ -89,6 +138,8 @@ export interface StatementReport {
   eliminated?: { transfers: number; receipts: string; disbursements: string };
   /** Year-end closing and merger lines (source `closing`) dated in the period, added back. */
   closingAddedBack: { receipts: string; disbursements: string };
+  /** The fund balance (431) at the start, with the closed years' results carried into it, and at the end. */
+  fundBalance: FundBalanceReport;
   /** When the period touches several calendar years: the same figures per year. */
   years?: StatementYear[];
 }
@@ -103,6 +154,8 @@ export interface PeriodFigures {
 }
 
 const EMPTY: Turnovers = new Map();
+/** Where the closes carried into 431 before a period are looked for from. */
+const EARLIEST_DAY = '0001-01-01';
 const digits = (m: Money) => m.toString();
 const record = <K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> =>
   Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;
@@ -224,6 +277,7 @@ export class StatementService {
         receipts: digits(closingFigures.receipts.total.negated()),
         disbursements: digits(closingFigures.disbursements.total.negated()),
       },
+      fundBalance: await this.fundBalance(reader, from, to, figures),
     };
 
     if (consolidated) {
@@ -248,6 +302,49 @@ export class StatementService {
     const years = yearsOf(from, to);
     if (years.length > 1) report.years = await this.years(reader, years);
     return report;
+  }
+
+  /**
+   * The fund balance (431) at both ends of the period, the closes before it that carried results into 431, and
+   * the closes inside it. Read from the same cumulative balances and closing lines as the rest of the statement.
+   */
+  async fundBalance(
+    reader: PeriodReader,
+    from: string,
+    to: string,
+    figures: PeriodFigures,
+  ): Promise<FundBalanceReport> {
+    const types = await reader.accountTypes();
+    const typeOf = (code: string) => types.get(code);
+    const start = fundPosition((await reader.cumulative(dayBefore(from))).total, typeOf);
+    const end = fundPosition((await reader.cumulative(to)).total, typeOf);
+    const carried = (lines: Awaited<ReturnType<PeriodReader['closingLines']>>): CarriedResult[] => {
+      const byYear = new Map<number, Turnovers>();
+      for (const part of lines) {
+        byYear.set(part.year, sumTurnovers([byYear.get(part.year) ?? EMPTY, part.turnover]));
+      }
+      return [...byYear.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([year, turnover]) => ({ year, amount: digits(resultOf(turnover, typeOf).negated()) }))
+        .filter((c) => c.amount !== '0');
+    };
+    const before = carried(await reader.closingLines(EARLIEST_DAY, dayBefore(from)));
+    const result = figures.receipts.total.minus(figures.disbursements.total);
+    return {
+      account: FUND_ACCOUNT,
+      opening: digits(start.fund),
+      opening431: digits(start.account),
+      openingNotCarried: digits(start.notCarried),
+      carriedBefore: before,
+      carriedBeforeTotal: digits(Money.sum(before.map((c) => Money.fromStored(c.amount)))),
+      receipts: digits(figures.receipts.total),
+      disbursements: digits(figures.disbursements.total),
+      otherMovements: digits(end.fund.minus(start.fund).minus(result)),
+      carriedInPeriod: carried(await reader.closingLines(from, to)),
+      closing: digits(end.fund),
+      closing431: digits(end.account),
+      closingNotCarried: digits(end.notCarried),
+    };
   }
 
   /** The statement's figures per calendar year (each year clipped to the range). */
@@ -276,6 +373,7 @@ export class StatementService {
         types.get(code),
       );
       const counts = households.get(span.year) ?? { byPurpose: new Map<string, number>(), all: 0 };
+      const typeOf = (code: string) => types.get(code);
       result.push({
         year: span.year,
         from: span.from,
@@ -287,6 +385,9 @@ export class StatementService {
         closingBalance: digits(cashBalance(after)),
         byDonorKind: record(DONOR_KINDS, (kind) => digits(receipts.byDonorKind[kind])),
         byPurpose: purposeFigures(disbursements.byPurpose, counts),
+        fundOpening: digits(fundPosition(before, typeOf).fund),
+        fundClosing: digits(fundPosition(after, typeOf).fund),
+        carriedInto431: digits(resultOf(closingOfYear, typeOf).negated()),
       });
       before = after;
     }

@@ -129,7 +129,7 @@ async function payout(
     date,
     method,
   });
-  expect([created.status, created.text]).toEqual([201, expect.any(String)]);
+  if (created.status !== 201) throw new Error(`payout: ${created.status} ${created.text}`);
   const id = (created.body as { id: number }).id;
   await post(`/api/disbursements/${id}/approve`, {}, approver.token).expect(200);
   await post(`/api/disbursements/${id}/pay`, { date }, cashier.token).expect(200);
@@ -663,5 +663,154 @@ describe(`reconciliation against published claims (${DB_LABEL})`, () => {
     ]);
     // Empty books bear none of them out.
     expect(report.claims.map((c) => c.verdict)).toEqual(['disagrees', 'disagrees', 'disagrees']);
+  });
+});
+
+interface FundBalance {
+  account: string;
+  opening: string;
+  opening431: string;
+  openingNotCarried: string;
+  carriedBefore: { year: number; amount: string }[];
+  carriedBeforeTotal: string;
+  receipts: string;
+  disbursements: string;
+  otherMovements: string;
+  carriedInPeriod: { year: number; amount: string }[];
+  closing: string;
+  closing431: string;
+  closingNotCarried: string;
+}
+type WithFund = Omit<Statement, 'years'> & {
+  fundBalance: FundBalance;
+  years?: { year: number; fundOpening: string; carriedInto431: string; fundClosing: string }[];
+};
+
+/** opening + receipts − disbursements + other movements = closing, for the fund balance (TK 431). */
+function expectFundArithmetic(fund: FundBalance): void {
+  const closing = BigInt(fund.opening) + BigInt(fund.receipts) - BigInt(fund.disbursements);
+  expect((closing + BigInt(fund.otherMovements)).toString()).toBe(fund.closing);
+  expect((BigInt(fund.opening431) + BigInt(fund.openingNotCarried)).toString()).toBe(fund.opening);
+  expect((BigInt(fund.closing431) + BigInt(fund.closingNotCarried)).toString()).toBe(fund.closing);
+}
+
+// Issue 10, item 5: each year's statement shows a closed year's result carried into 431. Fund KC: 2022 receipts
+// 100.000.000, disbursements 30.000.000 (result 70.000.000); 2023 20.000.000 and 5.000.000 (15.000.000); both
+// closed in one call; 2024 8.000.000 and 2.000.000, not closed.
+describe(`the fund balance (TK 431) on the statement, through year-end closes (${DB_LABEL})`, () => {
+  const kc = (range: string) => json<WithFund>(`/api/reports/statement?fund=KC&${range}`).then((s) => s);
+  const YEAR_2024 = 'from=2024-01-01&to=2024-12-31';
+  let unclosed2024: WithFund;
+
+  beforeAll(async () => {
+    await t.newFund('KC', 'province');
+    await contribute('KC', 'agency', '2022-02-01', 100_000_000);
+    await payout('KC', 'H3', 'house_new', 30_000_000, '2022-06-01');
+    await contribute('KC', 'individual', '2023-03-01', 20_000_000, 'cash');
+    await payout('KC', 'H2', 'visit_gift', 5_000_000, '2023-04-01', 'cash');
+    await contribute('KC', 'enterprise', '2024-02-01', 8_000_000);
+    await payout('KC', 'H3', 'hardship', 2_000_000, '2024-03-01');
+    unclosed2024 = await kc(YEAR_2024);
+    const closed = await post('/api/funds/KC/close-year', { year: 2023, upTo: true }, approver.token);
+    expect([closed.status, closed.text]).toEqual([201, expect.any(String)]);
+  }, 60_000);
+
+  it('before the closes: 431 is empty and the earlier years’ result is not carried yet', () => {
+    expect(unclosed2024.fundBalance).toMatchObject({
+      account: '431',
+      opening: '85000000',
+      opening431: '0',
+      openingNotCarried: '85000000',
+      carriedBefore: [],
+      closing: '91000000',
+      closing431: '0',
+      closingNotCarried: '91000000',
+    });
+    expectFundArithmetic(unclosed2024.fundBalance);
+  });
+
+  it("opens 2024 with 2022's and 2023's results carried into 431, and closes at opening + receipts − disbursements", async () => {
+    const s = await kc(YEAR_2024);
+    expect(s.fundBalance).toEqual({
+      account: '431',
+      opening: '85000000',
+      opening431: '85000000',
+      openingNotCarried: '0',
+      carriedBefore: [
+        { year: 2022, amount: '70000000' },
+        { year: 2023, amount: '15000000' },
+      ],
+      carriedBeforeTotal: '85000000',
+      receipts: '8000000',
+      disbursements: '2000000',
+      otherMovements: '0',
+      carriedInPeriod: [],
+      closing: '91000000',
+      closing431: '85000000',
+      closingNotCarried: '6000000',
+    });
+    expectFundArithmetic(s.fundBalance);
+    // The fund's figures are the statement's own totals, and the cash statement is as before.
+    expect([s.receipts.total, s.disbursements.total]).toEqual(['8000000', '2000000']);
+    expect([s.openingBalance, s.closingBalance, s.otherMovements]).toEqual(['85000000', '91000000', '0']);
+    expect({ ...s, fundBalance: undefined }).toEqual({ ...unclosed2024, fundBalance: undefined });
+  });
+
+  it("shows 2023's own close inside its period: 431 takes the result, the fund balance stays whole", async () => {
+    const s = await kc('from=2023-01-01&to=2023-12-31');
+    expect(s.fundBalance).toMatchObject({
+      opening: '70000000',
+      opening431: '70000000',
+      carriedBefore: [{ year: 2022, amount: '70000000' }],
+      receipts: '20000000',
+      disbursements: '5000000',
+      carriedInPeriod: [{ year: 2023, amount: '15000000' }],
+      closing: '85000000',
+      closing431: '85000000',
+      closingNotCarried: '0',
+    });
+    expectFundArithmetic(s.fundBalance);
+    // The close does not take the year's receipts and disbursements away.
+    expect([s.receipts.total, s.disbursements.total]).toEqual(['20000000', '5000000']);
+  });
+
+  it('gives the fund balance and the result carried into 431 per year', async () => {
+    const s = await kc('from=2022-01-01&to=2024-12-31');
+    expect(s.years?.map((y) => [y.year, y.fundOpening, y.carriedInto431, y.fundClosing])).toEqual([
+      [2022, '0', '70000000', '70000000'],
+      [2023, '70000000', '15000000', '85000000'],
+      [2024, '85000000', '0', '91000000'],
+    ]);
+    expect(s.fundBalance.carriedInPeriod).toEqual([
+      { year: 2022, amount: '70000000' },
+      { year: 2023, amount: '15000000' },
+    ]);
+    expectFundArithmetic(s.fundBalance);
+  });
+
+  it('prints the 431 table on the PDF and its lines in the CSV and XLSX', async () => {
+    const pdf = (await binary(`/api/reports/statement?fund=KC&${YEAR_2024}&format=pdf`)).body as Buffer;
+    const text = pdfText(pdf).replace(/\s+/g, ' ');
+    expect(text).toContain('Quỹ Đền ơn đáp nghĩa (TK 431)');
+    expect(text).toMatch(/Số dư Quỹ đầu kỳ 85\.000\.000/);
+    expect(text).toMatch(/kết quả năm 2022 đã kết chuyển vào TK 431 70\.000\.000/);
+    expect(text).toMatch(/kết quả năm 2023 đã kết chuyển vào TK 431 15\.000\.000/);
+    expect(text).toMatch(/Số dư Quỹ cuối kỳ 91\.000\.000/);
+
+    const csv = (await binary(`/api/reports/statement?fund=KC&${YEAR_2024}&format=csv`)).body as Buffer;
+    const lines = csv.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(lines).toContain('fund_balance,fund_opening,Số dư Quỹ đầu kỳ,85000000,');
+    expect(lines).toContain(
+      'fund_balance,carried_2023,Trong đó: kết quả năm 2023 đã kết chuyển vào TK 431,15000000,',
+    );
+    expect(lines).toContain('fund_balance,fund_closing,Số dư Quỹ cuối kỳ,91000000,');
+
+    const res = await binary(`/api/reports/statement?fund=KC&${YEAR_2024}&format=xlsx`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.body as ExcelJS.Buffer);
+    const values = new Map<string, unknown>();
+    workbook.worksheets[0].eachRow((row) => values.set(row.getCell(1).text, row.getCell(4).value));
+    expect(values.get('carried_2022')).toBe(70_000_000);
+    expect(values.get('fund_closing')).toBe(91_000_000);
   });
 });
