@@ -262,6 +262,21 @@ export function ownStatementView(): StatementDocumentView {
       },
     ],
     issuedAt: '2023-12-31',
+    // 431 held 480.000.000 (2021 and 2022 closed); 20.000.000 of 2020 was never carried; 2023 closes inside.
+    fundBalance: {
+      opening: '500000000',
+      openingNotCarried: '20000000',
+      carriedBefore: [
+        { year: 2021, amount: '300000000' },
+        { year: 2022, amount: '180000000' },
+      ],
+      receipts: '3750000000',
+      disbursements: '3100000000',
+      otherMovements: '0',
+      closing: '1150000000',
+      carriedInPeriod: [{ year: 2023, amount: '650000000' }],
+      closingNotCarried: '20000000',
+    },
   };
 }
 
