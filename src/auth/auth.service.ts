@@ -16,7 +16,7 @@ import { DATA_SOURCE, UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { ChangeOwnPasswordDto, CreateUserDto } from './dto';
+import { ChangeOwnPasswordDto, ChangeUserRoleDto, CreateUserDto } from './dto';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import { passwordProblem } from './password-policy';
@@ -242,6 +242,34 @@ export class AuthService implements OnModuleInit, OnApplicationBootstrap {
       if (problem) throw new InvalidRequestError(problem.replace(/^password/, 'newPassword'));
       await tx.update(User, { id }, { passwordHash: await hashPassword(newPassword) });
       return { ...userView(user), sessionsRevoked: await revokeSessions(tx, id) };
+    });
+  }
+
+  /**
+   * Gives a user another role, or another fund scope (null: every fund). It applies from the user's next request:
+   * each request reads the role and scope afresh. The audit row keeps what they were before. An admin may not
+   * change their own role, so that the last admin cannot lock everyone out of the users page.
+   */
+  changeRole(
+    actor: Actor,
+    id: number,
+    dto: ChangeUserRoleDto,
+  ): Promise<UserView & { previous: { role: User['role']; fundCode: string | null } }> {
+    assertUnscoped(actor, "change other users' roles");
+    if (id === actor.userId) throw new BusinessRuleError('an admin may not change their own role or fund');
+    return this.revoking(async (tx) => {
+      const user = await this.userById(tx, id);
+      let fund: Fund | null = null;
+      if (dto.fundCode) {
+        fund = await tx.findOne(Fund, { where: { code: dto.fundCode } });
+        if (!fund) throw new InvalidRequestError(`fundCode ${dto.fundCode} is not a known fund`);
+      }
+      await tx.update(User, { id }, { role: dto.role, fundId: fund?.id ?? null });
+      const context = requestContext.get();
+      const previous = { role: user.role, fundCode: user.fund?.code ?? null };
+      // The audit row records the request body; say also what the user was before the change.
+      if (context) context.auditDetails = { request: context.auditDetails ?? null, previous };
+      return { ...userView({ ...user, role: dto.role, fund }), previous };
     });
   }
 
