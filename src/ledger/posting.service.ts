@@ -13,8 +13,11 @@ import { Money } from '../common/money';
 import { todayInVietnam } from '../common/clock';
 import { EARLIEST_BOOK_DATE, isIsoDate } from '../common/validation';
 import { nowIso } from '../common/clock';
+import { sql } from '../database/sql';
 import { Account, Book, JournalEntry, JournalLine } from './entities';
 import { PostingAccount, postingRepository } from './posting.repository';
+import { msg } from '../common/messages';
+import { autoLockedThrough, autoLockRule } from './auto-lock';
 import { entryHash } from './hash-chain';
 import { EntryView, MAX_LINES_PER_ENTRY, PostingInput } from './ledger.types';
 
@@ -42,6 +45,8 @@ export class PostingService {
     this.assertNotClosed(book);
     this.assertOpen(book, input.date);
     await this.assertFundExisted(tx, book, input.date);
+    if (!(await this.computedFromBooks(tx, input, reversalOfId)))
+      await this.assertNotAutoLocked(tx, book, input.date);
     const lines = await this.checkLines(tx, book, input);
 
     book.lastEntryNo += 1;
@@ -133,6 +138,7 @@ export class PostingService {
     this.assertNotClosed(book);
     this.assertOpen(book, input.date);
     await this.assertFundExisted(tx, book, input.date);
+    await this.assertNotAutoLocked(tx, book, input.date);
     const lines = await this.checkLines(tx, book, input);
     await this.assertNonNegative(tx, book.fundId, input.date, lines, true);
   }
@@ -208,6 +214,42 @@ export class PostingService {
       throw new InvalidRequestError(
         `date ${date} is before fund ${book.fundCode} existed (valid from ${validFrom})`,
       );
+  }
+
+  /**
+   * The year-end closing entry and its reversal (reopening a year) are computed from the books alone, nothing a
+   * user typed: the closing lifts the manual lock for them, and the automatic lock lets them through too.
+   */
+  private async computedFromBooks(
+    tx: EntityManager,
+    input: PostingInput,
+    reversalOfId: number | null,
+  ): Promise<boolean> {
+    if (input.source === 'closing') return true;
+    if (reversalOfId === null) return false;
+    const original = await tx.findOne(JournalEntry, {
+      select: { source: true },
+      where: { id: reversalOfId },
+    });
+    return original?.source === 'closing';
+  }
+
+  /** A month locked by the automatic lock (auto-lock.ts) is refused as a manually locked one is (409). */
+  private async assertNotAutoLocked(tx: EntityManager, book: Book, date: string): Promise<void> {
+    const days = autoLockRule().daysAfterMonthEnd;
+    if (days === null) return;
+    // funds/ owns the table; ledger/ reads the one column it needs without importing that feature.
+    const [fund] = await sql<{ created_at: string | null }>(tx, 'SELECT created_at FROM funds WHERE id = ?', [
+      book.fundId,
+    ]);
+    const auto = fund?.created_at
+      ? autoLockedThrough(todayInVietnam(), days, todayInVietnam(new Date(fund.created_at)))
+      : null;
+    if (auto !== null && date <= auto) {
+      throw new PeriodLockedError(
+        msg('lateEntries.autoLocked', { fundCode: book.fundCode, lockedThrough: auto, days }),
+      );
+    }
   }
 
   /** Invariant 1 and the shape of lines: every problem is reported at once, by line number. */
