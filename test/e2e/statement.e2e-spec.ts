@@ -362,6 +362,34 @@ describe(`statement of receipts and disbursements (${DB_LABEL})`, () => {
     ]);
   });
 
+  it('gives the fund balance (TK 431) of each scope: the 2022 close in 431, opening + result = closing', async () => {
+    const own = (await statement('TST')) as unknown as WithFund;
+    expect(own.fundBalance).toMatchObject({
+      opening: '10000000',
+      opening431: '0',
+      carriedBefore: [],
+      carriedInPeriod: [{ year: 2022, amount: '90000000' }],
+      otherMovements: '0',
+      closing: '93150000',
+      closing431: '90000000',
+    });
+    const group = (await statement('TST', true)) as unknown as WithFund;
+    expect(group.fundBalance).toMatchObject({
+      opening: '10000000',
+      otherMovements: '0',
+      closing: '139150000',
+    });
+    for (const s of [own, group]) expectFundArithmetic(s.fundBalance);
+    const year = (await statement('TST', false, 'from=2023-01-01&to=2023-12-31')) as unknown as WithFund;
+    expect(year.fundBalance).toMatchObject({
+      opening: '100000000',
+      opening431: '90000000',
+      openingNotCarried: '10000000',
+      carriedBefore: [{ year: 2022, amount: '90000000' }],
+      carriedInPeriod: [],
+    });
+  });
+
   it('keeps a transfer from outside a sub-group as its receipt', async () => {
     const s = await statement('TST-D', true);
     expect(s.funds).toEqual(['TST-D', 'TST-C']);
