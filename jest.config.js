@@ -21,6 +21,8 @@ module.exports = {
   // A bound on waiting, not a speed assertion: an app starting on PostgreSQL on a loaded 2-core machine takes more
   // than jest's default 5 s. Specs that need longer say so themselves.
   testTimeout: 60_000,
+  // The specs on the shared demo books last, while their build runs in the background (see the file).
+  testSequencer: '<rootDir>/test/browser/support/global-sequencer.js',
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
     { ...common, ...buildsDist, displayName: 'e2e', rootDir: 'test', testRegex: 'e2e/.*\\.e2e-spec\\.ts$' },

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Money } from '../../src/common/money';
-import { buildDemo, DemoBuildResult } from '../../src/demo/demo-builder';
 import { ADMIN_PASSWORD, bearer, startTestApp, TestApp } from '../support/app';
+import { copyDemoBooks, DemoBooks } from '../support/demo-fixture';
 import { keepSample } from '../support/document-views';
 import { binaryParser, pdfText } from '../support/pdf';
 
@@ -27,9 +27,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CLAIMS = '/api/reports/reconciliation?claims=lao-cai-2013-2023';
 
 // `npm run demo` always builds an SQLite file (data/demo.sqlite), so this suite does too, whatever DATABASE_URL says.
+// The books are built once per dist build and shared (test/support/demo-fixture.ts); this suite writes to its own copy.
 describe('npm run demo: the Lào Cai demonstration books (an SQLite file, as npm run demo builds)', () => {
   let dir: string;
-  let built: DemoBuildResult;
+  let built: DemoBooks;
   let t: TestApp;
   let auditor: string;
 
@@ -42,9 +43,11 @@ describe('npm run demo: the Lào Cai demonstration books (an SQLite file, as npm
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'den-on-demo-'));
-    const file = path.join(dir, 'demo.sqlite');
-    built = await buildDemo({ database: { type: 'sqlite', path: file }, adminPassword: ADMIN_PASSWORD });
-    console.log(`demo built in ${(built.elapsedMs / 1000).toFixed(1)} s`);
+    const { file, books } = await copyDemoBooks(dir);
+    built = books;
+    console.log(
+      `demo books built in ${(built.elapsedMs / 1000).toFixed(1)} s (shared: ${path.basename(books.file)})`,
+    );
     t = await startTestApp(
       {},
       { config: { type: 'sqlite', path: file }, file, drop: () => Promise.resolve() },

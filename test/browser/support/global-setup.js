@@ -1,6 +1,8 @@
 // One app and one browser for the whole browser project (every *.browser-spec.ts): builds dist/ (as the other
 // projects do), starts dist/main.js on a fresh SQLite file and launches Chromium as a server that each spec file
 // connects to. Their addresses reach the test workers through the environment; global-teardown.js stops both.
+// When the run has a spec on the demo books (global-sequencer.js says so), their build starts here in the
+// background (test/support/demo-fixture.ts, transpiled by jest as this file is), to overlap the other tests.
 const { spawn, spawnSync } = require('node:child_process');
 const { mkdtempSync } = require('node:fs');
 const { createServer } = require('node:net');
@@ -8,6 +10,7 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const buildDist = require('../../global-setup');
+const { startDemoBuild } = require('../../support/demo-fixture');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const ADMIN_PASSWORD = 'admin-browser-pass-1';
@@ -77,9 +80,10 @@ async function startApp(dir) {
 
 module.exports = async function browserGlobalSetup() {
   buildDist();
+  const demoBuild = process.env.DEN_ON_DEMO_WANTED === '1' ? startDemoBuild() : null;
   const dir = mkdtempSync(path.join(tmpdir(), 'admin-browser-'));
   const [{ app, base }, server] = await Promise.all([startApp(dir), launchServer()]);
-  globalThis.__ADMIN_BROWSER__ = { app, server, dir };
+  globalThis.__ADMIN_BROWSER__ = { app, server, dir, demoBuild };
   process.env.ADMIN_BROWSER_BASE = base;
   process.env.ADMIN_BROWSER_WS = server.wsEndpoint();
   process.env.ADMIN_BROWSER_DIR = dir;
