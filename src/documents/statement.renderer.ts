@@ -60,6 +60,8 @@ export interface StatementDocumentView {
     disbursements: string;
     households: number;
     closingBalance: string;
+    /** The result the year's closes carried into 431 (a column of the years table when any year has it). */
+    carriedInto431?: string;
   }[];
   /** Fixes the PDF's creation date: the statement's `to` date. */
   issuedAt: string;
@@ -103,6 +105,7 @@ export interface StatementFundText {
   otherMovements: string;
   closing: string;
   carriedInPeriod: string;
+  carriedInPeriodYears: string;
   closingNotCarried: string;
   note: string;
   yearColumns: { fundOpening: string; carried: string; fundClosing: string };
@@ -119,6 +122,7 @@ const FUND_TEXT_SHAPE: Shape<StatementFundText> = {
   otherMovements: 'string',
   closing: 'string',
   carriedInPeriod: 'string',
+  carriedInPeriodYears: 'string',
   closingNotCarried: 'string',
   note: 'string',
   yearColumns: { fundOpening: 'string', carried: 'string', fundClosing: 'string' },
@@ -173,6 +177,8 @@ const HOUSEHOLD_PURPOSES = new Set(['house_new', 'house_repair', 'visit_gift', '
 /** The signature row: titles, hints and the space to sign. */
 const SIGNATURES_HEIGHT = SIGNATURE_SPACE + 32;
 const CHART_HEIGHT = 150;
+/** Closes inside the period printed one row each up to this many; more are summed in one row. */
+const MAX_CARRIED_ROWS = 3;
 const CHART_MIN_HEIGHT = 70;
 const SIGNED = /^-?[0-9]+$/;
 
@@ -452,8 +458,19 @@ function drawFundBalance(canvas: PdfCanvas, { view, text }: Content): void {
     section(roman(next++), words.otherMovements, fund.otherMovements, 'otherMovements');
   rows[rows.length - 1].keepWithNext = true;
   section(roman(next), words.closing, fund.closing, 'closing');
-  for (const c of fund.carriedInPeriod)
-    detail(fill(words.carriedInPeriod, { year: c.year }), c.amount, 'carriedInPeriod');
+  const inPeriod = fund.carriedInPeriod;
+  if (inPeriod.length > MAX_CARRIED_ROWS) {
+    // A long range closes many years: one row here, each year in the table of years.
+    const sum = Money.sum(inPeriod.map((c, i) => signedOf(c.amount, `fundBalance.carriedInPeriod[${i}]`)));
+    const label = fill(words.carriedInPeriodYears, {
+      first: inPeriod[0].year,
+      last: inPeriod[inPeriod.length - 1].year,
+    });
+    detail(label, sum.toString(), 'carriedInPeriod');
+  } else {
+    for (const c of inPeriod)
+      detail(fill(words.carriedInPeriod, { year: c.year }), c.amount, 'carriedInPeriod');
+  }
   if (fund.closingNotCarried !== '0')
     detail(words.closingNotCarried, fund.closingNotCarried, 'closingNotCarried');
   drawTable(canvas, columns, rows, STYLE.table);
@@ -601,12 +618,17 @@ function drawYears(canvas: PdfCanvas, { view, text }: Content): void {
   canvas.ensureSpace(70);
   canvas.paragraph(text.yearsTitle, STYLE.heading, 4);
   const fixed = { year: 50, households: 74 };
-  const amountWidth = (canvas.width - fixed.year - fixed.households) / 3;
+  // The result each year's close carried into 431, when the view has it (a statement with a fund balance).
+  const carried = view.years.some((year) => year.carriedInto431 !== undefined);
+  const amountWidth = (canvas.width - fixed.year - fixed.households) / (carried ? 4 : 3);
   const columns: TableColumn[] = [
     { header: text.yearColumns.year, width: fixed.year, align: 'center' },
     { header: text.yearColumns.receipts, width: amountWidth, align: 'right' },
     { header: text.yearColumns.disbursements, width: amountWidth, align: 'right' },
     { header: text.yearColumns.households, width: fixed.households, align: 'right' },
+    ...(carried
+      ? [{ header: statementFundText().yearColumns.carried, width: amountWidth, align: 'right' as const }]
+      : []),
     { header: text.yearColumns.closingBalance, width: amountWidth, align: 'right' },
   ];
   const rows: TableRow[] = view.years.map((year, index) => ({
@@ -615,6 +637,9 @@ function drawYears(canvas: PdfCanvas, { view, text }: Content): void {
       groupDigits(signedOf(year.receipts, `years[${index}].receipts`)),
       groupDigits(signedOf(year.disbursements, `years[${index}].disbursements`)),
       String(year.households),
+      ...(carried
+        ? [groupDigits(signedOf(year.carriedInto431 ?? '0', `years[${index}].carriedInto431`))]
+        : []),
       groupDigits(signedOf(year.closingBalance, `years[${index}].closingBalance`)),
     ],
   }));

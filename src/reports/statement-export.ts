@@ -90,6 +90,7 @@ export function statementDocumentView(report: StatementReport): StatementDocumen
       disbursements: y.disbursements,
       households: y.households,
       closingBalance: y.closingBalance,
+      carriedInto431: 'carriedInto431' in y ? y.carriedInto431 : undefined,
     })),
     issuedAt: report.to,
     fundBalance: {

@@ -197,6 +197,7 @@ export function consolidatedStatementView(): StatementDocumentView {
       {
         year: 2021,
         receipts: '15000000000',
+        carriedInto431: '3000000000',
         disbursements: '12000000000',
         households: 1500,
         closingBalance: '4200000000',
@@ -204,6 +205,7 @@ export function consolidatedStatementView(): StatementDocumentView {
       {
         year: 2022,
         receipts: '18500000000',
+        carriedInto431: '4200000000',
         disbursements: '14300000000',
         households: 1900,
         closingBalance: '8350000000',
@@ -211,12 +213,29 @@ export function consolidatedStatementView(): StatementDocumentView {
       {
         year: 2023,
         receipts: '22000000000',
+        carriedInto431: '5500000000',
         disbursements: '16500000000',
         households: 2400,
         closingBalance: '13800000000',
       },
     ],
     issuedAt: '2023-12-31',
+    // Every year closed: 2020's result opens 431, each year's close carries its own into it.
+    fundBalance: {
+      opening: '1250000000',
+      openingNotCarried: '0',
+      carriedBefore: [{ year: 2020, amount: '1250000000' }],
+      receipts: '55500000000',
+      disbursements: '42800000000',
+      otherMovements: '0',
+      closing: '13950000000',
+      carriedInPeriod: [
+        { year: 2021, amount: '3000000000' },
+        { year: 2022, amount: '4200000000' },
+        { year: 2023, amount: '5500000000' },
+      ],
+      closingNotCarried: '0',
+    },
   };
 }
 
