@@ -1,10 +1,21 @@
-import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFile,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { todayInVietnam } from '../common/clock';
-import { Public } from '../common/decorators';
+import { IgnoresIdempotencyKey, Public } from '../common/decorators';
 import { DATA_DIR } from '../common/paths';
 import { DONOR_KINDS } from '../contributions/entities';
 import { renderStatement } from '../documents/statement.renderer';
@@ -15,15 +26,36 @@ import {
   statementXlsx,
 } from '../reports/statement-export';
 import { STATEMENT_PURPOSES } from '../reports/statement-figures';
+import { ClaimsFile, MAX_CLAIMS_FILE_BYTES, parseClaims } from '../reports/claims';
+import { MULTIPART_OPTIONS, UploadInterceptor, type UploadedDiskFile } from '../imports/upload';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { pageOf, pager } from './contributions.controller';
-import { addError, emptyErrors, FormErrors, hasErrors, parseDateInput, showDate } from './forms';
+import {
+  addError,
+  emptyErrors,
+  FormErrors,
+  hasErrors,
+  parseDateInput,
+  serviceError,
+  showDate,
+} from './forms';
 import { tFor } from './i18n';
 import { AdminServices } from './services';
+import { AdminSessionMiddleware } from './session.middleware';
 import { AdminRequest, AdminViews, langOf, money, requireActor } from './views';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CLAIMS_DIR = path.join(DATA_DIR, 'claims');
+/** An uploaded claim travels to its drill-down in the link, as base64url JSON: at most this long. */
+const MAX_CLAIM_PARAM_CHARS = 8000;
+
+/** One claim of an uploaded file as a file of its own, for its drill-down link (checked again when it comes back). */
+function claimParam(file: ClaimsFile, index: number): string {
+  const one = { title: file.title, source: file.source, claims: [file.claims[index]] };
+  // parseClaims gives absent fields as null; a claims file leaves them out.
+  const json = JSON.stringify(one, (_key, value: unknown) => (value === null ? undefined : value));
+  return Buffer.from(json, 'utf8').toString('base64url');
+}
 
 interface Range {
   from: string;
@@ -58,6 +90,7 @@ export class AdminReportsController {
   constructor(
     private readonly views: AdminViews,
     private readonly services: AdminServices,
+    private readonly session: AdminSessionMiddleware,
   ) {}
 
   /** The statement of receipts and disbursements on screen, with its chart and PDF, XLSX and CSV links. */
@@ -186,10 +219,7 @@ export class AdminReportsController {
   async claims(@Req() req: AdminRequest, @Res() res: Response, @Query() query: Record<string, unknown>) {
     const actor = requireActor(req);
     const t = tFor(langOf(req));
-    const files = fs
-      .readdirSync(CLAIMS_DIR)
-      .filter((f) => f.endsWith('.json') && f !== 'test-fixture.json')
-      .map((f) => f.slice(0, -5));
+    const files = this.claimsFiles();
     const name = typeof query.claims === 'string' && files.includes(query.claims) ? query.claims : files[0];
     const report = name ? await this.services.claims.reconcile(actor, name) : null;
     await this.views.page(
@@ -204,6 +234,96 @@ export class AdminReportsController {
       },
       { title: t('reports.claims') },
     );
+  }
+
+  /** A claims file from the user's computer, checked as data/claims files are, reconciled without being kept. */
+  @Post('claims/upload')
+  @IgnoresIdempotencyKey()
+  @UseInterceptors(FileInterceptor('file', MULTIPART_OPTIONS), UploadInterceptor)
+  async uploadClaims(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @UploadedFile() upload: UploadedDiskFile | undefined,
+  ) {
+    // The multipart body is parsed only now: its CSRF token is checked here, before anything is read.
+    if (!this.session.csrf.validateRequest(req)) return this.session.refuse(req, res);
+    const actor = requireActor(req);
+    const t = tFor(langOf(req));
+    const errors = emptyErrors();
+    let report = null;
+    let links: string[] = [];
+    try {
+      if (!upload || upload.size === 0) addError(errors, 'file', t('imports.noFile'));
+      else if (upload.size > MAX_CLAIMS_FILE_BYTES)
+        addError(errors, 'file', t('reports.claimsTooLarge', { max: String(MAX_CLAIMS_FILE_BYTES) }));
+      else {
+        const file = parseClaims(fs.readFileSync(upload.path, 'utf8'), upload.originalname);
+        report = await this.services.claims.reconcileFile(actor, file, 'uploaded');
+        links = file.claims.map(
+          (_, index) => `/admin/reports/claims-uploaded?claim=${claimParam(file, index)}`,
+        );
+      }
+    } catch (error) {
+      const known = serviceError(error);
+      if (!known) throw error;
+      for (const message of known.messages) addError(errors, 'file', message);
+    } finally {
+      if (upload) fs.rmSync(upload.path, { force: true });
+    }
+    if (hasErrors(errors)) res.status(422);
+    await this.views.page(
+      req,
+      res,
+      'reports',
+      {
+        tab: 'claims',
+        files: this.claimsFiles().map((f) => ({ name: f, selected: false })),
+        uploadedName: upload?.originalname,
+        claimsReport: report
+          ? { ...report, claims: report.claims.map((c, i) => ({ ...c, link: links[i] })) }
+          : null,
+      },
+      { title: t('reports.claims'), errors: hasErrors(errors) ? errors : undefined },
+    );
+  }
+
+  /** The drill-down of one claim of an uploaded file, which its link carries. */
+  @Get('claims-uploaded')
+  async uploadedDrill(
+    @Req() req: AdminRequest,
+    @Res() res: Response,
+    @Query() query: Record<string, unknown>,
+  ) {
+    const actor = requireActor(req);
+    const t = tFor(langOf(req));
+    const param = typeof query.claim === 'string' ? query.claim : '';
+    if (!param || param.length > MAX_CLAIM_PARAM_CHARS || !/^[\w-]+$/.test(param)) {
+      res.status(400).type('text').send(t('reports.claimLinkBroken'));
+      return;
+    }
+    const file = parseClaims(Buffer.from(param, 'base64url').toString('utf8'), 'claim');
+    const page = pageOf(query.page);
+    const drill = await this.services.claims.entriesOf(actor, file, 'uploaded', 0, page, 50);
+    await this.views.page(
+      req,
+      res,
+      'reports',
+      {
+        tab: 'drill',
+        drill,
+        uploaded: true,
+        isPayouts: drill.kind === 'households',
+        pager: pager('/admin/reports/claims-uploaded', query, page, 50, drill.total),
+      },
+      { title: `${t('reports.claims')} — ${drill.claim.label}` },
+    );
+  }
+
+  private claimsFiles(): string[] {
+    return fs
+      .readdirSync(CLAIMS_DIR)
+      .filter((f) => f.endsWith('.json') && f !== 'test-fixture.json')
+      .map((f) => f.slice(0, -5));
   }
 
   /** The entries, or the households, behind one claim's figure. */

@@ -15,7 +15,11 @@ import { AdminRequest, languageOfCookie, SESSION_COOKIE } from './views';
 const secret = randomBytes(32).toString('hex');
 
 /** Multipart forms (imports): the token is in the body, which only the upload interceptor parses. */
-export const CSRF_CHECKED_IN_CONTROLLER = ['/admin/imports', '/admin/reports/bank/statements'];
+export const CSRF_CHECKED_IN_CONTROLLER = [
+  '/admin/imports',
+  '/admin/reports/bank/statements',
+  '/admin/reports/claims/upload',
+];
 
 /**
  * Every /admin request: reads the session cookie (the same revocable token as the API's bearer token), the

@@ -120,7 +120,11 @@ export class ClaimsReconciliationService {
   ) {}
 
   async reconcile(actor: Actor, name: string): Promise<ReconciliationReport> {
-    const file = readClaimsFile(name, this.claimsDir);
+    return this.reconcileFile(actor, readClaimsFile(name, this.claimsDir), name);
+  }
+
+  /** The same for a claims file already read and checked (parseClaims): one a user uploads in the web admin. */
+  async reconcileFile(actor: Actor, file: ClaimsFile, name: string): Promise<ReconciliationReport> {
     this.assertScope(actor, file);
     const context = new ClaimContext(actor, this.statements);
     const claims: ClaimResult[] = [];
@@ -141,7 +145,18 @@ export class ClaimsReconciliationService {
     page: number,
     pageSize: number,
   ): Promise<ClaimDrillDown> {
-    const file = readClaimsFile(name, this.claimsDir);
+    return this.entriesOf(actor, readClaimsFile(name, this.claimsDir), name, index, page, pageSize);
+  }
+
+  /** The drill-down of one claim of a claims file already read and checked. */
+  async entriesOf(
+    actor: Actor,
+    file: ClaimsFile,
+    name: string,
+    index: number,
+    page: number,
+    pageSize: number,
+  ): Promise<ClaimDrillDown> {
     const claim = file.claims[index];
     if (!claim) {
       throw new NotFoundError(
