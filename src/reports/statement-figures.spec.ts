@@ -3,8 +3,10 @@ import {
   cashBalance,
   classify,
   dayBefore,
+  fundPosition,
   minusTurnovers,
   periodTurnover,
+  resultOf,
   Turnovers,
   turnoversOf,
   yearsOf,
@@ -121,5 +123,17 @@ describe('statement arithmetic', () => {
       { year: 2015, from: '2015-01-01', to: '2015-02-10' },
     ]);
     expect(yearsOf('2023-01-01', '2023-12-31')).toHaveLength(1);
+  });
+
+  it('keeps the fund balance (431 + result not carried) whole through a year-end close', () => {
+    // 2023: 5111 credit 900, 6111 debit 300; 431 held 1.000 from earlier closes.
+    const open = rows(['112', 1600, 0], ['431', 0, 1000], ['5111', 0, 900], ['6111', 300, 0]);
+    const close = rows(['5111', 900, 0], ['6111', 0, 300], ['431', 0, 600]);
+    const closed = minusTurnovers(open, minusTurnovers(new Map(), close));
+    expect(resultOf(close, noTypes).negated().toString()).toBe('600');
+    const before = fundPosition(open, noTypes);
+    const after = fundPosition(closed, noTypes);
+    expect([before.fund, before.account, before.notCarried].map(String)).toEqual(['1600', '1000', '600']);
+    expect([after.fund, after.account, after.notCarried].map(String)).toEqual(['1600', '1600', '0']);
   });
 });
