@@ -7,6 +7,7 @@ import { todayInVietnam } from '../common/clock';
 import { IgnoresIdempotencyKey, Public } from '../common/decorators';
 import { ForbiddenError } from '../common/errors';
 import { Money } from '../common/money';
+import { foldVietnamese } from '../common/text';
 import { amountInWords } from '../common/number-words';
 import {
   ApproveDto,
@@ -18,6 +19,7 @@ import {
 import { DISBURSEMENT_STATUSES, PURPOSES } from '../disbursements/entities';
 import type { Violation } from '../disbursements/policy';
 import { Fund } from '../funds/fund.entity';
+import { SearchPayeesQuery } from '../payees/dto';
 import { AdminErrorsFilter } from './admin-errors.filter';
 import { pageOf, pager, parseId } from './contributions.controller';
 import {
@@ -41,7 +43,9 @@ import { AdminRequest, AdminViews, canWrite, langOf, money, requireActor, requir
 const PAGE_SIZE = 25;
 const FIELDS = [
   'fundCode',
+  'party',
   'beneficiaryId',
+  'payeeId',
   'purpose',
   'amount',
   'date',
@@ -51,6 +55,12 @@ const FIELDS = [
   'overrideReason',
 ];
 const VIEWS = ['all', 'queue', 'topay'] as const;
+const ID = /^\d{1,9}$/;
+
+/** Who the form pays: a household (beneficiaryId) or an organisation (payeeId); the service judges the purpose. */
+function partyOf(form: Record<string, string>): 'household' | 'payee' {
+  return form.party === 'payee' ? 'payee' : 'household';
+}
 
 /** Who may approve payouts (the service checks again, and refuses the preparer and the submitter). */
 export function canApprove(actor: Actor): boolean {
@@ -112,19 +122,37 @@ export class AdminDisbursementsController {
     );
   }
 
+  /** The payee combobox's options (JSON): the organisations registered as payees (POST /api/payees). */
+  @Get('payees')
+  async payeeOptions(@Req() req: AdminRequest, @Res() res: Response, @Query('q') q?: string) {
+    requireActor(req);
+    const query = Object.assign(new SearchPayeesQuery(), {
+      page: 1,
+      pageSize: 30,
+      q: typeof q === 'string' && q.trim() ? q.trim().slice(0, 100) : undefined,
+    });
+    const found = await this.services.payees.list(query);
+    res.json(found.items.map((p) => ({ id: p.id, name: payeeLabel(p), folded: foldVietnamese(p.name) })));
+  }
+
   @Get('new')
   async newForm(
     @Req() req: AdminRequest,
     @Res() res: Response,
     @Query('beneficiaryId') beneficiaryId?: string,
+    @Query('payeeId') payeeId?: string,
   ) {
     requireWriter(req);
     const { selected } = await this.views.fundChoice(req);
+    const toPayee = !!payeeId && ID.test(payeeId);
     await this.renderForm(req, res, {
       fundCode: selected ?? '',
-      beneficiaryId: beneficiaryId && /^\d{1,9}$/.test(beneficiaryId) ? beneficiaryId : '',
+      party: toPayee ? 'payee' : 'household',
+      beneficiaryId: beneficiaryId && ID.test(beneficiaryId) ? beneficiaryId : '',
       beneficiaryName: '',
-      purpose: 'hardship',
+      payeeId: toPayee ? payeeId : '',
+      payeeName: '',
+      purpose: toPayee ? 'memorial' : 'hardship',
       amount: '',
       date: showDate(todayInVietnam()),
       method: 'bank',
@@ -151,19 +179,23 @@ export class AdminDisbursementsController {
     const t = tFor(langOf(req));
     const form: Record<string, string> = {
       beneficiaryName: '',
+      payeeName: '',
       idempotencyKey: text(body, 'idempotencyKey') || randomUUID(),
     };
     for (const f of FIELDS) form[f] = text(body, f);
+    form.party = partyOf(form);
     const errors = emptyErrors();
-    if (!form.beneficiaryId)
-      addError(errors, 'beneficiaryId', t('forms.required', { field: t('payouts.payee') }));
+    // The party chosen is the one sent; whether it may be paid for this purpose is the service's to say.
+    const party = form.party === 'payee' ? 'payeeId' : 'beneficiaryId';
+    const label = form.party === 'payee' ? 'payouts.payeeOrg' : 'payouts.payee';
+    if (!form[party]) addError(errors, party, t('forms.required', { field: t(label) }));
     const date = parseDateInput(form.date);
     if (!date) addError(errors, 'date', t('forms.badDate'));
     const amount = parseAmountInput(form.amount);
     if (!amount) addError(errors, 'amount', t('forms.badAmount'));
     const plain: Record<string, unknown> = {
       fundCode: form.fundCode,
-      beneficiaryId: Number(form.beneficiaryId),
+      [party]: Number(form[party]),
       purpose: form.purpose,
       amount: amount ?? form.amount,
       date: date ?? form.date,
@@ -324,13 +356,15 @@ export class AdminDisbursementsController {
     const amount = parseAmountInput(form.amount ?? '');
     const date = parseDateInput(form.date ?? '') ?? todayInVietnam();
     const purpose = PURPOSES.find((p) => p === form.purpose);
-    if (!amount || !purpose || !/^\d{1,9}$/.test(form.beneficiaryId ?? '') || !form.fundCode) return null;
+    const toPayee = partyOf(form) === 'payee';
+    const partyId = (toPayee ? form.payeeId : form.beneficiaryId) ?? '';
+    if (!amount || !purpose || !ID.test(partyId) || !form.fundCode) return null;
     if (!canSeeFund(actor, form.fundCode)) return null;
     const fund = await this.queries.manager.findOne(Fund, { where: { code: form.fundCode } });
     if (!fund) return null;
     const violations: Violation[] = await this.services.policy.check(this.queries.manager, {
       fundId: fund.id,
-      beneficiaryId: Number(form.beneficiaryId),
+      beneficiaryId: toPayee ? null : Number(partyId),
       purpose,
       stage: 'full',
       projectId: null,
@@ -350,10 +384,15 @@ export class AdminDisbursementsController {
     const actor = requireActor(req);
     const t = tFor(langOf(req));
     const funds = await this.services.funds.list(actor);
-    if (/^\d{1,9}$/.test(form.beneficiaryId) && !form.beneficiaryName) {
+    if (ID.test(form.beneficiaryId ?? '') && !form.beneficiaryName) {
       const b = await this.services.beneficiaries.get(actor, Number(form.beneficiaryId)).catch(() => null);
       form.beneficiaryName = b ? `${b.fullName} (${b.birthYear ?? '?'}, ${b.commune})` : '';
       if (!b) form.beneficiaryId = '';
+    }
+    if (ID.test(form.payeeId ?? '') && !form.payeeName) {
+      const p = await this.services.payees.get(Number(form.payeeId)).catch(() => null);
+      form.payeeName = p ? payeeLabel(p) : '';
+      if (!p) form.payeeId = '';
     }
     const digits = parseAmountInput(form.amount);
     await this.views.page(
@@ -364,6 +403,7 @@ export class AdminDisbursementsController {
         form,
         funds: funds.filter((f) => f.status === 'active' || f.code === form.fundCode),
         purposes: PURPOSES,
+        toPayee: partyOf(form) === 'payee',
         words: digits && digits !== '0' ? amountInWords(digits) : '',
         checks: await this.policyChecks(actor, form).catch(() => null),
       },
@@ -403,4 +443,9 @@ export class AdminDisbursementsController {
       { title: `${t('payouts.one')} #${d.id}`, errors, status },
     );
   }
+}
+
+/** "Ban quản lý Nghĩa trang liệt sĩ tỉnh Lào Cai (MST 5300234567)": the payee as the pickers show it. */
+function payeeLabel(p: { name: string; taxCode: string | null }): string {
+  return p.taxCode ? `${p.name} (MST ${p.taxCode})` : p.name;
 }

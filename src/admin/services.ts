@@ -28,6 +28,7 @@ import { MergerService } from '../closing/merger.service';
 import { YearEndService } from '../closing/year-end.service';
 import { HouseProjectsService } from '../disbursements/house-projects.service';
 import { FundBooksService } from '../funds/fund-books.service';
+import { PayeesService } from '../payees/payees.service';
 import { StatementService } from '../reports/statement.service';
 
 /**
@@ -128,5 +129,8 @@ export class AdminServices {
   }
   get fundBooks() {
     return this.get(FundBooksService);
+  }
+  get payees() {
+    return this.get(PayeesService);
   }
 }
