@@ -176,11 +176,11 @@ export interface BooksText {
   continuationHeader: string;
   columns: Record<
     | 'date'
+    | 'documentDate'
     | 'entryNo'
     | 'reference'
     | 'receiptNo'
     | 'paymentNo'
-    | 'documentDate'
     | 'description'
     | 'counterAccounts'
     | 'account'
@@ -390,13 +390,13 @@ const BOOKS_SHAPE: Shape<BooksText> = {
   ]),
   columns: labelsOf([
     'date',
+    'documentDate',
     'entryNo',
     'reference',
     'receiptNo',
     'paymentNo',
     'description',
     'counterAccounts',
-    'documentDate',
     'account',
     'memo',
     'debit',

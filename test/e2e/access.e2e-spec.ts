@@ -433,7 +433,7 @@ const ROUTES: RouteCase[] = [
       const res = await postAsAdmin('/api/contributions', {
         fundCode: 'P',
         donorId,
-        date: '2023-06-05',
+        date: '2023-07-01',
         amount: 500,
         method: 'cash',
       });
@@ -677,6 +677,43 @@ const ROUTES: RouteCase[] = [
     call: async () => ({
       path: `/api/manual-entry-requests/${await newManualEntryRequest()}/reject`,
       body: { reason: 'Thiếu chứng từ gốc' },
+    }),
+  },
+  {
+    route: 'POST /api/late-entries',
+    who: ['accountant', 'cashier', 'admin'],
+    ok: 201,
+    call: () => Promise.resolve({ path: '/api/late-entries', body: lateEntryBody() }),
+  },
+  {
+    route: 'GET /api/late-entries',
+    who: 'everyone',
+    ok: 200,
+    call: () => Promise.resolve({ path: '/api/late-entries?status=requested' }),
+  },
+  {
+    route: 'GET /api/late-entries/{id}',
+    who: 'everyone',
+    ok: 200,
+    call: async () => ({ path: `/api/late-entries/${await newLateEntry()}` }),
+  },
+  {
+    route: 'POST /api/late-entries/{id}/confirm',
+    who: ['approver', 'admin'],
+    ok: 200,
+    // A new request each time, asked by the extra accountant (whoever asked may not confirm it).
+    call: async () => ({
+      path: `/api/late-entries/${await newLateEntry()}/confirm`,
+      body: { note: 'Đã đối chiếu chứng từ gốc' },
+    }),
+  },
+  {
+    route: 'POST /api/late-entries/{id}/reject',
+    who: ['approver', 'admin'],
+    ok: 200,
+    call: async () => ({
+      path: `/api/late-entries/${await newLateEntry()}/reject`,
+      body: { reason: 'Không có chứng từ gốc' },
     }),
   },
   {
@@ -1014,6 +1051,28 @@ async function newCommuneBelow(parentCode: string): Promise<string> {
  * A new manual entry that takes 1 đ out of fund P's bank, prepared by the extra accountant: POST
  * /api/journal-entries answers 202 and the entry waits for an approver. Returns the request's id.
  */
+/** A late entry of fund P (a bank receipt dated before the latest, 01/06/2023, of its series XN-2023). */
+function lateEntryBody() {
+  return {
+    fundCode: 'P',
+    kind: 'receipt',
+    method: 'bank',
+    date: '2023-01-02',
+    amount: 1000,
+    reason: `Chứng từ gốc nộp muộn ${++counter}`,
+  };
+}
+
+/** A new late entry request of fund P, asked by the extra accountant. */
+async function newLateEntry(): Promise<number> {
+  const res = await t.http
+    .post('/api/late-entries')
+    .set(bearer(preparer.token))
+    .send(lateEntryBody())
+    .expect(201);
+  return idOf(res);
+}
+
 async function newManualEntryRequest(): Promise<number> {
   const body = {
     fundCode: 'P',
