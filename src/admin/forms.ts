@@ -3,6 +3,8 @@ import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { DomainError } from '../common/errors';
+import type { Language } from '../common/i18n';
+import { renderMessage } from '../common/messages';
 import { canonicalJson } from '../common/redact';
 import { requestContext } from '../common/request-context';
 import { IdempotentReplay } from '../database/unit-of-work';
@@ -22,6 +24,21 @@ export class FormRefused extends Error {
   ) {
     super(errors.summary.map((s) => s.message).join('; '));
   }
+}
+
+/**
+ * The errors in the page's language: a service refusal or a validator default arrives as English text (the form
+ * matched it to its field by its English name) and is rendered from the message catalogue; a text the page wrote
+ * itself is kept as it is.
+ */
+export function errorsIn(errors: FormErrors, lang: Language): FormErrors {
+  const say = (message: string) => renderMessage(message, lang);
+  return {
+    fields: Object.fromEntries(
+      Object.entries(errors.fields).map(([field, message]) => [field, say(message)]),
+    ),
+    summary: errors.summary.map((s) => ({ field: s.field, message: say(s.message) })),
+  };
 }
 
 export function emptyErrors(): FormErrors {

@@ -8,7 +8,7 @@ import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import { amountInWords } from '../common/number-words';
 import { TEMPLATES_DIR } from '../common/paths';
 import { FundsService, type FundView } from '../funds/funds.service';
-import { groupDigits, showDate, type FormErrors } from './forms';
+import { errorsIn, groupDigits, showDate, type FormErrors } from './forms';
 import { isLanguage, tFor, type Language } from './i18n';
 
 // The Handlebars that hbs (the /verify page's engine) depends on; the admin makes its own instance (own partials).
@@ -191,7 +191,7 @@ export class AdminViews {
       lang,
       otherLang: lang === 'vi' ? 'en' : 'vi',
       title: options.title,
-      errors: options.errors,
+      errors: options.errors && errorsIn(options.errors, lang),
       csrfToken: req.formToken,
       user: actor ? { username: actor.username, role: t(`roles.${actor.role}`) } : null,
       canWrite: actor ? canWrite(actor) : false,

@@ -132,7 +132,7 @@ describe('web admin, part 2', () => {
       await expectAccessible(page);
       await shot(page, 'p2-02-payout-over-cap');
       await page.getByRole('button', { name: 'Gửi duyệt' }).click();
-      await visible(page.getByRole('alert').getByText(/rule purpose_cap/));
+      await visible(page.getByRole('alert').getByText(/quy định purpose_cap/));
       expect(await form.getByLabel('Số tiền').inputValue()).toBe('60.000.000');
     });
 
