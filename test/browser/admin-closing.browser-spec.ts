@@ -164,7 +164,7 @@ describe('web admin, part 2: closing', () => {
     await visible(
       page
         .getByRole('alert')
-        .getByText(/năm 2023 của quỹ DB đã được khóa sổ|year 2023 of fund DB is already closed/),
+        .getByText(/năm 2023 của quỹ DB đã khóa sổ/),
     );
     expect(await page.getByLabel('Năm', { exact: true }).inputValue()).toBe('2023');
     // An approver may lock a period, but neither reopens a year nor merges funds.

@@ -50,7 +50,7 @@ describe(`journal flow through the API (${DB_LABEL})`, () => {
     const accounts = await t.http.get('/api/funds/LC/accounts').set(bearer(t.adminToken)).expect(200);
     const codes = (accounts.body as { code: string }[]).map((a) => a.code);
     expect(codes).toEqual(expect.arrayContaining(['111', '112', '431', '5111', '5114', '6111', '6121']));
-    expect(codes).toHaveLength(21);
+    expect(codes).toHaveLength(24);
     expect(accounts.body[0]).toMatchObject({ code: '111', name: 'Tiền mặt', type: 'asset', balance: '0' });
   });
 
