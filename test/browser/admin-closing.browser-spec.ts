@@ -161,11 +161,7 @@ describe('web admin, part 2: closing', () => {
     await page.goto(`${base}/admin/closing`);
     await page.getByLabel('Năm', { exact: true }).fill('2023');
     await page.getByRole('button', { name: 'Khóa sổ năm' }).click();
-    await visible(
-      page
-        .getByRole('alert')
-        .getByText(/năm 2023 của quỹ DB đã khóa sổ/),
-    );
+    await visible(page.getByRole('alert').getByText(/năm 2023 của quỹ DB đã khóa sổ/));
     expect(await page.getByLabel('Năm', { exact: true }).inputValue()).toBe('2023');
     // An approver may lock a period, but neither reopens a year nor merges funds.
     await page.getByLabel('Khóa đến ngày').fill('31/01/2024');
