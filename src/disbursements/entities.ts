@@ -102,6 +102,15 @@ export class HouseProject {
 @Entity({ name: 'disbursements' })
 @Index('ix_disbursements_beneficiary', ['beneficiaryId', 'purpose'])
 @Index('ix_disbursements_fund_status', ['fundId', 'status'])
+@Index('ix_disbursements_paid', [
+  'fundId',
+  'paymentDate',
+  'status',
+  'stage',
+  'purpose',
+  'beneficiaryId',
+  'reversalEntryId',
+])
 @Index('ix_disbursements_voucher', ['fundId', 'voucherNo'])
 export class Disbursement {
   @PrimaryGeneratedColumn()

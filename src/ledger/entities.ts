@@ -86,6 +86,7 @@ export class Account {
 @Entity({ name: 'journal_entries' })
 @Index('uq_entries_fund_number', ['fundId', 'number'], { unique: true })
 @Index('ix_entries_fund_date', ['fundId', 'entryDate'])
+@Index('ix_entries_closing', ['fundId', 'entryDate'], { where: "source = 'closing'" })
 @Index('uq_entries_reversal_of', ['reversalOfId'], { unique: true })
 export class JournalEntry {
   @PrimaryGeneratedColumn()

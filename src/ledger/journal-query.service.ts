@@ -119,15 +119,20 @@ export class JournalQueryService {
     const marks = fundIds.map(() => '?').join(', ');
     const rows = await sql<{ code: string; name: string; debit: string; credit: string }>(
       manager,
-      `SELECT t.code, MIN(t.name) AS name, ${sumDong('t.debit')} AS debit, ${sumDong('t.credit')} AS credit FROM (
-          SELECT a.code, a.name_vi AS name, b.debit, b.credit
-            FROM account_balances b JOIN accounts a ON a.id = b.account_id
+      // Summed per account first, then per code: each account's name is read once, not once per month.
+      `SELECT a.code, MIN(a.name_vi) AS name, ${sumDong('t.debit')} AS debit, ${sumDong('t.credit')} AS credit
+         FROM (
+          SELECT b.account_id, SUM(b.debit) AS debit, SUM(b.credit) AS credit
+            FROM account_balances b
            WHERE b.fund_id IN (${marks}) AND b.period < ?
+           GROUP BY b.account_id
           UNION ALL
-          SELECT a.code, a.name_vi AS name, l.debit, l.credit
-            FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id JOIN accounts a ON a.id = l.account_id
+          SELECT l.account_id, SUM(l.debit) AS debit, SUM(l.credit) AS credit
+            FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
            WHERE e.fund_id IN (${marks}) AND e.entry_date >= ? AND e.entry_date <= ?
-       ) t GROUP BY t.code ORDER BY t.code`,
+           GROUP BY l.account_id
+       ) t JOIN accounts a ON a.id = t.account_id
+        GROUP BY a.code ORDER BY a.code`,
       // An empty line range (monthStart > asOf) when the whole month comes from the stored row.
       [...fundIds, throughPeriod, ...fundIds, wholeMonth ? '9999-12-31' : monthStart, asOf],
     );

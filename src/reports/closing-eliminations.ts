@@ -51,6 +51,12 @@ export async function closingParts(
 ): Promise<ClosingPart[]> {
   if (fundIds.length < 2) return [];
   const marks = fundIds.map(() => '?').join(', ');
+  // The closes are found from year_closings and fund_mergers (a few rows per fund; a merger's close is in the
+  // predecessor's books), each entry by its id and each reversal (in its close's books) by uq_entries_reversal_of:
+  // the cost grows with the closes, not with the funds' entries.
+  const closeIds = `SELECT y.entry_id FROM year_closings y WHERE y.fund_id IN (${marks}) AND y.entry_id IS NOT NULL
+                    UNION SELECT m.closing_entry_id FROM fund_mergers m
+                     WHERE m.predecessor_id IN (${marks}) AND m.closing_entry_id IS NOT NULL`;
   const closes = await sql<{
     id: number | string;
     fund_id: number | string;
@@ -60,14 +66,12 @@ export async function closingParts(
     manager,
     `SELECT e.id, e.fund_id, e.entry_date, e.reversal_of_id
        FROM journal_entries e
-      WHERE e.fund_id IN (${marks}) AND e.entry_date <= ?
-        AND (e.id IN (SELECT y.entry_id FROM year_closings y WHERE y.entry_id IS NOT NULL)
-             OR e.id IN (SELECT m.closing_entry_id FROM fund_mergers m WHERE m.closing_entry_id IS NOT NULL)
-             OR (e.reversal_of_id IS NOT NULL AND e.source = 'reversal' AND (
-                   e.reversal_of_id IN (SELECT y.entry_id FROM year_closings y WHERE y.entry_id IS NOT NULL)
-                   OR e.reversal_of_id IN (SELECT m.closing_entry_id FROM fund_mergers m
-                                            WHERE m.closing_entry_id IS NOT NULL))))`,
-    [...fundIds, asOf],
+      WHERE e.id IN (${closeIds}) AND e.entry_date <= ?
+     UNION ALL
+     SELECT e.id, e.fund_id, e.entry_date, e.reversal_of_id
+       FROM journal_entries e
+      WHERE e.reversal_of_id IN (${closeIds}) AND e.source = 'reversal' AND e.entry_date <= ?`,
+    [...fundIds, ...fundIds, asOf, ...fundIds, ...fundIds, asOf],
   );
   if (closes.length === 0) return [];
   const closedFunds = [...new Set(closes.map((c) => Number(c.fund_id)))];

@@ -93,10 +93,19 @@ export class PeriodReader {
     if (!this.scope.consolidated) return Promise.resolve({ transfers: 0, rows: [] });
     let result = this.eliminationReads.get(asOf);
     if (!result) {
-      result = transferEliminationsByFund(this.manager, this.ids, asOf);
+      result = this.readEliminations(asOf);
       this.eliminationReads.set(asOf, result);
     }
     return result;
+  }
+
+  private async readEliminations(asOf: string): Promise<Eliminations> {
+    // Transfers are never deleted: when none inside the group is dated on or before a later day already read,
+    // none is on or before this one (a statement reads its end before its year ends, so one count serves them all).
+    for (const [day, read] of [...this.eliminationReads]) {
+      if (day > asOf && (await read).transfers === 0) return { transfers: 0, rows: [] };
+    }
+    return transferEliminationsByFund(this.manager, this.ids, asOf);
   }
 
   private async readCumulative(asOf: string, split: boolean): Promise<Cumulative> {
@@ -173,11 +182,14 @@ export class PeriodReader {
   private async storedTurnoverByYear(fromPeriod: string, toPeriod: string): Promise<Map<number, Turnovers>> {
     const rows = await sql<{ year: string; code: string; debit: string; credit: string }>(
       this.manager,
-      `SELECT SUBSTR(b.period, 1, 4) AS year, a.code AS code,
-              ${sumDong('b.debit')} AS debit, ${sumDong('b.credit')} AS credit
-         FROM account_balances b JOIN accounts a ON a.id = b.account_id
-        WHERE b.fund_id IN (${this.marks}) AND b.period >= ? AND b.period <= ?
-        GROUP BY SUBSTR(b.period, 1, 4), a.code`,
+      `SELECT t.year, a.code AS code, ${sumDong('t.debit')} AS debit, ${sumDong('t.credit')} AS credit
+         FROM (SELECT SUBSTR(b.period, 1, 4) AS year, b.account_id,
+                      SUM(b.debit) AS debit, SUM(b.credit) AS credit
+                 FROM account_balances b
+                WHERE b.fund_id IN (${this.marks}) AND b.period >= ? AND b.period <= ?
+                GROUP BY SUBSTR(b.period, 1, 4), b.account_id) t
+         JOIN accounts a ON a.id = t.account_id
+        GROUP BY t.year, a.code`,
       [...this.ids, fromPeriod, toPeriod],
     );
     const result = new Map<number, Turnovers>();
@@ -193,8 +205,9 @@ export class PeriodReader {
 
   /**
    * The lines of year-end closing and merger entries (source `closing`) dated from..to, and of reversals of
-   * them (a reopened year), by year and level. There are a few per fund and year; the scan walks the entries
-   * of the range through ix_entries_fund_date.
+   * them (a reopened year), by year and level. There are a few per fund and year: the partial index
+   * ix_entries_closing holds only them, and each reversal is found from its close through uq_entries_reversal_of,
+   * so the cost grows with the closes, not with the entries of the range.
    */
   closingLines(from: string, to: string): Promise<ClosingLines[]> {
     const key = `${from}|${to}`;
@@ -221,12 +234,17 @@ export class PeriodReader {
          JOIN funds f ON f.id = e.fund_id
          JOIN journal_lines l ON l.entry_id = e.id
          JOIN accounts a ON a.id = l.account_id
-        WHERE e.fund_id IN (${this.marks}) AND e.entry_date >= ? AND e.entry_date <= ?
-          AND (e.source = 'closing'
-               OR (e.source = 'reversal' AND EXISTS (
-                     SELECT 1 FROM journal_entries c WHERE c.id = e.reversal_of_id AND c.source = 'closing')))
+        WHERE e.id IN (
+                SELECT c.id FROM journal_entries c
+                 WHERE c.source = 'closing' AND c.fund_id IN (${this.marks})
+                   AND c.entry_date >= ? AND c.entry_date <= ?
+                UNION ALL
+                -- A reversal is in its close's books: found from the close, not among the fund's entries.
+                SELECT r.id FROM journal_entries c JOIN journal_entries r ON r.reversal_of_id = c.id
+                 WHERE c.source = 'closing' AND c.fund_id IN (${this.marks}) AND r.source = 'reversal'
+                   AND r.entry_date >= ? AND r.entry_date <= ?)
         GROUP BY SUBSTR(e.entry_date, 1, 4), f.level, a.code`,
-      [...this.ids, from, to],
+      [...this.ids, from, to, ...this.ids, from, to],
     );
     const groups = new Map<string, ClosingLines>();
     const addTo = (year: number, level: FundLevelKey, turnover: Turnovers) => {
