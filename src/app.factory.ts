@@ -31,6 +31,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // Behind a reverse proxy (TRUST_PROXY), req.ip is the client from X-Forwarded-For, so the per-address login
   // and verification limiters count clients, not the proxy; by default the header is ignored (anyone can write it).
   app.set('trust proxy', config.trustProxy ?? false);
+  // Every answer is `Cache-Control: no-store` (BodyGuardMiddleware): no client keeps one to revalidate, so an ETag
+  // (a SHA-1 of each body) would be computed for nothing.
+  app.set('etag', false);
   app.use(helmet());
   app.use(
     pinoHttp({

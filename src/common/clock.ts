@@ -5,11 +5,15 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
-const VIETNAM_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+/** Vietnam (Asia/Ho_Chi_Minh) has kept UTC+7, without summer time, since 1975. */
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
-/** Today's date in Vietnam (UTC+7), YYYY-MM-DD. */
+/**
+ * Today's date in Vietnam (UTC+7), YYYY-MM-DD. Arithmetic on the fixed offset: every posting asks for it, and
+ * `Intl.DateTimeFormat` with a time zone cost more than the rest of the date checks (issue 13's profile).
+ */
 export function todayInVietnam(now = new Date()): string {
-  return VIETNAM_DATE.format(now);
+  return new Date(now.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** A date the Vietnamese way: "2025-03-15" → "15/03/2025". */
