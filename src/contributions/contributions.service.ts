@@ -11,6 +11,14 @@ import { AttachmentsService, AttachmentView } from '../attachments/attachments.s
 import { markLate, NumberingService, moneySeries } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';
 import { PostingService } from '../ledger/posting.service';
+import type { PostingInput } from '../ledger/ledger.types';
+import {
+  ContributionCampaign,
+  ContributionDonor,
+  ContributionFund,
+  contributionsRepository,
+  NewContribution,
+} from './contributions.repository';
 import { kindAccounts, kindDescription, kindProblems } from './contribution-kinds';
 import { CreateContributionDto, ListContributionsQuery, VoidContributionDto } from './dto';
 import {
@@ -140,84 +148,107 @@ export class ContributionsService {
    * the contribution row. Throws before writing anything the caller would have to undo.
    */
   async record(tx: EntityManager, input: RecordContribution): Promise<Contribution> {
-    const fund = await tx.findOne(Fund, { where: { code: input.fundCode } });
-    const donor = await tx.findOne(Donor, { where: { id: input.donorId } });
-    const campaign = input.campaignCode
-      ? await tx.findOne(Campaign, { where: { code: input.campaignCode } })
-      : null;
-    const problems: string[] = [];
-    if (!fund) problems.push(`fundCode ${input.fundCode} is not a known fund`);
-    if (!donor) problems.push(`donorId ${input.donorId} is not a known donor`);
-    if (input.campaignCode && !campaign)
-      problems.push(`campaign ${input.campaignCode} is not a known campaign`);
-    if (!input.amount.isPositive()) problems.push('amount must be a positive whole number of đồng');
-    const kind = { ...input, kind: input.kind ?? 'money' };
-    problems.push(...kindProblems(kind, donor?.kind ?? null));
-    if (problems.length || !fund || !donor) throw new InvalidRequestError(problems);
-    if (donor.mergedIntoId !== null) {
-      throw new BusinessRuleError(
-        `donor ${donor.id} was merged into donor ${donor.mergedIntoId}; record the gift there`,
-      );
-    }
-    if (fund.status !== 'active') throw new BusinessRuleError(`fund ${fund.code} is closed`);
+    const [contribution] = await this.recordMany(tx, [input]);
+    return contribution;
+  }
+
+  /**
+   * Records contributions in order as `record` would one after the other, with the same checks and errors (each
+   * input is checked before anything is numbered or posted; the first that fails throws): the funds, donors and
+   * campaigns are read once, historical numbers are reserved per series, and the entries are posted together
+   * (PostingService.postMany) and the rows written together. An import records each chunk of rows through it.
+   */
+  async recordMany(tx: EntityManager, inputs: RecordContribution[]): Promise<Contribution[]> {
+    if (inputs.length === 0) return [];
+    const unique = <T>(values: T[]) => [...new Set(values)];
+    const funds = await contributionsRepository.fundsByCode(tx, unique(inputs.map((i) => i.fundCode)));
+    const donors = await contributionsRepository.donorsById(tx, unique(inputs.map((i) => i.donorId)));
+    const campaigns = await contributionsRepository.campaignsByCode(
+      tx,
+      unique(inputs.flatMap((i) => (i.campaignCode ? [i.campaignCode] : []))),
+    );
+    const checked = inputs.map((input) =>
+      checkContribution(
+        input,
+        funds.get(input.fundCode),
+        donors.get(input.donorId),
+        input.campaignCode ? campaigns.get(input.campaignCode) : undefined,
+      ),
+    );
 
     // Cash takes a PT number; money through a bank or the Treasury its own series (data/document-series.json), and
     // so do goods (in kind): the same acknowledgement, Giấy xác nhận đóng góp, with no cashier.
     // A late one needs an approver's confirmation (409 without); an imported old one keeps its paper number.
-    const receiptNo = input.historical
-      ? await this.numbering.historical(tx, fund.id, input.date)
-      : await this.numbering.next(tx, fund.id, moneySeries('in', input.method ?? 'bank'), input.date, {
-          lateEntryId: input.lateEntryId ?? null,
-          amount: input.amount.toString(),
-          usedBy: input.createdBy,
-        });
-    const purpose = input.purpose ?? null;
-    const entry = await this.posting.post(tx, {
-      fundCode: fund.code,
-      date: input.date,
-      // A late entry (ghi bổ sung) says so in the books, on its own row.
-      description: (await markLate(tx, fund.id, receiptNo, kindDescription(kind, donor.name, purpose))).slice(
-        0,
-        500,
-      ),
-      source: 'contribution',
-      sourceRef: receiptNo,
-      postedBy: input.createdBy,
-      lines: [
-        { account: kindAccounts(kind, donor.kind).debit, debit: input.amount },
-        { account: kindAccounts(kind, donor.kind).credit, credit: input.amount },
-      ],
-    });
-    return tx.save(
-      tx.create(Contribution, {
-        fundId: fund.id,
-        donorId: donor.id,
-        campaignId: campaign?.id ?? null,
-        batchId: input.batchId ?? null,
-        date: input.date,
-        amount: input.amount.toString(),
-        method: input.method ?? 'in_kind',
-        kind: kind.kind,
-        inKindDescription: input.inKindDescription ?? null,
-        inKindQuantity: input.inKindQuantity ?? null,
-        valuationBasis: input.valuationBasis ?? null,
-        purpose,
-        receiptNo,
-        entryId: entry.id,
-        status: 'posted',
-        voidEntryId: null,
-        voidReason: null,
-        voidedAt: null,
-        externalRef: input.externalRef ?? null,
-        originalNo: input.historical?.originalNo ?? null,
-        bankRef: input.bankRef ?? null,
-        bankDate: input.bankDate ?? null,
-        handedOverBy: input.handedOverBy ?? null,
-        importKey: input.importKey ?? null,
-        createdBy: input.createdBy,
-        createdAt: nowIso(),
-      }),
+    const historical = await this.numbering.historicalMany(
+      tx,
+      checked.filter((c) => c.input.historical).map((c) => ({ fundId: c.fund.id, date: c.input.date })),
     );
+    let drawn = 0;
+    const receiptNos: string[] = [];
+    for (const { input, fund } of checked) {
+      receiptNos.push(
+        input.historical
+          ? historical[drawn++]
+          : await this.numbering.next(tx, fund.id, moneySeries('in', input.method ?? 'bank'), input.date, {
+              lateEntryId: input.lateEntryId ?? null,
+              amount: input.amount.toString(),
+              usedBy: input.createdBy,
+            }),
+      );
+    }
+    const postings: PostingInput[] = [];
+    for (const [i, { input, fund, donor, kind }] of checked.entries()) {
+      const description = kindDescription(kind, donor.name, input.purpose ?? null);
+      postings.push({
+        fundCode: fund.code,
+        date: input.date,
+        // A late entry (ghi bổ sung) says so in the books, on its own row. A confirmation is spent only on a live
+        // series (numbering.next), so a historical number is never a late entry's.
+        description: (input.historical
+          ? description
+          : await markLate(tx, fund.id, receiptNos[i], description)
+        ).slice(0, 500),
+        source: 'contribution',
+        sourceRef: receiptNos[i],
+        postedBy: input.createdBy,
+        lines: [
+          { account: kindAccounts(kind, donor.kind).debit, debit: input.amount },
+          { account: kindAccounts(kind, donor.kind).credit, credit: input.amount },
+        ],
+      });
+    }
+    const entries = await this.posting.postMany(tx, postings);
+    const createdAt = nowIso();
+    const rows: NewContribution[] = checked.map(({ input, fund, donor, campaign, kind }, i) => ({
+      fundId: fund.id,
+      donorId: donor.id,
+      campaignId: campaign?.id ?? null,
+      batchId: input.batchId ?? null,
+      date: input.date,
+      amount: input.amount.toString(),
+      method: input.method ?? 'in_kind',
+      kind: kind.kind,
+      inKindDescription: input.inKindDescription ?? null,
+      inKindQuantity: input.inKindQuantity ?? null,
+      valuationBasis: input.valuationBasis ?? null,
+      purpose: input.purpose ?? null,
+      receiptNo: receiptNos[i],
+      entryId: entries[i].id,
+      status: 'posted',
+      voidEntryId: null,
+      voidReason: null,
+      voidedAt: null,
+      externalRef: input.externalRef ?? null,
+      originalNo: input.historical?.originalNo ?? null,
+      bankRef: input.bankRef ?? null,
+      bankDate: input.bankDate ?? null,
+      handedOverBy: input.handedOverBy ?? null,
+      importKey: input.importKey ?? null,
+      createdBy: input.createdBy,
+      createdAt,
+    }));
+    const ids = await contributionsRepository.insert(tx, rows);
+    return rows.map((row, i) => Object.assign(new Contribution(), row, { id: ids[i] }));
   }
 
   async get(actor: Actor, id: number): Promise<ContributionView> {
@@ -319,4 +350,32 @@ export class ContributionsService {
       attachments: await this.attachments.list(manager, 'contribution', c.id),
     };
   }
+}
+
+/**
+ * One contribution checked on its own and against its fund, donor and campaign, as `record` checks it: every
+ * problem of the request at once (400), then a merged donor or a closed fund (422).
+ */
+function checkContribution(
+  input: RecordContribution,
+  fund: ContributionFund | undefined,
+  donor: ContributionDonor | undefined,
+  campaign: ContributionCampaign | undefined,
+) {
+  const problems: string[] = [];
+  if (!fund) problems.push(`fundCode ${input.fundCode} is not a known fund`);
+  if (!donor) problems.push(`donorId ${input.donorId} is not a known donor`);
+  if (input.campaignCode && !campaign)
+    problems.push(`campaign ${input.campaignCode} is not a known campaign`);
+  if (!input.amount.isPositive()) problems.push('amount must be a positive whole number of đồng');
+  const kind = { ...input, kind: input.kind ?? 'money' };
+  problems.push(...kindProblems(kind, donor?.kind ?? null));
+  if (problems.length || !fund || !donor) throw new InvalidRequestError(problems);
+  if (donor.mergedIntoId !== null) {
+    throw new BusinessRuleError(
+      `donor ${donor.id} was merged into donor ${donor.mergedIntoId}; record the gift there`,
+    );
+  }
+  if (fund.status !== 'active') throw new BusinessRuleError(`fund ${fund.code} is closed`);
+  return { input, fund, donor, campaign, kind };
 }

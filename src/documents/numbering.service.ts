@@ -6,6 +6,8 @@ import { formatDateVi, nowIso, todayInVietnam } from '../common/clock';
 import { BusinessRuleError, ConflictError } from '../common/errors';
 import { msg } from '../common/messages';
 import { DATA_DIR } from '../common/paths';
+import { present } from '../common/assert';
+import { prepared } from '../database/prepared';
 import { DocumentSeries } from './document-series.entity';
 import { IssuedDocument } from './issued-document.entity';
 import { LateEntry } from './late-entry.entity';
@@ -92,10 +94,15 @@ export class NumberingService {
     late: LateEntryPermit | null = null,
   ): Promise<string> {
     const year = Number(date.slice(0, 4));
-    const row = await tx.findOne(DocumentSeries, { where: { fundId, series, year } });
-    const lastNo = (row?.lastNo ?? 0) + 1;
+    // Prepared (database/prepared.ts): every receipt and voucher draws here, on the posting path's transaction.
+    const [row] = await prepared<{ last_no: number; last_date: string | null }>(
+      tx,
+      'SELECT last_no, last_date FROM document_series WHERE fund_id = ? AND series = ? AND year = ?',
+      [fundId, series, year],
+    );
+    const lastNo = (row ? Number(row.last_no) : 0) + 1;
     const number = formatNumber(series, year, lastNo);
-    const lastDate = row?.lastDate ?? null;
+    const lastDate = row?.last_date ?? null;
     if (lastDate !== null && date < lastDate) {
       if (late?.lateEntryId === null || late?.lateEntryId === undefined) {
         throw new LateEntryRequiredError(
@@ -104,15 +111,19 @@ export class NumberingService {
             series,
             year,
             lastDate,
-            lastNo: formatNumber(series, year, row?.lastNo ?? 0),
+            lastNo: formatNumber(series, year, lastNo - 1),
           }),
         );
       }
       await useLateEntry(tx, fundId, series, date, number, { ...late, lateEntryId: late.lateEntryId });
     }
     const newLast = lastDate !== null && lastDate > date ? lastDate : date;
-    if (row) await tx.update(DocumentSeries, { fundId, series, year }, { lastNo, lastDate: newLast });
-    else await tx.insert(DocumentSeries, { fundId, series, year, lastNo, lastDate: newLast });
+    await prepared(
+      tx,
+      `INSERT INTO document_series (fund_id, series, year, last_no, last_date) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (fund_id, series, year) DO UPDATE SET last_no = excluded.last_no, last_date = excluded.last_date`,
+      [fundId, series, year, lastNo, newLast],
+    );
     return number;
   }
 
@@ -122,7 +133,39 @@ export class NumberingService {
    * move, the live series; the paper number is kept beside it (`original_no`).
    */
   async historical(tx: EntityManager, fundId: number, date: string): Promise<string> {
-    return this.draw(tx, fundId, seriesCodes().historicalImport, date);
+    const [number] = await this.historicalMany(tx, [{ fundId, date }]);
+    return number;
+  }
+
+  /**
+   * The numbers of imported historical documents, in order, as `historical` would give them one after the other:
+   * each fund and year's series reserves its count in one statement (an import numbers a chunk of rows at once).
+   */
+  async historicalMany(tx: EntityManager, documents: { fundId: number; date: string }[]): Promise<string[]> {
+    const series = seriesCodes().historicalImport;
+    const counts = new Map<string, { fundId: number; year: number; count: number; next: number }>();
+    const keys = documents.map(({ fundId, date }) => {
+      const year = Number(date.slice(0, 4));
+      const key = `${fundId}:${year}`;
+      const reserved = counts.get(key) ?? { fundId, year, count: 0, next: 0 };
+      reserved.count += 1;
+      counts.set(key, reserved);
+      return key;
+    });
+    for (const reserved of counts.values()) {
+      const [row] = await prepared<{ last_no: number }>(
+        tx,
+        `INSERT INTO document_series (fund_id, series, year, last_no) VALUES (?, ?, ?, ?)
+         ON CONFLICT (fund_id, series, year) DO UPDATE SET last_no = document_series.last_no + excluded.last_no
+         RETURNING last_no`,
+        [reserved.fundId, series, reserved.year, reserved.count],
+      );
+      reserved.next = Number(row.last_no) - reserved.count + 1;
+    }
+    return keys.map((key) => {
+      const reserved = present(counts.get(key), key);
+      return formatNumber(series, reserved.year, reserved.next++);
+    });
   }
 
   private async draw(tx: EntityManager, fundId: number, series: SeriesCode, date: string): Promise<string> {
@@ -183,7 +226,13 @@ export async function markLate(
   documentNo: string | null,
   description: string,
 ): Promise<string> {
-  if (documentNo === null || !(await lateEntryOf(tx, fundId, documentNo))) return description;
+  if (documentNo === null) return description;
+  const [late] = await prepared(
+    tx,
+    "SELECT id FROM late_entries WHERE fund_id = ? AND document_no = ? AND status = 'used'",
+    [fundId, documentNo],
+  );
+  if (!late) return description;
   return `${LATE_ENTRY_MARK}${description}`;
 }
 

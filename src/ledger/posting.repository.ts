@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { present } from '../common/assert';
 import { prepared } from '../database/prepared';
 import { sumDong } from '../database/sql';
 import type { Account, Book, ChainHead } from './entities';
@@ -35,8 +36,31 @@ export interface NewLineRow {
   memo: string | null;
 }
 
+/** A turnover to add to an account's month. */
+export interface BalanceDelta {
+  accountId: number;
+  period: string;
+  fundId: number;
+  debit: string;
+  credit: string;
+}
+
 /** Lines per multi-row INSERT: one statement text per count up to this, so few texts are cached. */
 const LINES_PER_INSERT = 20;
+
+const isPostgres = (tx: EntityManager) => tx.connection.options.type === 'postgres';
+
+/** Adds a turnover to an account's month, creating the row on its first line (added in SQL, exactly). */
+async function addToBalance(tx: EntityManager, row: BalanceDelta): Promise<void> {
+  await prepared(
+    tx,
+    `INSERT INTO account_balances (account_id, period, fund_id, debit, credit)
+     VALUES (?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))
+     ON CONFLICT (account_id, period) DO UPDATE
+        SET debit = account_balances.debit + excluded.debit, credit = account_balances.credit + excluded.credit`,
+    [row.accountId, row.period, row.fundId, row.debit, row.credit],
+  );
+}
 
 export const postingRepository = {
   /**
@@ -104,6 +128,16 @@ export const postingRepository = {
     return row?.valid_from ?? null;
   },
 
+  /** When the fund was created (the automatic month lock counts from it); funds/ owns the table. */
+  async fundCreatedAt(tx: EntityManager, fundId: number): Promise<string | null> {
+    const [row] = await prepared<{ created_at: string | null }>(
+      tx,
+      'SELECT created_at FROM funds WHERE id = ?',
+      [fundId],
+    );
+    return row?.created_at ?? null;
+  },
+
   async accounts(tx: EntityManager, fundId: number, codes: string[]): Promise<PostingAccount[]> {
     if (codes.length === 0) return [];
     const rows = await prepared<{ id: number; code: string; name_vi: string; non_negative: number }>(
@@ -143,7 +177,59 @@ export const postingRepository = {
     return Number(row.id);
   },
 
-  async insertLines(tx: EntityManager, entryId: number, lines: NewLineRow[]): Promise<void> {
+  /**
+   * Inserts entries and answers their ids, in order. SQLite: the prepared one-row insert in a loop (no round trip
+   * to save); PostgreSQL: one statement over arrays for the lot (one round trip), matched back by (fund, number).
+   */
+  async insertEntries(tx: EntityManager, entries: NewEntryRow[]): Promise<number[]> {
+    if (!isPostgres(tx) || entries.length === 1) {
+      const ids: number[] = [];
+      for (const entry of entries) ids.push(await postingRepository.insertEntry(tx, entry));
+      return ids;
+    }
+    const rows = await prepared<{ id: number; fund_id: number; number: number }>(
+      tx,
+      `INSERT INTO journal_entries (fund_id, number, entry_date, description, source, source_ref, reversal_of_id,
+              posted_by, posted_at, prev_hash, hash)
+       SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[],
+              ?::text[], ?::text[], ?::text[])
+       RETURNING id, fund_id, number`,
+      [
+        entries.map((e) => e.fundId),
+        entries.map((e) => e.number),
+        entries.map((e) => e.entryDate),
+        entries.map((e) => e.description),
+        entries.map((e) => e.source),
+        entries.map((e) => e.sourceRef),
+        entries.map((e) => e.reversalOfId),
+        entries.map((e) => e.postedBy),
+        entries.map((e) => e.postedAt),
+        entries.map((e) => e.prevHash),
+        entries.map((e) => e.hash),
+      ],
+    );
+    const ids = new Map(rows.map((r) => [`${r.fund_id}:${r.number}`, Number(r.id)]));
+    return entries.map((e) => present(ids.get(`${e.fundId}:${e.number}`), `entry ${e.fundId}:${e.number}`));
+  },
+
+  /** Inserts lines of one or more entries: multi-row INSERTs on SQLite, one statement over arrays on PostgreSQL. */
+  async insertLines(tx: EntityManager, lines: (NewLineRow & { entryId: number })[]): Promise<void> {
+    if (isPostgres(tx) && lines.length > LINES_PER_INSERT) {
+      await prepared(
+        tx,
+        `INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo)
+         SELECT * FROM unnest(?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::text[])`,
+        [
+          lines.map((l) => l.entryId),
+          lines.map((l) => l.lineNo),
+          lines.map((l) => l.accountId),
+          lines.map((l) => l.debit),
+          lines.map((l) => l.credit),
+          lines.map((l) => l.memo),
+        ],
+      );
+      return;
+    }
     for (let start = 0; start < lines.length; start += LINES_PER_INSERT) {
       const part = lines.slice(start, start + LINES_PER_INSERT);
       await prepared(
@@ -151,23 +237,34 @@ export const postingRepository = {
         `INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo) VALUES ${part
           .map(() => '(?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?)')
           .join(', ')}`,
-        part.flatMap((l) => [entryId, l.lineNo, l.accountId, l.debit, l.credit, l.memo]),
+        part.flatMap((l) => [l.entryId, l.lineNo, l.accountId, l.debit, l.credit, l.memo]),
       );
     }
   },
 
-  /** Adds a turnover to an account's month, creating the row on its first line (added in SQL, exactly). */
-  async addToBalance(
-    tx: EntityManager,
-    row: { accountId: number; period: string; fundId: number; debit: string; credit: string },
-  ): Promise<void> {
+  /**
+   * Adds turnovers to accounts' months, creating a row on its first line (added in SQL, exactly). One
+   * (account, period) at most once in `rows`. SQLite: the prepared one-row upsert in a loop; PostgreSQL: one
+   * statement over arrays.
+   */
+  async addToBalances(tx: EntityManager, rows: BalanceDelta[]): Promise<void> {
+    if (!isPostgres(tx) || rows.length === 1) {
+      for (const row of rows) await addToBalance(tx, row);
+      return;
+    }
     await prepared(
       tx,
       `INSERT INTO account_balances (account_id, period, fund_id, debit, credit)
-       VALUES (?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))
+       SELECT * FROM unnest(?::int[], ?::text[], ?::int[], ?::bigint[], ?::bigint[])
        ON CONFLICT (account_id, period) DO UPDATE
           SET debit = account_balances.debit + excluded.debit, credit = account_balances.credit + excluded.credit`,
-      [row.accountId, row.period, row.fundId, row.debit, row.credit],
+      [
+        rows.map((r) => r.accountId),
+        rows.map((r) => r.period),
+        rows.map((r) => r.fundId),
+        rows.map((r) => r.debit),
+        rows.map((r) => r.credit),
+      ],
     );
   },
 

@@ -13,9 +13,8 @@ import { Money } from '../common/money';
 import { todayInVietnam } from '../common/clock';
 import { EARLIEST_BOOK_DATE, isIsoDate } from '../common/validation';
 import { nowIso } from '../common/clock';
-import { sql } from '../database/sql';
-import { Account, Book, JournalEntry, JournalLine } from './entities';
-import { PostingAccount, postingRepository } from './posting.repository';
+import { Account, Book, ChainHead, JournalEntry, JournalLine } from './entities';
+import { BalanceDelta, NewEntryRow, PostingAccount, postingRepository } from './posting.repository';
 import { msg } from '../common/messages';
 import { autoLockedThrough, autoLockRule } from './auto-lock';
 import { entryHash } from './hash-chain';
@@ -37,86 +36,129 @@ interface CheckedLine {
 @Injectable()
 export class PostingService {
   async post(tx: EntityManager, input: PostingInput, reversalOfId: number | null = null): Promise<EntryView> {
+    const [entry] = await this.postAll(tx, [{ input, reversalOfId }]);
+    return entry;
+  }
+
+  /**
+   * Posts entries in order as `post` would one after the other: each entry is checked by the same rules with the
+   * same errors — the checks that need no writing (fund, dates, lock, accounts, balance) for every entry first,
+   * then cash and bank (invariant 5) entry by entry against the entries before it — and the first refusal throws
+   * (the caller's transaction rolls back). The fund's book, dates and accounts are read once, the chain head taken
+   * and moved once, and entries, lines and balances written in bulk (one statement per table on PostgreSQL). An
+   * import posts each chunk of rows through it.
+   */
+  postMany(tx: EntityManager, inputs: PostingInput[]): Promise<EntryView[]> {
+    return this.postAll(
+      tx,
+      inputs.map((input) => ({ input, reversalOfId: null })),
+    );
+  }
+
+  /** The one posting path: `post` is a batch of one. */
+  private async postAll(
+    tx: EntityManager,
+    items: { input: PostingInput; reversalOfId: number | null }[],
+  ): Promise<EntryView[]> {
+    if (items.length === 0) return [];
     // Lock the chain head first: on PostgreSQL this row lock serializes posters across processes too.
-    const head = await postingRepository.lockChainHead(tx);
-
-    const book = await postingRepository.bookByCode(tx, input.fundCode);
-    if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
-    this.assertNotClosed(book);
-    this.assertOpen(book, input.date);
-    await this.assertFundExisted(tx, book, input.date);
-    if (!(await this.computedFromBooks(tx, input, reversalOfId)))
-      await this.assertNotAutoLocked(tx, book, input.date);
-    const lines = await this.checkLines(tx, book, input);
-
-    book.lastEntryNo += 1;
-    await postingRepository.setLastEntryNo(tx, book.fundId, book.lastEntryNo);
+    const head = await this.lockChain(tx);
+    const reads = new BookReads(tx);
+    const checked: CheckedEntry[] = [];
+    for (const { input, reversalOfId } of items) {
+      const book = await reads.book(input.fundCode);
+      if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
+      this.assertNotClosed(book);
+      this.assertOpen(book, input.date, reads.today);
+      await this.assertFundExisted(reads, book, input.date);
+      if (!(await this.computedFromBooks(tx, input, reversalOfId)))
+        await this.assertNotAutoLocked(reads, book, input.date);
+      checked.push({ input, reversalOfId, book, lines: await this.checkLines(reads, book, input) });
+    }
+    // A credit to cash or bank is checked against the books as they stand just after its own entry (invariant 5):
+    // a batch with one posts its entries one at a time.
+    if (checked.length > 1 && checked.some((entry) => entry.lines.some(decreasesNonNegative))) {
+      const views: EntryView[] = [];
+      for (const item of items) views.push(...(await this.postAll(tx, [item])));
+      return views;
+    }
 
     const postedAt = nowIso();
-    const sourceRef = input.sourceRef ?? null;
-    const hash = entryHash(head.hash, {
-      fundCode: book.fundCode,
-      number: book.lastEntryNo,
-      date: input.date,
-      description: input.description,
-      source: input.source,
-      sourceRef,
-      reversalOfId,
-      postedBy: input.postedBy,
-      postedAt,
-      lines: lines.map((l) => ({
-        lineNo: l.lineNo,
-        account: l.account.code,
-        debit: l.debit.toString(),
-        credit: l.credit.toString(),
-        memo: l.memo,
-      })),
+    let hash = head.hash;
+    const rows: NewEntryRow[] = checked.map(({ input, reversalOfId, book, lines }) => {
+      book.lastEntryNo += 1;
+      const prevHash = hash;
+      hash = entryHash(prevHash, {
+        fundCode: book.fundCode,
+        number: book.lastEntryNo,
+        date: input.date,
+        description: input.description,
+        source: input.source,
+        sourceRef: input.sourceRef ?? null,
+        reversalOfId,
+        postedBy: input.postedBy,
+        postedAt,
+        lines: lines.map((l) => ({
+          lineNo: l.lineNo,
+          account: l.account.code,
+          debit: l.debit.toString(),
+          credit: l.credit.toString(),
+          memo: l.memo,
+        })),
+      });
+      return {
+        fundId: book.fundId,
+        number: book.lastEntryNo,
+        entryDate: input.date,
+        description: input.description,
+        source: input.source,
+        sourceRef: input.sourceRef ?? null,
+        reversalOfId,
+        postedBy: input.postedBy,
+        postedAt,
+        prevHash,
+        hash,
+      };
     });
-    const entryId = await postingRepository.insertEntry(tx, {
-      fundId: book.fundId,
-      number: book.lastEntryNo,
-      entryDate: input.date,
-      description: input.description,
-      source: input.source,
-      sourceRef,
-      reversalOfId,
-      postedBy: input.postedBy,
-      postedAt,
-      prevHash: head.hash,
-      hash,
-    });
+    for (const book of new Set(checked.map((entry) => entry.book))) {
+      await postingRepository.setLastEntryNo(tx, book.fundId, book.lastEntryNo);
+    }
+    const ids = await postingRepository.insertEntries(tx, rows);
     await postingRepository.insertLines(
       tx,
-      entryId,
-      lines.map((l) => ({
-        lineNo: l.lineNo,
-        accountId: l.account.id,
-        debit: l.debit.toString(),
-        credit: l.credit.toString(),
-        memo: l.memo,
-      })),
+      checked.flatMap((entry, i) =>
+        entry.lines.map((l) => ({
+          entryId: ids[i],
+          lineNo: l.lineNo,
+          accountId: l.account.id,
+          debit: l.debit.toString(),
+          credit: l.credit.toString(),
+          memo: l.memo,
+        })),
+      ),
     );
-    await this.addToBalances(tx, book.fundId, input.date, lines);
-    await this.assertNonNegative(tx, book.fundId, input.date, lines);
-    await postingRepository.setChainHead(tx, {
-      id: 1,
-      lastEntryId: entryId,
+    await postingRepository.addToBalances(tx, balanceDeltas(checked));
+    for (const { book, input, lines } of checked)
+      await this.assertNonNegative(tx, book.fundId, input.date, lines);
+    await this.moveChain(tx, {
+      id: head.id,
+      lastEntryId: ids[ids.length - 1],
       hash,
-      entryCount: head.entryCount + 1,
+      entryCount: head.entryCount + checked.length,
     });
 
-    return {
-      id: entryId,
-      number: book.lastEntryNo,
+    return checked.map(({ input, book, lines }, i) => ({
+      id: ids[i],
+      number: rows[i].number,
       fundCode: book.fundCode,
       date: input.date,
       description: input.description,
       source: input.source,
-      sourceRef,
+      sourceRef: rows[i].sourceRef,
       postedBy: input.postedBy,
       postedAt,
-      hash,
-      reversalOf: reversalOfId,
+      hash: rows[i].hash,
+      reversalOf: rows[i].reversalOfId,
       reversedBy: null,
       lines: lines.map((l) => ({
         account: l.account.code,
@@ -124,7 +166,17 @@ export class PostingService {
         credit: l.credit.toString(),
         memo: l.memo,
       })),
-    };
+    }));
+  }
+
+  /** Takes the hash chain's head for this transaction (the one place it is read). */
+  private lockChain(tx: EntityManager): Promise<ChainHead> {
+    return postingRepository.lockChainHead(tx);
+  }
+
+  /** Moves the hash chain's head past the entries just written (the one place it is written). */
+  private moveChain(tx: EntityManager, head: ChainHead): Promise<void> {
+    return postingRepository.setChainHead(tx, head);
   }
 
   /**
@@ -133,13 +185,14 @@ export class PostingService {
    * again, in full, when it posts.
    */
   async dryRun(tx: EntityManager, input: PostingInput): Promise<void> {
-    const book = await postingRepository.bookByCode(tx, input.fundCode);
+    const reads = new BookReads(tx);
+    const book = await reads.book(input.fundCode);
     if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
     this.assertNotClosed(book);
-    this.assertOpen(book, input.date);
-    await this.assertFundExisted(tx, book, input.date);
-    await this.assertNotAutoLocked(tx, book, input.date);
-    const lines = await this.checkLines(tx, book, input);
+    this.assertOpen(book, input.date, reads.today);
+    await this.assertFundExisted(reads, book, input.date);
+    await this.assertNotAutoLocked(reads, book, input.date);
+    const lines = await this.checkLines(reads, book, input);
     await this.assertNonNegative(tx, book.fundId, input.date, lines, true);
   }
 
@@ -192,10 +245,10 @@ export class PostingService {
     );
   }
 
-  private assertOpen(book: Book, date: string): void {
+  private assertOpen(book: Book, date: string, today: string): void {
     if (!isIsoDate(date)) throw new InvalidRequestError('date must be a date written YYYY-MM-DD');
     // The books record what happened: nothing dated after today (in Vietnam).
-    if (date > todayInVietnam()) throw new InvalidRequestError(`date ${date} is in the future`);
+    if (date > today) throw new InvalidRequestError(`date ${date} is in the future`);
     if (book.lockedThrough !== null && date <= book.lockedThrough) {
       throw new PeriodLockedError(
         `fund ${book.fundCode} is locked through ${book.lockedThrough}; post on a later date or ask an admin to reopen the period`,
@@ -204,12 +257,12 @@ export class PostingService {
   }
 
   /** Nothing is dated before the fund existed (its validFrom), nor ever before EARLIEST_BOOK_DATE. */
-  private async assertFundExisted(tx: EntityManager, book: Book, date: string): Promise<void> {
+  private async assertFundExisted(reads: BookReads, book: Book, date: string): Promise<void> {
     if (date < EARLIEST_BOOK_DATE)
       throw new InvalidRequestError(
         `date ${date} is before ${EARLIEST_BOOK_DATE}, the earliest date the books take`,
       );
-    const validFrom = await postingRepository.fundValidFrom(tx, book.fundId);
+    const validFrom = await reads.validFrom(book.fundId);
     if (validFrom && date < validFrom)
       throw new InvalidRequestError(
         `date ${date} is before fund ${book.fundCode} existed (valid from ${validFrom})`,
@@ -235,16 +288,11 @@ export class PostingService {
   }
 
   /** A month locked by the automatic lock (auto-lock.ts) is refused as a manually locked one is (409). */
-  private async assertNotAutoLocked(tx: EntityManager, book: Book, date: string): Promise<void> {
+  private async assertNotAutoLocked(reads: BookReads, book: Book, date: string): Promise<void> {
     const days = autoLockRule().daysAfterMonthEnd;
     if (days === null) return;
-    // funds/ owns the table; ledger/ reads the one column it needs without importing that feature.
-    const [fund] = await sql<{ created_at: string | null }>(tx, 'SELECT created_at FROM funds WHERE id = ?', [
-      book.fundId,
-    ]);
-    const auto = fund?.created_at
-      ? autoLockedThrough(todayInVietnam(), days, todayInVietnam(new Date(fund.created_at)))
-      : null;
+    const createdAt = await reads.fundCreatedAt(book.fundId);
+    const auto = createdAt ? autoLockedThrough(reads.today, days, todayInVietnam(new Date(createdAt))) : null;
     if (auto !== null && date <= auto) {
       throw new PeriodLockedError(
         msg('lateEntries.autoLocked', { fundCode: book.fundCode, lockedThrough: auto, days }),
@@ -253,16 +301,17 @@ export class PostingService {
   }
 
   /** Invariant 1 and the shape of lines: every problem is reported at once, by line number. */
-  private async checkLines(tx: EntityManager, book: Book, input: PostingInput): Promise<CheckedLine[]> {
+  private async checkLines(reads: BookReads, book: Book, input: PostingInput): Promise<CheckedLine[]> {
     const problems: string[] = [];
     if (!input.description.trim()) problems.push('description must not be blank');
     if (input.lines.length < 2) problems.push('an entry needs at least two lines');
     if (input.lines.length > MAX_LINES_PER_ENTRY)
       problems.push(`an entry has at most ${MAX_LINES_PER_ENTRY} lines`);
 
-    const codes = [...new Set(input.lines.map((l) => l.account))];
-    const accounts = await postingRepository.accounts(tx, book.fundId, codes);
-    const byCode = new Map(accounts.map((a) => [a.code, a]));
+    const byCode = await reads.accounts(
+      book.fundId,
+      input.lines.map((l) => l.account),
+    );
 
     const checked: CheckedLine[] = [];
     input.lines.forEach((line, index) => {
@@ -288,35 +337,6 @@ export class PostingService {
     }
     if (problems.length > 0) throw new InvalidRequestError(problems);
     return checked;
-  }
-
-  /** Invariant 4: the monthly turnover rows move in the same transaction as the lines. */
-  private async addToBalances(
-    tx: EntityManager,
-    fundId: number,
-    date: string,
-    lines: CheckedLine[],
-  ): Promise<void> {
-    const period = date.slice(0, 7);
-    const perAccount = new Map<number, { debit: Money; credit: Money }>();
-    for (const line of lines) {
-      const sum = perAccount.get(line.account.id) ?? { debit: Money.ZERO, credit: Money.ZERO };
-      perAccount.set(line.account.id, {
-        debit: sum.debit.plus(line.debit),
-        credit: sum.credit.plus(line.credit),
-      });
-    }
-    for (const [accountId, sum] of perAccount) {
-      // Added in SQL (an upsert): better-sqlite3 hands an INTEGER above 2^53 to JavaScript as a rounded number,
-      // so a read-modify-write would lose đồng once a monthly turnover passes ~9×10^15.
-      await postingRepository.addToBalance(tx, {
-        accountId,
-        period,
-        fundId,
-        debit: sum.debit.toString(),
-        credit: sum.credit.toString(),
-      });
-    }
   }
 
   /**
@@ -371,5 +391,97 @@ export class PostingService {
         }
       }
     }
+  }
+}
+
+interface CheckedEntry {
+  input: PostingInput;
+  reversalOfId: number | null;
+  book: Book;
+  lines: CheckedLine[];
+}
+
+const decreasesNonNegative = (line: CheckedLine) => line.account.nonNegative && line.credit.isPositive();
+
+/**
+ * Invariant 4: the monthly turnover rows move in the same transaction as the lines, one upsert per account and
+ * month. Added in SQL: better-sqlite3 hands an INTEGER above 2^53 to JavaScript as a rounded number, so a
+ * read-modify-write would lose đồng once a monthly turnover passes ~9×10^15.
+ */
+function balanceDeltas(entries: CheckedEntry[]): BalanceDelta[] {
+  const sums = new Map<
+    string,
+    { accountId: number; period: string; fundId: number; debit: Money; credit: Money }
+  >();
+  for (const { book, input, lines } of entries) {
+    const period = input.date.slice(0, 7);
+    for (const line of lines) {
+      const key = `${line.account.id}:${period}`;
+      const sum = sums.get(key) ?? {
+        accountId: line.account.id,
+        period,
+        fundId: book.fundId,
+        debit: Money.ZERO,
+        credit: Money.ZERO,
+      };
+      sum.debit = sum.debit.plus(line.debit);
+      sum.credit = sum.credit.plus(line.credit);
+      sums.set(key, sum);
+    }
+  }
+  return [...sums.values()].map((sum) => ({
+    ...sum,
+    debit: sum.debit.toString(),
+    credit: sum.credit.toString(),
+  }));
+}
+
+/**
+ * What posting reads of a fund, read once per call however many entries it posts: its book, first day, creation
+ * time and accounts. Today (in Vietnam) is taken once too.
+ */
+class BookReads {
+  readonly today = todayInVietnam();
+  private readonly books = new Map<string, Book | null>();
+  private readonly validFroms = new Map<number, string | null>();
+  private readonly createdAts = new Map<number, string | null>();
+  /** Per fund, account code → account (null: no such account). */
+  private readonly accountsOf = new Map<number, Map<string, PostingAccount | null>>();
+
+  constructor(private readonly tx: EntityManager) {}
+
+  async book(fundCode: string): Promise<Book | null> {
+    if (!this.books.has(fundCode))
+      this.books.set(fundCode, await postingRepository.bookByCode(this.tx, fundCode));
+    return this.books.get(fundCode) ?? null;
+  }
+
+  async validFrom(fundId: number): Promise<string | null> {
+    if (!this.validFroms.has(fundId))
+      this.validFroms.set(fundId, await postingRepository.fundValidFrom(this.tx, fundId));
+    return this.validFroms.get(fundId) ?? null;
+  }
+
+  async fundCreatedAt(fundId: number): Promise<string | null> {
+    if (!this.createdAts.has(fundId))
+      this.createdAts.set(fundId, await postingRepository.fundCreatedAt(this.tx, fundId));
+    return this.createdAts.get(fundId) ?? null;
+  }
+
+  /** The fund's accounts of these codes, by code; a code the fund has not is missing from the answer. */
+  async accounts(fundId: number, codes: string[]): Promise<Map<string, PostingAccount>> {
+    let known = this.accountsOf.get(fundId);
+    if (!known) this.accountsOf.set(fundId, (known = new Map<string, PostingAccount | null>()));
+    const missing = [...new Set(codes.filter((code) => !known.has(code)))];
+    if (missing.length > 0) {
+      const found = await postingRepository.accounts(this.tx, fundId, missing);
+      for (const code of missing) known.set(code, found.find((a) => a.code === code) ?? null);
+    }
+    const answer = new Map<string, PostingAccount>();
+    for (const code of codes) {
+      const account = known.get(code);
+      if (account) answer.set(code, account);
+    }
+    return answer;
   }
 }

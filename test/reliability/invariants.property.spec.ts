@@ -7,6 +7,7 @@ import {
   InvalidRequestError,
   PeriodLockedError,
 } from '../../src/common/errors';
+import { Money } from '../../src/common/money';
 import type { EntryView } from '../../src/ledger/ledger.types';
 import { DB_LABEL } from '../support/database';
 import {
@@ -321,6 +322,95 @@ class PostCommand implements fc.AsyncCommand<Model, Real> {
   }
 }
 
+/**
+ * Several entries posted through PostingService.postMany in one write (the import's bulk path): all of them, or
+ * none. Each entry is checked as `post` checks it: the checks that need no writing (lock, balance) for the whole
+ * batch first, then cash and bank (invariant 5) entry by entry, each against the entries before it.
+ */
+class PostManyCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly posts: PostCommand[]) {}
+
+  check = () => true;
+
+  async run(model: Model, real: Real): Promise<void> {
+    const planned = this.posts.map((post) => {
+      const fund = model.funds[post.fund];
+      return { post, fund, date: resolveDate(post.datePick, fund), lines: post.buildLines() };
+    });
+    let expected: Expected = OK;
+    const refused = planned.find((p) => isLocked(p.fund, p.date) || p.post.unbalance > 0n);
+    if (refused && isLocked(refused.fund, refused.date)) {
+      expected = {
+        ok: false,
+        error: PeriodLockedError,
+        reason: `${refused.date} ≤ lock ${refused.fund.lockedThrough}`,
+      };
+    } else if (refused) {
+      expected = { ok: false, error: InvalidRequestError, reason: 'unbalanced' };
+    } else {
+      const scratch: Model = { funds: model.funds, entries: [...model.entries] };
+      for (const p of planned) {
+        const overdraft = overdraws(scratch, p.post.fund, p);
+        if (overdraft) {
+          expected = { ok: false, error: InsufficientFundsError, reason: overdraft };
+          break;
+        }
+        scratch.entries.push({
+          id: 0,
+          fund: p.post.fund,
+          number: 0,
+          date: p.date,
+          lines: p.lines,
+          reversed: false,
+        });
+      }
+    }
+
+    const manager = real.ledger.dataSource.manager;
+    const before = await rowCounts(manager);
+    const views = await expectOutcome(real, expected, () =>
+      real.ledger.uow.write((tx) =>
+        real.ledger.posting.postMany(
+          tx,
+          planned.map((p) => ({
+            fundCode: p.fund.code,
+            date: p.date,
+            description: 'Bút toán kiểm thử (postMany)',
+            source: 'manual',
+            postedBy: 'reliability',
+            lines: toSimple(p.lines).map((l) => ({
+              account: l.account,
+              debit: l.debit === undefined ? undefined : Money.fromStored(l.debit),
+              credit: l.credit === undefined ? undefined : Money.fromStored(l.credit),
+            })),
+          })),
+        ),
+      ),
+    );
+    if (views) {
+      expect(views).toHaveLength(planned.length);
+      planned.forEach((p, i) => {
+        expect(views[i]).toMatchObject({ fundCode: p.fund.code, number: p.fund.lastNo + 1, date: p.date });
+        record(model, p.post.fund, views[i], p.date, p.lines);
+      });
+      const after = await rowCounts(manager);
+      expect(after.journal_entries).toBe(before.journal_entries + planned.length);
+      expect(after.audit_log).toBe(before.audit_log + 1);
+      const last = views[views.length - 1];
+      expect(await chainHead(manager)).toEqual({
+        lastEntryId: last.id,
+        hash: last.hash,
+        entryCount: model.entries.length,
+      });
+    }
+    await checkAll(model, real);
+  }
+
+  toString(): string {
+    return `postMany(${this.posts.map((post) => post.toString()).join(', ')})`;
+  }
+}
+
 /** A payment out of cash or bank sized from its current balance: exactly it, a little more, or half of it. */
 class CashOutCommand implements fc.AsyncCommand<Model, Real> {
   constructor(
@@ -536,6 +626,11 @@ const receiptArb = fc
       new PostCommand(r.fund, r.date, [{ account: r.cash, side: 'debit', amount: r.amount }], r.income, 0n),
   );
 
+/** A batch through postMany: entries of any kind, receipts among them, so that some batches credit cash. */
+const postManyArb = fc
+  .array(fc.oneof(postArb, receiptArb), { minLength: 1, maxLength: 4 })
+  .map((posts) => new PostManyCommand(posts));
+
 const cashOutArb = fc
   .record({
     fund: fundArb,
@@ -582,6 +677,8 @@ const commandsArb = fc.commands(
     receiptArb,
     receiptArb,
     receiptArb,
+    postManyArb,
+    postManyArb,
     cashOutArb,
     cashOutArb,
     reverseArb,
