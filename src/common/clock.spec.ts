@@ -16,7 +16,8 @@ describe('todayInVietnam', () => {
     // Every 31 hours and 13 minutes: each hour of the day in turn, over every month of the years.
     for (let t = start; t < end; t += 31 * hour + 13 * 60_000) {
       const now = new Date(t);
-      if (todayInVietnam(now) !== zoned.format(now)) throw new Error(`${now.toISOString()}: ${zoned.format(now)}`);
+      if (todayInVietnam(now) !== zoned.format(now))
+        throw new Error(`${now.toISOString()}: ${zoned.format(now)}`);
     }
   });
 });
