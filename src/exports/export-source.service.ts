@@ -9,6 +9,7 @@ import { ROOT_DIR } from '../common/paths';
 import { requestContext } from '../common/request-context';
 import { todayInVietnam } from '../common/clock';
 import { DOCUMENT_DATE_SQL } from '../books/book-queries';
+import { preparedArrays } from '../database/prepared';
 import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
@@ -47,24 +48,30 @@ export function generatorName(): string {
   return generator;
 }
 
-interface EntryRow {
-  id: number | string;
-  number: number | string;
-  entry_date: string;
-  document_date: string;
-  description: string;
-  source: EntrySource;
-  source_ref: string | null;
-  reversal_of_id: number | string | null;
-  hash: string;
-}
+/**
+ * One line of a page with its entry's columns, in readPage's order (an entry without lines comes once, its line
+ * columns null).
+ */
+type EntryLineRow = [
+  id: number,
+  number: number,
+  date: string,
+  documentDate: string,
+  description: string,
+  source: EntrySource,
+  sourceRef: string | null,
+  reversalOfId: number | null,
+  hash: string,
+  accountId: number | null,
+  debit: string | null,
+  credit: string | null,
+  memo: string | null,
+];
 
-interface LineRow {
-  entry_id: number | string;
-  account_id: number | string;
-  debit: string;
-  credit: string;
-  memo: string | null;
+/** What a page reads besides the entries and their lines. */
+export interface PageOptions {
+  /** The donor and the payee of each entry (only the spreadsheet shows them): two more queries a page. */
+  parties: boolean;
 }
 
 /**
@@ -169,9 +176,11 @@ export class ExportSourceService {
   /**
    * The plan's entries in pages of at most `pageSize`, fund by fund in the plan's order, each fund's in
    * entry-number order (the order they were posted in), with their lines. Only entries up to the snapshot's chain
-   * head are read: one posted since is not part of the export.
+   * head are read: one posted since is not part of the export. Each page is one query (entries joined with their
+   * lines), read whole before the next: no statement stays open while the output drains, so the connection serves
+   * other readers in between, and memory holds one page.
    */
-  async *pages(plan: ExportPlan): AsyncGenerator<ExportEntry[]> {
+  async *pages(plan: ExportPlan, options: PageOptions = { parties: true }): AsyncGenerator<ExportEntry[]> {
     const accounts = new Map(plan.accounts.map((a) => [a.id, a]));
     const lastEntryId = plan.chainHead.lastEntryId ?? 0;
     for (const fund of plan.funds) {
@@ -186,19 +195,19 @@ export class ExportSourceService {
           plan.to,
         );
         if (rows.length === 0) continue;
-        const lines = await this.readLines(rows.map((r) => Number(r.id)));
-        const parties = await this.readParties(rows);
-        yield toEntries(fund, rows, lines, accounts, parties);
+        const parties = options.parties ? await this.readParties(rows) : null;
+        yield toEntries(fund, rows, accounts, parties);
       }
     }
   }
 
   /**
-   * A fund's entries numbered after `afterNumber` up to `throughNumber`, within the range. A fund's entry numbers
-   * run 1, 2, 3 … without a gap, so a window of numbers is a page of at most `pageSize` entries, read through the
-   * unique (fund_id, number) index on both databases, whatever the dates. (With `ORDER BY … LIMIT` instead,
-   * PostgreSQL may fetch and sort the rest of the fund for every page.) The dates are compared through substr()
-   * so that no planner picks the date index instead.
+   * A fund's entries numbered after `afterNumber` up to `throughNumber`, within the range, each with its lines in
+   * line order. A fund's entry numbers run 1, 2, 3 … without a gap, so a window of numbers is a page of at most
+   * `pageSize` entries, read through the unique (fund_id, number) index on both databases, whatever the dates.
+   * (With `ORDER BY … LIMIT` instead, PostgreSQL may fetch and sort the rest of the fund for every page.) The
+   * dates are compared through substr() so that no planner picks the date index instead. Amounts as text:
+   * better-sqlite3 would turn an INTEGER into a JavaScript number.
    */
   readPage(
     fundId: number,
@@ -207,28 +216,17 @@ export class ExportSourceService {
     lastEntryId: number,
     from: string | null,
     to: string,
-  ): Promise<EntryRow[]> {
-    return sql<EntryRow>(
+  ): Promise<EntryLineRow[]> {
+    return preparedArrays<EntryLineRow>(
       this.uow.manager,
       `SELECT e.id, e.number, e.entry_date, ${DOCUMENT_DATE_SQL} AS document_date, e.description, e.source,
-              e.source_ref, e.reversal_of_id, e.hash
-         FROM journal_entries e
+              e.source_ref, e.reversal_of_id, e.hash, l.account_id, CAST(l.debit AS TEXT) AS debit,
+              CAST(l.credit AS TEXT) AS credit, l.memo
+         FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id
         WHERE e.fund_id = ? AND e.number > ? AND e.number <= ? AND e.id <= ?
           AND substr(e.entry_date, 1, 10) >= ? AND substr(e.entry_date, 1, 10) <= ?
-        ORDER BY e.number`,
+        ORDER BY e.number, l.line_no`,
       [fundId, afterNumber, throughNumber, lastEntryId, from ?? '0000-01-01', to],
-    );
-  }
-
-  private readLines(entryIds: number[]): Promise<LineRow[]> {
-    // Amounts as text: better-sqlite3 would turn an INTEGER into a JavaScript number.
-    return sql<LineRow>(
-      this.uow.manager,
-      `SELECT l.entry_id, l.account_id, CAST(l.debit AS TEXT) AS debit, CAST(l.credit AS TEXT) AS credit, l.memo
-         FROM journal_lines l
-        WHERE l.entry_id IN (${entryIds.map(() => '?').join(', ')})
-        ORDER BY l.entry_id, l.line_no`,
-      entryIds,
     );
   }
 
@@ -237,8 +235,8 @@ export class ExportSourceService {
    * or organisation (payees); a reversal takes those of the entry it reverses (a void names the donor whose gift it
    * undoes).
    */
-  private async readParties(rows: EntryRow[]): Promise<Map<number, Parties>> {
-    const subjectOf = new Map(rows.map((r) => [Number(r.id), Number(r.reversal_of_id ?? r.id)]));
+  private async readParties(rows: EntryLineRow[]): Promise<Map<number, Parties>> {
+    const subjectOf = new Map(rows.map((r) => [Number(r[0]), Number(r[7] ?? r[0])]));
     const subjects = [...new Set(subjectOf.values())];
     const marks = subjects.map(() => '?').join(', ');
     const donors = await sql<{ entry_id: number | string; name: string }>(
@@ -368,42 +366,48 @@ interface Parties {
   payee: string | null;
 }
 
+/** A stored amount as the digits it is (whole đồng); anything else is a damaged row. */
+function storedDong(value: string | null, entryId: number): string {
+  if (value === null || !/^(0|-?[1-9][0-9]*)$/.test(value))
+    throw new Error(`entry ${entryId} has a line amount that is not whole đồng: ${value}`);
+  return value;
+}
+
+/** A page's rows (one per line, in entry then line order) as its entries. */
 function toEntries(
   fund: ExportFund,
-  rows: EntryRow[],
-  lines: LineRow[],
+  rows: EntryLineRow[],
   accounts: Map<number, ExportAccount>,
-  parties: Map<number, Parties>,
+  parties: Map<number, Parties> | null,
 ): ExportEntry[] {
-  const linesOf = new Map<number, LineRow[]>();
-  for (const line of lines) {
-    const id = Number(line.entry_id);
-    const list = linesOf.get(id);
-    if (list) list.push(line);
-    else linesOf.set(id, [line]);
-  }
-  return rows.map((r) => ({
-    id: Number(r.id),
-    fund,
-    number: Number(r.number),
-    date: r.entry_date,
-    description: r.description,
-    source: r.source,
-    sourceRef: r.source_ref,
-    documentDate: r.document_date,
-    donor: parties.get(Number(r.id))?.donor ?? null,
-    payee: parties.get(Number(r.id))?.payee ?? null,
-    reversalOf: r.reversal_of_id === null ? null : Number(r.reversal_of_id),
-    hash: r.hash,
-    lines: (linesOf.get(Number(r.id)) ?? []).map((l) => {
-      const account = accounts.get(Number(l.account_id));
-      if (!account) throw new Error(`entry ${r.id} has a line on account ${l.account_id} of another fund`);
-      return {
-        account,
-        debit: Money.fromStored(l.debit).toString(),
-        credit: Money.fromStored(l.credit).toString(),
-        memo: l.memo,
+  const entries: ExportEntry[] = [];
+  let entry: ExportEntry | null = null;
+  for (const r of rows) {
+    const [rowId, number, date, documentDate, description, source, sourceRef, reversalOf, hash] = r;
+    const [, , , , , , , , , accountId, debit, credit, memo] = r;
+    const id = Number(rowId);
+    if (entry === null || entry.id !== id) {
+      entry = {
+        id,
+        fund,
+        number: Number(number),
+        date,
+        description,
+        source,
+        sourceRef,
+        documentDate,
+        donor: parties?.get(id)?.donor ?? null,
+        payee: parties?.get(id)?.payee ?? null,
+        reversalOf: reversalOf === null ? null : Number(reversalOf),
+        hash,
+        lines: [],
       };
-    }),
-  }));
+      entries.push(entry);
+    }
+    if (accountId === null) continue;
+    const account = accounts.get(Number(accountId));
+    if (!account) throw new Error(`entry ${id} has a line on account ${accountId} of another fund`);
+    entry.lines.push({ account, debit: storedDong(debit, id), credit: storedDong(credit, id), memo });
+  }
+  return entries;
 }

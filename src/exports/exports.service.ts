@@ -28,11 +28,12 @@ export class ExportsService {
     out: Writable,
     onProgress?: ExportProgress,
   ): Promise<void> {
-    const writer = FORMATS[format].writer(plan, out);
+    const { writer: writerOf, parties } = FORMATS[format];
+    const writer = writerOf(plan, out);
     try {
       await writer.begin();
       let done = 0;
-      for await (const page of this.source.pages(plan)) {
+      for await (const page of this.source.pages(plan, { parties })) {
         await writer.write(page);
         done += page.length;
         onProgress?.(done, plan.entryCount);

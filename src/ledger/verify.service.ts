@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, MoreThan } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
+import { preparedArrays } from '../database/prepared';
 import { sql } from '../database/sql';
-import { Account, Book, ChainHead, JournalEntry, JournalLine } from './entities';
+import { Account, Book, ChainHead } from './entities';
 import { entryHash, GENESIS_HASH } from './hash-chain';
 
 export interface VerifyReport {
@@ -13,12 +14,70 @@ export interface VerifyReport {
   problems: string[];
 }
 
-const BATCH = 1000;
+/** Entry ids per page: each page is two queries (its entries, their lines), each read whole before the next. */
+const PAGE = 2000;
 const MAX_PROBLEMS = 100;
+
+/** A journal entry's columns, in ENTRIES_SQL's order. */
+type EntryRow = [
+  id: number,
+  fundId: number,
+  number: number,
+  date: string,
+  description: string,
+  source: string,
+  sourceRef: string | null,
+  reversalOfId: number | null,
+  postedBy: string,
+  postedAt: string,
+  prevHash: string,
+  hash: string,
+];
+/** A journal line's columns, in LINES_SQL's order; amounts as text. */
+type LineRow = [
+  entryId: number,
+  lineNo: number,
+  accountId: number,
+  debit: string,
+  credit: string,
+  memo: string | null,
+];
+
+// A window of entry ids, and the lines of the same window in entry and line order. Two queries, not one join: a
+// join would repeat each entry's text and hashes on every one of its lines. Amounts as text: better-sqlite3 would
+// round an INTEGER above 2^53 to the nearest JavaScript number.
+const ENTRIES_SQL = `SELECT id, fund_id, number, entry_date, description, source, source_ref, reversal_of_id,
+       posted_by, posted_at, prev_hash, hash
+  FROM journal_entries WHERE id > ? AND id <= ? ORDER BY id`;
+const LINES_SQL = `SELECT entry_id, line_no, account_id, CAST(debit AS TEXT) AS debit,
+       CAST(credit AS TEXT) AS credit, memo
+  FROM journal_lines WHERE entry_id > ? AND entry_id <= ? ORDER BY entry_id, line_no`;
+
+/**
+ * Which hash chain an entry belongs to: each chain runs from GENESIS_HASH, every entry's prev_hash being the hash
+ * of the chain's entry before it. Today one chain holds the whole journal.
+ */
+const JOURNAL_CHAIN = 'journal';
+const chainOf = (_entry: EntryRow): string => JOURNAL_CHAIN;
+
+/** Where a chain has got to in the walk: its last entry's hash and id, and how many entries it holds. */
+interface ChainTip {
+  hash: string;
+  lastEntryId: number;
+  entries: number;
+}
+
+/** Debit and credit turnover of one account in one month, summed from the lines. */
+interface Turnover {
+  debit: bigint;
+  credit: bigint;
+}
 
 /**
  * Recomputes the hash chain, every entry's balance and every stored monthly balance from the lines (invariants
- * 1, 4, 6, 7). Reads in batches, so memory grows with accounts × months, not with entries.
+ * 1, 4, 6, 7), in one pass over the journal in entry order: pages of entry ids, each one query of the entries
+ * joined with their lines, on raw statements (no entities). Amounts are summed exactly as BigInt. Memory grows
+ * with accounts × months, not with entries.
  */
 @Injectable()
 export class VerifyService {
@@ -33,92 +92,105 @@ export class VerifyService {
     const accounts = new Map((await manager.find(Account)).map((a) => [a.id, a]));
     const books = new Map((await manager.find(Book)).map((b) => [b.fundId, b]));
     const head = await manager.findOneOrFail(ChainHead, { where: { id: 1 } });
-    const total = await manager.count(JournalEntry);
+    const [span] = await sql<{ n: number | string; last: number | string | null }>(
+      manager,
+      'SELECT COUNT(*) AS n, MAX(id) AS last FROM journal_entries',
+    );
+    const total = Number(span.n);
+    const lastId = Number(span.last ?? 0);
+    const codeOf = new Map([...accounts.values()].map((a) => [a.id, a.code]));
+    const fundCodeOf = (fundId: number) => books.get(fundId)?.fundCode;
 
-    const turnover = new Map<string, { debit: Money; credit: Money }>();
+    const turnover = new Map<string, Turnover>();
     const lastNumber = new Map<number, number>();
-    let prevHash = GENESIS_HASH;
-    let lastId = 0;
+    const chains = new Map<string, ChainTip>();
     let checked = 0;
 
-    for (;;) {
-      const entries = await manager.find(JournalEntry, {
-        where: { id: MoreThan(lastId) },
-        order: { id: 'ASC' },
-        take: BATCH,
+    /** Checks one entry and its lines against its chain, its own balance and its fund's numbering. */
+    const check = (entry: EntryRow, lines: LineRow[]) => {
+      const [id, , , date, description, source, sourceRef, , postedBy, postedAt, prevHash, hash] = entry;
+      const fundId = Number(entry[1]);
+      const number = Number(entry[2]);
+      const label = () => `entry ${id} (fund ${fundCodeOf(fundId) ?? fundId} no. ${number})`;
+      const chain = chainOf(entry);
+      const tip = chains.get(chain) ?? { hash: GENESIS_HASH, lastEntryId: 0, entries: 0 };
+      if (prevHash !== tip.hash)
+        report(
+          `${label()}: hash chain broken — prev_hash does not match the previous entry's hash (an entry was inserted or deleted before it)`,
+        );
+      const expected = entryHash(prevHash, {
+        fundCode: fundCodeOf(fundId) ?? '?',
+        number,
+        date,
+        description,
+        source,
+        sourceRef,
+        reversalOfId: entry[7] === null ? null : Number(entry[7]),
+        postedBy,
+        postedAt,
+        lines: lines.map(([, lineNo, accountId, debit, credit, memo]) => ({
+          lineNo: Number(lineNo),
+          account: codeOf.get(Number(accountId)) ?? '?',
+          debit,
+          credit,
+          memo,
+        })),
       });
-      if (entries.length === 0) break;
-      const lines = await manager
-        .createQueryBuilder(JournalLine, 'l')
-        .where('l.entry_id >= :first AND l.entry_id <= :last', {
-          first: entries[0].id,
-          last: entries[entries.length - 1].id,
-        })
-        .orderBy('l.entry_id', 'ASC')
-        .addOrderBy('l.line_no', 'ASC')
-        .getMany();
-      const linesOf = new Map<number, JournalLine[]>();
-      for (const line of lines) linesOf.set(line.entryId, [...(linesOf.get(line.entryId) ?? []), line]);
+      if (expected !== hash)
+        report(`${label()}: content does not match its hash (an amount, account, line or field was changed)`);
 
+      let debits = 0n;
+      let credits = 0n;
+      const period = date.slice(0, 7);
+      for (const line of lines) {
+        const debit = BigInt(line[3]);
+        const credit = BigInt(line[4]);
+        debits += debit;
+        credits += credit;
+        const key = `${Number(line[2])}|${period}`;
+        const sum = turnover.get(key);
+        if (sum) {
+          sum.debit += debit;
+          sum.credit += credit;
+        } else turnover.set(key, { debit, credit });
+      }
+      if (lines.length < 2 || debits !== credits) {
+        report(
+          `${label()}: does not balance (${lines.length} lines, debits ${Money.fromStored(debits).format()}, credits ${Money.fromStored(credits).format()})`,
+        );
+      }
+      const expectedNumber = (lastNumber.get(fundId) ?? 0) + 1;
+      if (number !== expectedNumber)
+        report(`${label()}: entry numbers of the fund jump from ${expectedNumber - 1} to ${number}`);
+      lastNumber.set(fundId, number);
+
+      chains.set(chain, { hash, lastEntryId: Number(id), entries: tip.entries + 1 });
+      checked += 1;
+    };
+
+    for (let after = 0; after < lastId; after += PAGE) {
+      const entries = await preparedArrays<EntryRow>(manager, ENTRIES_SQL, [after, after + PAGE]);
+      const lines = await preparedArrays<LineRow>(manager, LINES_SQL, [after, after + PAGE]);
+      let next = 0;
       for (const entry of entries) {
-        const label = `entry ${entry.id} (fund ${books.get(entry.fundId)?.fundCode ?? entry.fundId} no. ${entry.number})`;
-        const own = linesOf.get(entry.id) ?? [];
-        if (entry.prevHash !== prevHash)
-          report(
-            `${label}: hash chain broken — prev_hash does not match the previous entry's hash (an entry was inserted or deleted before it)`,
-          );
-        const expected = entryHash(entry.prevHash, {
-          fundCode: books.get(entry.fundId)?.fundCode ?? '?',
-          number: entry.number,
-          date: entry.entryDate,
-          description: entry.description,
-          source: entry.source,
-          sourceRef: entry.sourceRef,
-          reversalOfId: entry.reversalOfId,
-          postedBy: entry.postedBy,
-          postedAt: entry.postedAt,
-          lines: own.map((l) => ({
-            lineNo: l.lineNo,
-            account: accounts.get(l.accountId)?.code ?? '?',
-            debit: l.debit,
-            credit: l.credit,
-            memo: l.memo,
-          })),
-        });
-        if (expected !== entry.hash)
-          report(`${label}: content does not match its hash (an amount, account, line or field was changed)`);
-
-        let debits = Money.ZERO;
-        let credits = Money.ZERO;
-        for (const line of own) {
-          const debit = Money.fromStored(line.debit);
-          const credit = Money.fromStored(line.credit);
-          debits = debits.plus(debit);
-          credits = credits.plus(credit);
-          const key = `${line.accountId}|${entry.entryDate.slice(0, 7)}`;
-          const sum = turnover.get(key) ?? { debit: Money.ZERO, credit: Money.ZERO };
-          turnover.set(key, { debit: sum.debit.plus(debit), credit: sum.credit.plus(credit) });
-        }
-        if (own.length < 2 || !debits.equals(credits)) {
-          report(
-            `${label}: does not balance (${own.length} lines, debits ${debits.format()}, credits ${credits.format()})`,
-          );
-        }
-        const expectedNumber = (lastNumber.get(entry.fundId) ?? 0) + 1;
-        if (entry.number !== expectedNumber)
-          report(`${label}: entry numbers of the fund jump from ${expectedNumber - 1} to ${entry.number}`);
-        lastNumber.set(entry.fundId, entry.number);
-
-        prevHash = entry.hash;
-        lastId = entry.id;
-        checked += 1;
+        const id = Number(entry[0]);
+        // A line whose entry is gone belongs to no entry: it shows in the stored balances' check.
+        while (next < lines.length && Number(lines[next][0]) < id) next += 1;
+        const first = next;
+        while (next < lines.length && Number(lines[next][0]) === id) next += 1;
+        check(entry, lines.slice(first, next));
       }
       onProgress?.(checked, total);
     }
 
-    if (head.hash !== prevHash || head.entryCount !== checked || (head.lastEntryId ?? 0) !== lastId) {
+    const journal = chains.get(JOURNAL_CHAIN) ?? { hash: GENESIS_HASH, lastEntryId: 0, entries: 0 };
+    if (
+      head.hash !== journal.hash ||
+      head.entryCount !== journal.entries ||
+      (head.lastEntryId ?? 0) !== journal.lastEntryId
+    ) {
       report(
-        `chain head says ${head.entryCount} entries ending in ${head.hash.slice(0, 12)}…, the journal has ${checked} ending in ${prevHash.slice(0, 12)}… (entries were added or removed at the end)`,
+        `chain head says ${head.entryCount} entries ending in ${head.hash.slice(0, 12)}…, the journal has ${journal.entries} ending in ${journal.hash.slice(0, 12)}… (entries were added or removed at the end)`,
       );
     }
     for (const book of books.values()) {
@@ -129,38 +201,32 @@ export class VerifyService {
       }
     }
 
-    // Read as text: better-sqlite3 would round an INTEGER above 2^53 to the nearest JavaScript number.
     const stored = await sql<{ account_id: number | string; period: string; debit: string; credit: string }>(
       manager,
       'SELECT account_id, period, CAST(debit AS TEXT) AS debit, CAST(credit AS TEXT) AS credit FROM account_balances',
     );
-    for (const raw of stored) {
-      const row = {
-        accountId: Number(raw.account_id),
-        period: raw.period,
-        debit: raw.debit,
-        credit: raw.credit,
-      };
-      const key = `${row.accountId}|${row.period}`;
-      const sum = turnover.get(key) ?? { debit: Money.ZERO, credit: Money.ZERO };
+    for (const row of stored) {
+      const accountId = Number(row.account_id);
+      const key = `${accountId}|${row.period}`;
+      const sum = turnover.get(key) ?? { debit: 0n, credit: 0n };
       turnover.delete(key);
       if (
-        !sum.debit.equals(Money.fromStored(row.debit)) ||
-        !sum.credit.equals(Money.fromStored(row.credit))
+        sum.debit.toString() !== Money.fromStored(row.debit).toString() ||
+        sum.credit.toString() !== Money.fromStored(row.credit).toString()
       ) {
         report(
-          `stored balance of account ${this.accountLabel(accounts, books, row.accountId)} for ${row.period} is ${row.debit}/${row.credit}, the lines sum to ${sum.debit.toString()}/${sum.credit.toString()}`,
+          `stored balance of account ${this.accountLabel(accounts, books, accountId)} for ${row.period} is ${row.debit}/${row.credit}, the lines sum to ${sum.debit}/${sum.credit}`,
         );
       }
     }
     for (const [key, sum] of turnover) {
       const [accountId, period] = key.split('|');
       report(
-        `account ${this.accountLabel(accounts, books, Number(accountId))} has lines in ${period} (${sum.debit.toString()}/${sum.credit.toString()}) but no stored balance`,
+        `account ${this.accountLabel(accounts, books, Number(accountId))} has lines in ${period} (${sum.debit}/${sum.credit}) but no stored balance`,
       );
     }
 
-    return { ok: problems.length === 0, entriesChecked: checked, chainHead: prevHash, problems };
+    return { ok: problems.length === 0, entriesChecked: checked, chainHead: journal.hash, problems };
   }
 
   private accountLabel(accounts: Map<number, Account>, books: Map<number, Book>, accountId: number): string {

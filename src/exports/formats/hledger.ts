@@ -1,4 +1,4 @@
-import type { AccountBalanceRow, ExportEntry } from '../export.types';
+import type { AccountBalanceRow, ExportAccount, ExportEntry } from '../export.types';
 import { plainTextAccountName } from './account-names';
 import { TextJournalWriter } from './journal-writer';
 
@@ -30,6 +30,18 @@ function posting(account: string, amount: string, suffix = ''): string {
 
 /** A journal for hledger (checked with `hledger check -s`) and ledger 3 (`ledger bal`). */
 export class PlainTextJournalWriter extends TextJournalWriter {
+  /** Each account's name, made once: an export names a few hundred accounts a million times. */
+  private readonly names = new Map<ExportAccount, string>();
+
+  private accountName(account: ExportAccount): string {
+    let name = this.names.get(account);
+    if (name === undefined) {
+      name = plainTextAccountName(account);
+      this.names.set(account, name);
+    }
+    return name;
+  }
+
   protected header(): string {
     const { plan } = this;
     const lines = [
@@ -58,7 +70,7 @@ export class PlainTextJournalWriter extends TextJournalWriter {
     let text = `${e.date} * (${code}) ${plainTextDescription(e.description)}\n    ; ${tags.join(', ')}\n`;
     for (const line of e.lines) {
       const memo = line.memo === null || commentText(line.memo) === '' ? '' : `  ; ${commentText(line.memo)}`;
-      text += posting(plainTextAccountName(line.account), plainTextAmount(line.debit, line.credit), memo);
+      text += posting(this.accountName(line.account), plainTextAmount(line.debit, line.credit), memo);
     }
     return `${text}\n`;
   }
