@@ -37,9 +37,7 @@ interface CheckedLine {
 @Injectable()
 export class PostingService {
   async post(tx: EntityManager, input: PostingInput, reversalOfId: number | null = null): Promise<EntryView> {
-    // Lock the chain head first: on PostgreSQL this row lock serializes posters across processes too.
-    const head = await postingRepository.lockChainHead(tx);
-
+    // The fund's books row, locked (PostgreSQL): its numbers and its hash chain are the fund's alone.
     const book = await postingRepository.bookByCode(tx, input.fundCode);
     if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
     this.assertNotClosed(book);
@@ -50,11 +48,9 @@ export class PostingService {
     const lines = await this.checkLines(tx, book, input);
 
     book.lastEntryNo += 1;
-    await postingRepository.setLastEntryNo(tx, book.fundId, book.lastEntryNo);
-
     const postedAt = nowIso();
     const sourceRef = input.sourceRef ?? null;
-    const hash = entryHash(head.hash, {
+    const hash = entryHash(book.lastHash, {
       fundCode: book.fundCode,
       number: book.lastEntryNo,
       date: input.date,
@@ -82,7 +78,7 @@ export class PostingService {
       reversalOfId,
       postedBy: input.postedBy,
       postedAt,
-      prevHash: head.hash,
+      prevHash: book.lastHash,
       hash,
     });
     await postingRepository.insertLines(
@@ -98,12 +94,7 @@ export class PostingService {
     );
     await this.addToBalances(tx, book.fundId, input.date, lines);
     await this.assertNonNegative(tx, book.fundId, input.date, lines);
-    await postingRepository.setChainHead(tx, {
-      id: 1,
-      lastEntryId: entryId,
-      hash,
-      entryCount: head.entryCount + 1,
-    });
+    await postingRepository.setBookHead(tx, book.fundId, book.lastEntryNo, hash);
 
     return {
       id: entryId,

@@ -4,6 +4,7 @@ import { Money } from '../common/money';
 import { sql } from '../database/sql';
 import { Account, Book, ChainHead, JournalEntry, JournalLine } from './entities';
 import { entryHash, GENESIS_HASH } from './hash-chain';
+import { combineHeads, FundHead } from './chain-head';
 
 export interface VerifyReport {
   ok: boolean;
@@ -32,12 +33,17 @@ export class VerifyService {
     };
     const accounts = new Map((await manager.find(Account)).map((a) => [a.id, a]));
     const books = new Map((await manager.find(Book)).map((b) => [b.fundId, b]));
-    const head = await manager.findOneOrFail(ChainHead, { where: { id: 1 } });
+    // Entries up to the old one-chain head follow the entry before them in id order; later ones their fund's last.
+    const legacy = await manager.findOneOrFail(ChainHead, { where: { id: 1 } });
+    const cutover = legacy.lastEntryId ?? 0;
     const total = await manager.count(JournalEntry);
 
     const turnover = new Map<string, { debit: Money; credit: Money }>();
     const lastNumber = new Map<number, number>();
     let prevHash = GENESIS_HASH;
+    let legacyCount = 0;
+    let legacyHash = GENESIS_HASH;
+    const heads = new Map<number, FundHead>();
     let lastId = 0;
     let checked = 0;
 
@@ -63,7 +69,8 @@ export class VerifyService {
       for (const entry of entries) {
         const label = `entry ${entry.id} (fund ${books.get(entry.fundId)?.fundCode ?? entry.fundId} no. ${entry.number})`;
         const own = linesOf.get(entry.id) ?? [];
-        if (entry.prevHash !== prevHash)
+        const expectedPrev = entry.id <= cutover ? prevHash : (heads.get(entry.fundId)?.hash ?? GENESIS_HASH);
+        if (entry.prevHash !== expectedPrev)
           report(
             `${label}: hash chain broken — prev_hash does not match the previous entry's hash (an entry was inserted or deleted before it)`,
           );
@@ -111,17 +118,33 @@ export class VerifyService {
 
         prevHash = entry.hash;
         lastId = entry.id;
+        if (entry.id <= cutover) {
+          legacyCount += 1;
+          legacyHash = entry.hash;
+        }
+        heads.set(entry.fundId, {
+          fundCode: books.get(entry.fundId)?.fundCode ?? '?',
+          id: entry.id,
+          number: entry.number,
+          hash: entry.hash,
+        });
         checked += 1;
       }
       onProgress?.(checked, total);
     }
 
-    if (head.hash !== prevHash || head.entryCount !== checked || (head.lastEntryId ?? 0) !== lastId) {
+    if (cutover > 0 && (legacy.hash !== legacyHash || legacy.entryCount !== legacyCount)) {
       report(
-        `chain head says ${head.entryCount} entries ending in ${head.hash.slice(0, 12)}…, the journal has ${checked} ending in ${prevHash.slice(0, 12)}… (entries were added or removed at the end)`,
+        `the one chain kept before the chain went per fund says ${legacy.entryCount} entries up to entry ${cutover} ending in ${legacy.hash.slice(0, 12)}…, the journal has ${legacyCount} ending in ${legacyHash.slice(0, 12)}…`,
       );
     }
     for (const book of books.values()) {
+      const last = heads.get(book.fundId)?.hash ?? GENESIS_HASH;
+      if (book.lastHash !== last) {
+        report(
+          `fund ${book.fundCode}: its chain head is ${book.lastHash.slice(0, 12)}…, its last entry in the journal ${last.slice(0, 12)}… (entries were added or removed at the end)`,
+        );
+      }
       if (book.lastEntryNo !== (lastNumber.get(book.fundId) ?? 0)) {
         report(
           `fund ${book.fundCode}: last entry number is ${lastNumber.get(book.fundId) ?? 0}, the books expect ${book.lastEntryNo}`,
@@ -160,7 +183,12 @@ export class VerifyService {
       );
     }
 
-    return { ok: problems.length === 0, entriesChecked: checked, chainHead: prevHash, problems };
+    return {
+      ok: problems.length === 0,
+      entriesChecked: checked,
+      chainHead: combineHeads([...heads.values()]).hash,
+      problems,
+    };
   }
 
   private accountLabel(accounts: Map<number, Account>, books: Map<number, Book>, accountId: number): string {

@@ -16,6 +16,7 @@ import {
   Ledger,
   openLedger,
   post,
+  query,
   reverse,
   rowCounts,
   SimpleLine,
@@ -166,7 +167,7 @@ async function expectOutcome<T>(
   return undefined;
 }
 
-/** A successful posting: one more entry, one more audit row, and the chain head moved onto the entry. */
+/** A successful posting: one more entry, one more audit row, and its fund's chain head moved onto the entry. */
 async function checkPosted(
   model: Model,
   real: Real,
@@ -184,7 +185,16 @@ async function checkPosted(
   expect(after.journal_entries).toBe(before.journal_entries + 1);
   expect(after.audit_log).toBe(before.audit_log + 1);
   const head = await chainHead(manager);
-  expect(head).toEqual({ lastEntryId: view.id, hash: view.hash, entryCount: model.entries.length + 1 });
+  expect(head).toMatchObject({ lastEntryId: view.id, entryCount: model.entries.length + 1 });
+  const [book] = await query<{ last_entry_no: number | string; last_hash: string }>(
+    manager,
+    'SELECT last_entry_no, last_hash FROM books WHERE fund_code = ?',
+    [fund.code],
+  );
+  expect({ number: Number(book.last_entry_no), hash: book.last_hash }).toEqual({
+    number: view.number,
+    hash: view.hash,
+  });
 }
 
 function record(
