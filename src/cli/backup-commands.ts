@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UnitOfWork } from '../database/unit-of-work';
 import { VerifyService } from '../ledger/verify.service';
+import { combineHeads, FUND_HEADS_SQL, fundHeadsFromRows, LATEST, LedgerHead } from '../ledger/chain-head';
 import { loadConfig } from '../config/app-config';
 import { openDatabase } from '../database/data-source';
 import { CliModule } from './cli.module';
@@ -56,17 +57,23 @@ interface BooksState {
 }
 
 function booksState(db: Database.Database): BooksState {
-  const head = db.prepare('SELECT last_entry_id, hash, entry_count FROM chain_head WHERE id = 1').get() as
-    { last_entry_id: number | null; hash: string; entry_count: number } | undefined;
+  const head = headOf(db, LATEST);
   const audit = db.prepare('SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     { id: number; at: string } | undefined;
   return {
-    entryCount: head?.entry_count ?? 0,
-    lastEntryId: head?.last_entry_id ?? null,
-    headHash: head?.hash ?? '',
+    entryCount: head.entryCount,
+    lastEntryId: head.lastEntryId,
+    headHash: head.hash,
     lastAuditId: audit?.id ?? 0,
     lastAuditAt: audit?.at ?? null,
   };
+}
+
+/** The books' head as of entry `upTo` (chain-head.ts), read with the raw handle. */
+function headOf(db: Database.Database, upTo: number): LedgerHead {
+  return combineHeads(
+    fundHeadsFromRows(db.prepare(FUND_HEADS_SQL).all(upTo) as Parameters<typeof fundHeadsFromRows>[0]),
+  );
 }
 
 function isLedger(db: Database.Database): boolean {
@@ -85,7 +92,7 @@ function integrityProblems(db: Database.Database): string[] {
 
 /**
  * Why restoring `backup` over `target` would lose something, or null when the target holds nothing the backup does
- * not: its last entry is in the backup with the same hash (the chain before it is then the same too), and its
+ * not: the backup's head as of the target's last entry is the target's head (so the chains up to it are the same), and its
  * last audit-log row (every write has one) is in the backup as well.
  */
 function newerThanBackup(target: Database.Database, backup: Database.Database): string | null {
@@ -93,9 +100,8 @@ function newerThanBackup(target: Database.Database, backup: Database.Database): 
   const b = booksState(backup);
   const reasons: string[] = [];
   if (t.lastEntryId !== null) {
-    const same = backup.prepare('SELECT hash FROM journal_entries WHERE id = ?').get(t.lastEntryId) as
-      { hash: string } | undefined;
-    if (same?.hash !== t.headHash || b.entryCount < t.entryCount) {
+    const same = headOf(backup, t.lastEntryId);
+    if (same.hash !== t.headHash || same.entryCount !== t.entryCount) {
       const later = target
         .prepare('SELECT COUNT(*) AS n FROM journal_entries WHERE id > ?')
         .get(b.lastEntryId ?? 0) as { n: number };

@@ -167,7 +167,7 @@ export async function runVerifyBundle(args: string[]): Promise<number> {
   if (againstBooks && check.manifest) {
     const context = await openApp();
     try {
-      check.problems.push(...(await context.get(ExportsService).checkChainHead(check.manifest.chainHead)));
+      check.problems.push(...(await context.get(ExportsService).checkChainHead(check.manifest.chainHead, check.manifest.funds)));
       check.ok = check.problems.length === 0;
     } finally {
       await context.close();

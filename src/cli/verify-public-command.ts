@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { loadConfig } from '../config/app-config';
 import { openDatabase } from '../database/data-source';
 import { sql } from '../database/sql';
+import { ledgerHead } from '../ledger/chain-head';
 import { checkPublicFile, sha256Hex } from '../disclosure/signing';
 
 export const VERIFY_PUBLIC_HELP = `  verify-public <file> [--key <public key | keys.json>] [--no-db] [--json]
@@ -104,18 +105,14 @@ export async function runVerifyPublic(args: string[]): Promise<number> {
         }
         const head = checked.chainHead;
         if (head && head.entryId !== null) {
-          const [entry] = await sql<{ hash: string }>(
-            manager,
-            'SELECT hash FROM journal_entries WHERE id = ?',
-            [head.entryId],
-          );
+          const books = await ledgerHead(manager, { upTo: head.entryId });
+          const same = books.lastEntryId === head.entryId && books.hash === head.hash;
           findings.push({
-            ok: entry?.hash === head.hash,
+            ok: same,
             check: 'chain head',
-            detail:
-              entry?.hash === head.hash
-                ? `entry ${head.entryId} of these books has hash ${head.hash.slice(0, 16)}…`
-                : `these books have no entry ${head.entryId} with hash ${head.hash.slice(0, 16)}…`,
+            detail: same
+              ? `these books up to entry ${head.entryId} have the chain head ${head.hash.slice(0, 16)}…`
+              : `these books up to entry ${head.entryId} do not have the chain head ${head.hash.slice(0, 16)}…`,
           });
         }
       } finally {

@@ -9,7 +9,8 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { Fund, FundLevel } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
 import { BalancesService } from '../ledger/balances.service';
-import { ChainHead, JournalEntry } from '../ledger/entities';
+import { JournalEntry } from '../ledger/entities';
+import { ledgerHead } from '../ledger/chain-head';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { PostingService } from '../ledger/posting.service';
 import { FundMerger } from './entities';
@@ -60,7 +61,7 @@ describe('merger preview', () => {
     entries: await dataSource.manager.count(JournalEntry),
     audit: await dataSource.manager.count(AuditLogEntry),
     mergers: await dataSource.manager.count(FundMerger),
-    head: await dataSource.manager.findOneByOrFail(ChainHead, { id: 1 }),
+    head: await ledgerHead(dataSource.manager),
     funds: await dataSource.manager.find(Fund, { order: { id: 'ASC' } }),
   });
 

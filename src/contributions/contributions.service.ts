@@ -111,7 +111,8 @@ export class ContributionsService {
       problems.push('handedOverBy is for cash handed over in person (method cash)');
     if (problems.length) throw new InvalidRequestError(problems);
     const files = this.attachments.check(dto.attachments);
-    return this.uow.write(async (tx) => {
+    // Confined to the fund's books (its numbers, its chain): on PostgreSQL gifts to different funds post side by side.
+    return this.uow.writeToFunds([dto.fundCode], async (tx) => {
       const contribution = await this.record(tx, {
         fundCode: dto.fundCode,
         donorId: dto.donorId,

@@ -39,6 +39,7 @@ import {
 import { FundMerger, YearClosing } from '../closing/entities';
 import { Beneficiary, BeneficiaryDistinctPair, BeneficiaryMerge } from '../beneficiaries/entities';
 import { BeneficiaryDistinctPairs1764500000000 } from './migrations/1764500000000-beneficiary-distinct-pairs';
+import { HashChainPerFund1764520000000 } from './migrations/1764520000000-hash-chain-per-fund';
 import { ReportIndices1764540000000 } from './migrations/1764540000000-report-indices';
 import { Disbursement, DisbursementEvent, HouseProject } from '../disbursements/entities';
 import { Transfer } from '../transfers/transfer.entity';
@@ -120,6 +121,7 @@ export const MIGRATIONS = [
   LateEntries1764480000000,
   PayeesAndKindsOfMoney1764490000000,
   BeneficiaryDistinctPairs1764500000000,
+  HashChainPerFund1764520000000,
   ReportIndices1764540000000,
 ];
 

@@ -58,65 +58,99 @@ export class UnitOfWork {
 
   /** `action` names a write that no request caused (first start, a CLI command) in the audit log. */
   write<T>(fn: (tx: EntityManager) => Promise<T>, action?: string): Promise<T> {
+    return this.transact(fn, action, null);
+  }
+
+  /**
+   * A write that posts to the books of `fundCodes` only, beside its own new rows (a contribution): on PostgreSQL it
+   * runs alongside writes to other funds (issue 13); it still waits for every write that is not so confined. On
+   * SQLite, one connection, it is an ordinary write.
+   */
+  writeToFunds<T>(fundCodes: readonly string[], fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.transact(fn, undefined, fundCodes);
+  }
+
+  private transact<T>(
+    fn: (tx: EntityManager) => Promise<T>,
+    action: string | undefined,
+    fundCodes: readonly string[] | null,
+  ): Promise<T> {
     const context = requestContext.get();
-    const written = this.lock.run(() =>
-      this.dataSource.transaction(async (tx) => {
-        // Several processes on one PostgreSQL database: the write lock above is per process, this one is not.
-        // Every write runs these few statements: prepared (prepared.ts), not built by TypeORM each time.
-        if (tx.connection.options.type === 'postgres')
-          await prepared(tx, 'SELECT pg_advisory_xact_lock(7201)');
-        // SQLite: write first, so the transaction takes the write lock at once and waits (busy_timeout) for another
-        // process's writer, instead of failing when it later upgrades from a read.
-        else await prepared(tx, 'UPDATE chain_head SET id = id WHERE id = 1');
-        const idem = context?.idempotency;
-        const actor = context?.actor ?? CLI_ACTOR;
-        if (idem) {
-          const [previous] = await prepared<{
-            request_hash: string;
-            status_code: number;
-            response_body: string;
-          }>(
-            tx,
-            'SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE scope = ? AND idem_key = ?',
-            [actor.username, idem.key],
-          );
-          if (previous) {
-            if (previous.request_hash !== idem.requestHash) {
-              throw new IdempotencyConflictError(
-                'Idempotency-Key was already used with a different request; use a new key for a new request',
-              );
-            }
-            throw new IdempotentReplay(Number(previous.status_code), JSON.parse(previous.response_body));
+    const idem = context?.idempotency;
+    const actor = context?.actor ?? CLI_ACTOR;
+    const postgres = this.dataSource.options.type === 'postgres';
+    // What a confined write holds: its funds, and its idempotency key (two retries of one request never overlap).
+    const keys =
+      postgres && fundCodes !== null
+        ? [
+            ...new Set([
+              ...fundCodes.map((f) => `fund ${f}`),
+              ...(idem ? [`idem ${actor.username} ${idem.key}`] : []),
+            ]),
+          ].sort()
+        : [];
+    const written = this.lock.run(
+      () =>
+        this.dataSource.transaction(async (tx) => {
+          // Several processes on one PostgreSQL database: the write lock above is per process, these are not.
+          // Every write runs these few statements: prepared (prepared.ts), not built by TypeORM each time.
+          if (postgres && keys.length === 0) await prepared(tx, 'SELECT pg_advisory_xact_lock(7201)');
+          else if (postgres) {
+            await prepared(tx, 'SELECT pg_advisory_xact_lock_shared(7201)');
+            for (const key of keys)
+              await prepared(tx, 'SELECT pg_advisory_xact_lock(7202, hashtext(?))', [key]);
           }
-        }
+          // SQLite: write first, so the transaction takes the write lock at once and waits (busy_timeout) for another
+          // process's writer, instead of failing when it later upgrades from a read.
+          else await prepared(tx, 'UPDATE chain_head SET id = id WHERE id = 1');
+          if (idem) {
+            const [previous] = await prepared<{
+              request_hash: string;
+              status_code: number;
+              response_body: string;
+            }>(
+              tx,
+              'SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE scope = ? AND idem_key = ?',
+              [actor.username, idem.key],
+            );
+            if (previous) {
+              if (previous.request_hash !== idem.requestHash) {
+                throw new IdempotencyConflictError(
+                  'Idempotency-Key was already used with a different request; use a new key for a new request',
+                );
+              }
+              throw new IdempotentReplay(Number(previous.status_code), JSON.parse(previous.response_body));
+            }
+          }
 
-        const result = await fn(tx);
-        // JSON round trip: the stored answer is exactly what the client received.
-        const body: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
+          const result = await fn(tx);
+          // JSON round trip: the stored answer is exactly what the client received.
+          const body: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
 
-        const at = nowIso();
-        await prepared(
-          tx,
-          'INSERT INTO audit_log (at, request_id, user_id, username, action, details) VALUES (?, ?, ?, ?, ?, ?)',
-          [
-            at,
-            context?.requestId ?? null,
-            actor.userId,
-            actor.username,
-            (context?.action ?? action ?? 'internal').slice(0, 200),
-            JSON.stringify({ request: context?.auditDetails ?? null, result: summarize(body) }),
-          ],
-        );
-        if (idem) {
+          const at = nowIso();
           await prepared(
             tx,
-            `INSERT INTO idempotency_keys (scope, idem_key, request_hash, status_code, response_body, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-            [actor.username, idem.key, idem.requestHash, idem.statusCode, JSON.stringify(body), at],
+            'INSERT INTO audit_log (at, request_id, user_id, username, action, details) VALUES (?, ?, ?, ?, ?, ?)',
+            [
+              at,
+              context?.requestId ?? null,
+              actor.userId,
+              actor.username,
+              (context?.action ?? action ?? 'internal').slice(0, 200),
+              JSON.stringify({ request: context?.auditDetails ?? null, result: summarize(body) }),
+            ],
           );
-        }
-        return result;
-      }),
+          if (idem) {
+            await prepared(
+              tx,
+              `INSERT INTO idempotency_keys (scope, idem_key, request_hash, status_code, response_body, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+              [actor.username, idem.key, idem.requestHash, idem.statusCode, JSON.stringify(body), at],
+            );
+          }
+          return result;
+        }),
+      keys,
     );
     // Disk full, a read-only file, the server gone: a 503 that says so (the transaction was rolled back).
     return written.catch((error: unknown) => {

@@ -1,6 +1,10 @@
 /**
- * One in-process queue for every write transaction. SQLite under TypeORM shares a single connection, so two
+ * One in-process queue for write transactions. SQLite under TypeORM shares a single connection, so two
  * interleaved transactions would collide; serializing writes makes each one see the books the previous left.
+ *
+ * A write may name keys (on PostgreSQL: the funds whose books it posts to, issue 13): it then waits only for the
+ * writes before it that hold one of its keys and for the last write without keys, so writes to different funds run
+ * side by side. A write without keys waits for everything before it, and everything after waits for it.
  *
  * Each write starts on a later turn of the event loop than the one before it ended. On SQLite a write never
  * waits for I/O (better-sqlite3 is synchronous), so without that turn a queue of writes runs back to back in
@@ -9,17 +13,40 @@
  * come, first served for every connection.
  */
 export class WriteLock {
-  private tail: Promise<unknown> = Promise.resolve();
+  /** The last write without keys. */
+  private exclusive: Promise<unknown> = Promise.resolve();
+  /** Keyed writes queued since it, which the next write without keys waits for. */
+  private readonly keyed = new Set<Promise<unknown>>();
+  /** Per key, the last write holding it. */
+  private readonly tails = new Map<string, Promise<unknown>>();
 
-  /** Runs `fn` after every write queued before it has finished. */
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(nextTurn).then(fn);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
+  /** Runs `fn` after the writes queued before it that it must follow (all of them, without `keys`). */
+  run<T>(fn: () => Promise<T>, keys: readonly string[] = []): Promise<T> {
+    if (keys.length === 0) {
+      const before = Promise.all([this.exclusive, ...this.keyed]);
+      const result = before.then(nextTurn).then(fn);
+      this.exclusive = settled(result);
+      this.keyed.clear();
+      return result;
+    }
+    const before = Promise.all([this.exclusive, ...keys.map((k) => this.tails.get(k))]);
+    const result = before.then(nextTurn).then(fn);
+    const done = settled(result);
+    this.keyed.add(done);
+    for (const key of keys) this.tails.set(key, done);
+    void done.then(() => {
+      this.keyed.delete(done);
+      for (const key of keys) if (this.tails.get(key) === done) this.tails.delete(key);
+    });
     return result;
   }
+}
+
+function settled(promise: Promise<unknown>): Promise<void> {
+  return promise.then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

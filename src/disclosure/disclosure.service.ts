@@ -5,6 +5,7 @@ import { Actor } from '../common/actor';
 import { nowIso } from '../common/clock';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
 import { sql, sumDong } from '../database/sql';
+import { ledgerHead } from '../ledger/chain-head';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FundsService } from '../funds/funds.service';
 import { ClaimsReconciliationService } from '../reports/claims-reconciliation.service';
@@ -102,15 +103,8 @@ export class DisclosureService {
   ) {}
 
   async chainStamp(manager: EntityManager = this.uow.manager): Promise<ChainStamp> {
-    const [head] = await sql<{ last_entry_id: number | null; hash: string; entry_count: number | string }>(
-      manager,
-      'SELECT last_entry_id, hash, entry_count FROM chain_head WHERE id = 1',
-    );
-    return {
-      entryId: head?.last_entry_id === null || head === undefined ? null : Number(head.last_entry_id),
-      hash: head?.hash ?? '',
-      entries: Number(head?.entry_count ?? 0),
-    };
+    const head = await ledgerHead(manager);
+    return { entryId: head.lastEntryId, hash: head.hash, entries: head.entryCount };
   }
 
   /** What the cache is keyed on: changes with every write through the unit of work. */

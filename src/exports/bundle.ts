@@ -43,35 +43,12 @@ export interface BundleManifest {
   files: ManifestFile[];
 }
 
-/**
- * The chain head as of the last entry of `fundIds`: that entry's hash and its position in the whole chain, which
- * `verify-bundle` checks like the global head. What a user limited to some funds gets in place of the global head.
- */
-export async function scopedChainHead(
-  manager: EntityManager,
-  fundIds: readonly number[],
-): Promise<ChainHeadView> {
-  const ids = fundIds.length > 0 ? [...fundIds] : [0];
-  const [last] = await sql<{ id: number; hash: string }>(
-    manager,
-    `SELECT id, hash FROM journal_entries WHERE fund_id IN (${ids.map(() => '?').join(', ')})
-      ORDER BY id DESC LIMIT 1`,
-    ids,
-  );
-  if (!last) return { hash: GENESIS_HASH, entryCount: 0, lastEntryId: null, scope: 'funds' };
-  const [count] = await sql<{ n: number | string }>(
-    manager,
-    'SELECT COUNT(*) AS n FROM journal_entries WHERE id <= ?',
-    [last.id],
-  );
-  return { hash: last.hash, entryCount: Number(count.n), lastEntryId: Number(last.id), scope: 'funds' };
-}
-
 export function chainHeadNote(head: ChainHeadView): string {
   return head.scope === 'funds'
-    ? 'chainHead is the hash chain as of the last entry of the funds in this bundle (the exporting user is ' +
-        "limited to some funds); other funds' entries may follow it in the chain"
-    : 'chainHead is the head of the whole hash chain when the bundle was made';
+    ? 'chainHead is the head of the hash chains of the funds in this bundle (the exporting user is limited to ' +
+        "some funds): SHA-256 over each fund's last entry number and hash, in fund-code order"
+    : "chainHead is the head of the books when the bundle was made: SHA-256 over every fund's last entry number " +
+        'and hash, in fund-code order (each fund has its own hash chain)';
 }
 
 /** Passes bytes through, hashing and counting them. */

@@ -15,10 +15,10 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
-import { Account, Book, ChainHead, EntrySource } from '../ledger/entities';
+import { Account, Book, EntrySource } from '../ledger/entities';
+import { ledgerHead } from '../ledger/chain-head';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { eliminate, transferEliminations } from '../reports/transfer-eliminations';
-import { scopedChainHead } from './bundle';
 import { addDays } from './dates';
 import type {
   AccountBalanceRow,
@@ -109,7 +109,6 @@ export class ExportSourceService {
     return this.uow.write(async (tx) => {
       const funds = await this.resolveFunds(tx, actor, parameters);
       const fundIds = funds.map((f) => f.id);
-      const head = await tx.findOneOrFail(ChainHead, { where: { id: 1 } });
       const accounts = await this.accounts(tx, funds);
       const books = fundIds.length ? await tx.find(Book, { where: { fundId: In(fundIds) } }) : [];
       const byCode = new Map([...accounts.values()].map((a) => [`${a.fund.id}|${a.code}`, a]));
@@ -160,8 +159,8 @@ export class ExportSourceService {
         funds,
         chainHead:
           actor.fundScope === null
-            ? { hash: head.hash, entryCount: head.entryCount, lastEntryId: head.lastEntryId, scope: 'global' }
-            : await scopedChainHead(tx, fundIds),
+            ? { ...(await ledgerHead(tx)), scope: 'global' }
+            : { ...(await ledgerHead(tx, { fundCodes: funds.map((f) => f.code) })), scope: 'funds' },
         entryCount,
         firstDate,
         opening,
@@ -279,29 +278,28 @@ export class ExportSourceService {
     return funds.map((f) => ({ id: f.id, code: f.code, name: f.name, level: f.level }));
   }
 
-  async checkChainHead(head: ChainHeadView): Promise<string[]> {
-    const manager = this.uow.manager;
+  async checkChainHead(head: ChainHeadView, fundCodes: readonly string[]): Promise<string[]> {
     if (head.lastEntryId === null) return [];
-    const [entry] = await sql<{ hash: string }>(manager, 'SELECT hash FROM journal_entries WHERE id = ?', [
+    const manager = this.uow.manager;
+    const [entry] = await sql<{ id: number }>(manager, 'SELECT id FROM journal_entries WHERE id = ?', [
       head.lastEntryId,
     ]);
     if (!entry)
       return [`entry ${head.lastEntryId}, the last one the bundle holds, is no longer in the books`];
+    const now = await ledgerHead(manager, {
+      upTo: head.lastEntryId,
+      fundCodes: head.scope === 'funds' ? fundCodes : undefined,
+    });
     const problems: string[] = [];
-    if (entry.hash !== head.hash) {
+    if (now.hash !== head.hash) {
       problems.push(
-        `entry ${head.lastEntryId} has the hash ${entry.hash} in the books, the bundle recorded ${head.hash}: ` +
+        `the books' chain head up to entry ${head.lastEntryId} is ${now.hash}, the bundle recorded ${head.hash}: ` +
           'the journal up to it was changed after the bundle was made',
       );
     }
-    const [count] = await sql<{ n: number | string }>(
-      manager,
-      'SELECT COUNT(*) AS n FROM journal_entries WHERE id <= ?',
-      [head.lastEntryId],
-    );
-    if (Number(count.n) !== head.entryCount) {
+    if (now.entryCount !== head.entryCount) {
       problems.push(
-        `the books hold ${Number(count.n)} entries up to entry ${head.lastEntryId}, the bundle recorded ${head.entryCount}`,
+        `the books hold ${now.entryCount} entries up to entry ${head.lastEntryId}, the bundle recorded ${head.entryCount}`,
       );
     }
     return problems;

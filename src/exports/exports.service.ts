@@ -51,13 +51,14 @@ export class ExportsService {
   }
 
   /**
-   * Compares a bundle's chain head with the books: the entry it ends at must still carry the same hash, with the
-   * same number of entries up to it. Each entry's hash covers every entry before it, so together with `verify`
-   * (which recomputes the chain) this proves the books up to that entry are the ones the bundle was made from,
-   * even against someone who rewrote the whole chain and its head row. Returns the problems; none when it holds.
+   * Compares a bundle's chain head with the books: recomputed from the journal up to the entry it ends at (over the
+   * bundle's funds when it was scoped to them), it must be the same, with the same number of entries. Each entry's
+   * hash covers every earlier entry of its fund, so together with `verify` (which recomputes the chains) this
+   * proves the books up to that entry are the ones the bundle was made from, even against someone who rewrote
+   * whole chains and the funds' heads. Returns the problems; none when it holds.
    */
-  checkChainHead(head: ChainHeadView): Promise<string[]> {
-    return this.source.checkChainHead(head);
+  checkChainHead(head: ChainHeadView, fundCodes: readonly string[]): Promise<string[]> {
+    return this.source.checkChainHead(head, fundCodes);
   }
 
   /** `journal-LC-2023-01-01-2023-12-31.hledger`, `audit-bundle-LC-start-2023-12-31.zip`. */

@@ -5,6 +5,7 @@ import { Money } from '../common/money';
 import { sql, sumDong } from '../database/sql';
 import { ChartAccount, defaultChart, normalSide } from './chart';
 import { Account, AccountType, Book } from './entities';
+import { GENESIS_HASH } from './hash-chain';
 
 export interface AccountView {
   code: string;
@@ -31,6 +32,7 @@ export class BalancesService {
       fundCode,
       lockedThrough: null,
       lastEntryNo: 0,
+      lastHash: GENESIS_HASH,
       closedOn: null,
       closedNote: null,
     });

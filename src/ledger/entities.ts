@@ -44,6 +44,10 @@ export class Book {
   @Column({ name: 'last_entry_no', type: 'integer' })
   lastEntryNo: number;
 
+  /** The hash of entry `lastEntryNo`, the head of this fund's hash chain (GENESIS_HASH before its first entry). */
+  @Column({ name: 'last_hash', type: 'varchar', length: 64 })
+  lastHash: string;
+
   /** Closed books (a merged fund) take no posting at all, from this date (YYYY-MM-DD) on; null while open. */
   @Column({ name: 'closed_on', type: 'varchar', length: 10, nullable: true })
   closedOn: string | null;
@@ -86,6 +90,7 @@ export class Account {
 @Entity({ name: 'journal_entries' })
 @Index('uq_entries_fund_number', ['fundId', 'number'], { unique: true })
 @Index('ix_entries_fund_date', ['fundId', 'entryDate'])
+@Index('ix_entries_fund_id', ['fundId', 'id'])
 @Index('ix_entries_closing', ['fundId', 'entryDate'], { where: "source = 'closing'" })
 @Index('uq_entries_reversal_of', ['reversalOfId'], { unique: true })
 export class JournalEntry {
@@ -196,7 +201,11 @@ export class AccountBalance {
   credit: string;
 }
 
-/** The head of the hash chain: one row. Updating it first in every posting serializes posters (PostgreSQL row lock). */
+/**
+ * The last entry of the one chain over all funds that the books kept before the chain went per fund (issue 13):
+ * entries up to `lastEntryId` follow the entry before them in id order, later ones the previous entry of their
+ * fund. It no longer moves; `lastEntryId` is null when the books had no entry then.
+ */
 @Entity({ name: 'chain_head' })
 export class ChainHead {
   @PrimaryColumn({ type: 'integer' })

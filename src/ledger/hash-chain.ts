@@ -16,7 +16,11 @@ export interface CanonicalEntry {
   lines: { lineNo: number; account: string; debit: string; credit: string; memo: string | null }[];
 }
 
-/** SHA-256 over the previous entry's hash and this entry's canonical content (invariant 7). */
+/**
+ * SHA-256 over the previous entry's hash and this entry's canonical content (invariant 7). The previous entry is
+ * the fund's own previous one (each fund has its chain, chain-head.ts); for entries posted before the chain went
+ * per fund, the one before it in id order (`chain_head` marks where that chain ends).
+ */
 export function entryHash(prevHash: string, entry: CanonicalEntry): string {
   const canonical = JSON.stringify([
     prevHash,

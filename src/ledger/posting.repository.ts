@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { present } from '../common/assert';
 import { prepared } from '../database/prepared';
 import { sumDong } from '../database/sql';
-import type { Account, Book, ChainHead } from './entities';
+import type { Account, Book } from './entities';
 
 /**
  * The posting path's statements, prepared once and run on the posting transaction's connection (database/
@@ -64,43 +64,23 @@ async function addToBalance(tx: EntityManager, row: BalanceDelta): Promise<void>
 
 export const postingRepository = {
   /**
-   * Takes the chain head for this transaction and reads it. On PostgreSQL `FOR UPDATE` is the row lock that
-   * serializes posters across processes (without the dead row version a no-op UPDATE leaves).
+   * The fund's books, for this transaction's posting. On PostgreSQL `FOR UPDATE` is the row lock that serializes
+   * the fund's posters across processes (its entry numbers and its hash chain), and only that fund's.
    */
-  async lockChainHead(tx: EntityManager): Promise<ChainHead> {
-    const postgres = tx.connection.options.type === 'postgres';
-    // SQLite: a write first, so a transaction that has only read so far takes the database's write lock now.
-    if (!postgres) await prepared(tx, 'UPDATE chain_head SET entry_count = entry_count WHERE id = 1');
-    const forUpdate = postgres ? ' FOR UPDATE' : '';
-    const [row] = await prepared<{
-      last_entry_id: number | null;
-      hash: string;
-      entry_count: number | string;
-    }>(tx, `SELECT last_entry_id, hash, entry_count FROM chain_head WHERE id = 1${forUpdate}`);
-    if (!row) throw new Error('chain_head has no row 1');
-    return { id: 1, lastEntryId: row.last_entry_id, hash: row.hash, entryCount: Number(row.entry_count) };
-  },
-
-  async setChainHead(tx: EntityManager, head: ChainHead): Promise<void> {
-    await prepared(tx, 'UPDATE chain_head SET last_entry_id = ?, hash = ?, entry_count = ? WHERE id = 1', [
-      head.lastEntryId,
-      head.hash,
-      head.entryCount,
-    ]);
-  },
-
   async bookByCode(tx: EntityManager, fundCode: string): Promise<Book | null> {
+    const forUpdate = tx.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
     const [row] = await prepared<{
       fund_id: number;
       fund_code: string;
       locked_through: string | null;
       last_entry_no: number;
+      last_hash: string;
       closed_on: string | null;
       closed_note: string | null;
     }>(
       tx,
-      `SELECT fund_id, fund_code, locked_through, last_entry_no, closed_on, closed_note FROM books
-        WHERE fund_code = ?`,
+      `SELECT fund_id, fund_code, locked_through, last_entry_no, last_hash, closed_on, closed_note FROM books
+        WHERE fund_code = ?${forUpdate}`,
       [fundCode],
     );
     if (!row) return null;
@@ -109,13 +89,19 @@ export const postingRepository = {
       fundCode: row.fund_code,
       lockedThrough: row.locked_through,
       lastEntryNo: row.last_entry_no,
+      lastHash: row.last_hash,
       closedOn: row.closed_on,
       closedNote: row.closed_note,
     };
   },
 
-  async setLastEntryNo(tx: EntityManager, fundId: number, lastEntryNo: number): Promise<void> {
-    await prepared(tx, 'UPDATE books SET last_entry_no = ? WHERE fund_id = ?', [lastEntryNo, fundId]);
+  /** Moves the fund's head to its new last entry: its number and hash. */
+  async setBookHead(tx: EntityManager, fundId: number, lastEntryNo: number, lastHash: string): Promise<void> {
+    await prepared(tx, 'UPDATE books SET last_entry_no = ?, last_hash = ? WHERE fund_id = ?', [
+      lastEntryNo,
+      lastHash,
+      fundId,
+    ]);
   },
 
   /** funds/ owns the table; ledger/ reads the one column it needs without importing that feature. */

@@ -13,7 +13,7 @@ import { Money } from '../common/money';
 import { todayInVietnam } from '../common/clock';
 import { EARLIEST_BOOK_DATE, isIsoDate } from '../common/validation';
 import { nowIso } from '../common/clock';
-import { Account, Book, ChainHead, JournalEntry, JournalLine } from './entities';
+import { Account, Book, JournalEntry, JournalLine } from './entities';
 import { BalanceDelta, NewEntryRow, PostingAccount, postingRepository } from './posting.repository';
 import { msg } from '../common/messages';
 import { autoLockedThrough, autoLockRule } from './auto-lock';
@@ -44,8 +44,8 @@ export class PostingService {
    * Posts entries in order as `post` would one after the other: each entry is checked by the same rules with the
    * same errors — the checks that need no writing (fund, dates, lock, accounts, balance) for every entry first,
    * then cash and bank (invariant 5) entry by entry against the entries before it — and the first refusal throws
-   * (the caller's transaction rolls back). The fund's book, dates and accounts are read once, the chain head taken
-   * and moved once, and entries, lines and balances written in bulk (one statement per table on PostgreSQL). An
+   * (the caller's transaction rolls back). The fund's book (its chain head), dates and accounts are read once and
+   * its head moved once, and entries, lines and balances written in bulk (one statement per table on PostgreSQL). An
    * import posts each chunk of rows through it.
    */
   postMany(tx: EntityManager, inputs: PostingInput[]): Promise<EntryView[]> {
@@ -61,8 +61,6 @@ export class PostingService {
     items: { input: PostingInput; reversalOfId: number | null }[],
   ): Promise<EntryView[]> {
     if (items.length === 0) return [];
-    // Lock the chain head first: on PostgreSQL this row lock serializes posters across processes too.
-    const head = await this.lockChain(tx);
     const reads = new BookReads(tx);
     const checked: CheckedEntry[] = [];
     for (const { input, reversalOfId } of items) {
@@ -84,11 +82,11 @@ export class PostingService {
     }
 
     const postedAt = nowIso();
-    let hash = head.hash;
+    // Each fund has its own chain (chain-head.ts): an entry follows its fund's previous entry.
     const rows: NewEntryRow[] = checked.map(({ input, reversalOfId, book, lines }) => {
       book.lastEntryNo += 1;
-      const prevHash = hash;
-      hash = entryHash(prevHash, {
+      const prevHash = book.lastHash;
+      const hash = entryHash(prevHash, {
         fundCode: book.fundCode,
         number: book.lastEntryNo,
         date: input.date,
@@ -106,6 +104,7 @@ export class PostingService {
           memo: l.memo,
         })),
       });
+      book.lastHash = hash;
       return {
         fundId: book.fundId,
         number: book.lastEntryNo,
@@ -120,9 +119,6 @@ export class PostingService {
         hash,
       };
     });
-    for (const book of new Set(checked.map((entry) => entry.book))) {
-      await postingRepository.setLastEntryNo(tx, book.fundId, book.lastEntryNo);
-    }
     const ids = await postingRepository.insertEntries(tx, rows);
     await postingRepository.insertLines(
       tx,
@@ -140,12 +136,9 @@ export class PostingService {
     await postingRepository.addToBalances(tx, balanceDeltas(checked));
     for (const { book, input, lines } of checked)
       await this.assertNonNegative(tx, book.fundId, input.date, lines);
-    await this.moveChain(tx, {
-      id: head.id,
-      lastEntryId: ids[ids.length - 1],
-      hash,
-      entryCount: head.entryCount + checked.length,
-    });
+    // Each fund's head moves once, past its last entry here (on PostgreSQL its books row is locked since the read).
+    for (const book of new Set(checked.map((entry) => entry.book)))
+      await postingRepository.setBookHead(tx, book.fundId, book.lastEntryNo, book.lastHash);
 
     return checked.map(({ input, book, lines }, i) => ({
       id: ids[i],
@@ -167,16 +160,6 @@ export class PostingService {
         memo: l.memo,
       })),
     }));
-  }
-
-  /** Takes the hash chain's head for this transaction (the one place it is read). */
-  private lockChain(tx: EntityManager): Promise<ChainHead> {
-    return postingRepository.lockChainHead(tx);
-  }
-
-  /** Moves the hash chain's head past the entries just written (the one place it is written). */
-  private moveChain(tx: EntityManager, head: ChainHead): Promise<void> {
-    return postingRepository.setChainHead(tx, head);
   }
 
   /**

@@ -5,6 +5,7 @@ import { preparedArrays } from '../database/prepared';
 import { sql } from '../database/sql';
 import { Account, Book, ChainHead } from './entities';
 import { entryHash, GENESIS_HASH } from './hash-chain';
+import { combineHeads, FundHead } from './chain-head';
 
 export interface VerifyReport {
   ok: boolean;
@@ -53,14 +54,7 @@ const LINES_SQL = `SELECT entry_id, line_no, account_id, CAST(debit AS TEXT) AS 
        CAST(credit AS TEXT) AS credit, memo
   FROM journal_lines WHERE entry_id > ? AND entry_id <= ? ORDER BY entry_id, line_no`;
 
-/**
- * Which hash chain an entry belongs to: each chain runs from GENESIS_HASH, every entry's prev_hash being the hash
- * of the chain's entry before it. Today one chain holds the whole journal.
- */
-const JOURNAL_CHAIN = 'journal';
-const chainOf = (_entry: EntryRow): string => JOURNAL_CHAIN;
-
-/** Where a chain has got to in the walk: its last entry's hash and id, and how many entries it holds. */
+/** Where the one chain kept before the chain went per fund has got to in the walk: its last entry, its length. */
 interface ChainTip {
   hash: string;
   lastEntryId: number;
@@ -91,7 +85,10 @@ export class VerifyService {
     };
     const accounts = new Map((await manager.find(Account)).map((a) => [a.id, a]));
     const books = new Map((await manager.find(Book)).map((b) => [b.fundId, b]));
-    const head = await manager.findOneOrFail(ChainHead, { where: { id: 1 } });
+    // Each fund has its own chain (chain-head.ts); entries up to `cutover`, posted before it went per fund, are
+    // one chain over all funds in id order, whose end chain_head keeps.
+    const legacy = await manager.findOneOrFail(ChainHead, { where: { id: 1 } });
+    const cutover = legacy.lastEntryId ?? 0;
     const [span] = await sql<{ n: number | string; last: number | string | null }>(
       manager,
       'SELECT COUNT(*) AS n, MAX(id) AS last FROM journal_entries',
@@ -103,7 +100,8 @@ export class VerifyService {
 
     const turnover = new Map<string, Turnover>();
     const lastNumber = new Map<number, number>();
-    const chains = new Map<string, ChainTip>();
+    let oneChain: ChainTip = { hash: GENESIS_HASH, lastEntryId: 0, entries: 0 };
+    const fundHeads = new Map<number, FundHead>();
     let checked = 0;
 
     /** Checks one entry and its lines against its chain, its own balance and its fund's numbering. */
@@ -112,9 +110,8 @@ export class VerifyService {
       const fundId = Number(entry[1]);
       const number = Number(entry[2]);
       const label = () => `entry ${id} (fund ${fundCodeOf(fundId) ?? fundId} no. ${number})`;
-      const chain = chainOf(entry);
-      const tip = chains.get(chain) ?? { hash: GENESIS_HASH, lastEntryId: 0, entries: 0 };
-      if (prevHash !== tip.hash)
+      const previous = Number(id) <= cutover ? oneChain.hash : (fundHeads.get(fundId)?.hash ?? GENESIS_HASH);
+      if (prevHash !== previous)
         report(
           `${label()}: hash chain broken — prev_hash does not match the previous entry's hash (an entry was inserted or deleted before it)`,
         );
@@ -164,7 +161,8 @@ export class VerifyService {
         report(`${label()}: entry numbers of the fund jump from ${expectedNumber - 1} to ${number}`);
       lastNumber.set(fundId, number);
 
-      chains.set(chain, { hash, lastEntryId: Number(id), entries: tip.entries + 1 });
+      if (Number(id) <= cutover) oneChain = { hash, lastEntryId: Number(id), entries: oneChain.entries + 1 };
+      fundHeads.set(fundId, { fundCode: fundCodeOf(fundId) ?? '?', id: Number(id), number, hash });
       checked += 1;
     };
 
@@ -183,17 +181,23 @@ export class VerifyService {
       onProgress?.(checked, total);
     }
 
-    const journal = chains.get(JOURNAL_CHAIN) ?? { hash: GENESIS_HASH, lastEntryId: 0, entries: 0 };
     if (
-      head.hash !== journal.hash ||
-      head.entryCount !== journal.entries ||
-      (head.lastEntryId ?? 0) !== journal.lastEntryId
+      cutover > 0 &&
+      (legacy.hash !== oneChain.hash ||
+        legacy.entryCount !== oneChain.entries ||
+        cutover !== oneChain.lastEntryId)
     ) {
       report(
-        `chain head says ${head.entryCount} entries ending in ${head.hash.slice(0, 12)}…, the journal has ${journal.entries} ending in ${journal.hash.slice(0, 12)}… (entries were added or removed at the end)`,
+        `the one chain kept before the chain went per fund says ${legacy.entryCount} entries up to entry ${cutover} ending in ${legacy.hash.slice(0, 12)}…, the journal has ${oneChain.entries} ending in ${oneChain.hash.slice(0, 12)}…`,
       );
     }
     for (const book of books.values()) {
+      const last = fundHeads.get(book.fundId)?.hash ?? GENESIS_HASH;
+      if (book.lastHash !== last) {
+        report(
+          `fund ${book.fundCode}: its chain head is ${book.lastHash.slice(0, 12)}…, its last entry in the journal ${last.slice(0, 12)}… (entries were added or removed at the end)`,
+        );
+      }
       if (book.lastEntryNo !== (lastNumber.get(book.fundId) ?? 0)) {
         report(
           `fund ${book.fundCode}: last entry number is ${lastNumber.get(book.fundId) ?? 0}, the books expect ${book.lastEntryNo}`,
@@ -226,7 +230,12 @@ export class VerifyService {
       );
     }
 
-    return { ok: problems.length === 0, entriesChecked: checked, chainHead: journal.hash, problems };
+    return {
+      ok: problems.length === 0,
+      entriesChecked: checked,
+      chainHead: combineHeads([...fundHeads.values()]).hash,
+      problems,
+    };
   }
 
   private accountLabel(accounts: Map<number, Account>, books: Map<number, Book>, accountId: number): string {

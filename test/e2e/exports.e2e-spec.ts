@@ -19,6 +19,7 @@ import { createUser, expectError, TestUser } from '../support/http';
 import { binaryParser } from '../support/pdf';
 import { ExportsService } from '../../src/exports/exports.service';
 import { verifyBundle } from '../../src/exports/verify-bundle';
+import { ledgerHead } from '../../src/ledger/chain-head';
 
 let books: ExportBooks;
 let t: TestApp;
@@ -290,15 +291,15 @@ describe(`exports (${DB_LABEL})`, () => {
         'trial-balance.json',
       ]);
       const manifest = JSON.parse(members.get('manifest.json')!.toString('utf8'));
-      const [head] = await t.dataSource.query('SELECT hash, entry_count, last_entry_id FROM chain_head');
+      const head = await ledgerHead(t.dataSource.manager);
       expect(manifest).toMatchObject({
         generator: 'den-on-ledger 0.1.0',
         parameters: { fund: 'LC', from: FROM, to: TO, consolidated: true },
         funds: ['LC', 'LC-TV'],
         chainHead: {
           hash: head.hash,
-          entryCount: Number(head.entry_count),
-          lastEntryId: Number(head.last_entry_id),
+          entryCount: head.entryCount,
+          lastEntryId: head.lastEntryId,
         },
       });
       expect(manifest.files.map((f: { name: string }) => f.name)).toEqual([...members.keys()].slice(1));
@@ -411,18 +412,20 @@ describe(`exports (${DB_LABEL})`, () => {
       expect(same.stdout).toContain(', the same in the books)');
       expect(same.status).toBe(0);
 
-      // A forger who rewrites the last entry and the chain head row together passes `verify`; not the bundle.
+      // A forger who rewrites the last entry and its fund's head together passes `verify`; not the bundle.
       const manifest = (await verifyBundle(bundleZip)).manifest!;
       const last = manifest.chainHead.lastEntryId!;
+      const [{ hash: original }] = await t.dataSource.query(
+        `SELECT hash FROM journal_entries WHERE id = ${last}`,
+      );
       const forged = 'f'.repeat(64);
       await t.dataSource.query(`UPDATE journal_entries SET hash = '${forged}' WHERE id = ${last}`);
-      expect(await t.app.get(ExportsService).checkChainHead(manifest.chainHead)).toEqual([
-        `entry ${last} has the hash ${forged} in the books, the bundle recorded ${manifest.chainHead.hash}: ` +
+      const now = await ledgerHead(t.dataSource.manager, { upTo: last });
+      expect(await t.app.get(ExportsService).checkChainHead(manifest.chainHead, manifest.funds)).toEqual([
+        `the books' chain head up to entry ${last} is ${now.hash}, the bundle recorded ${manifest.chainHead.hash}: ` +
           'the journal up to it was changed after the bundle was made',
       ]);
-      await t.dataSource.query(
-        `UPDATE journal_entries SET hash = '${manifest.chainHead.hash}' WHERE id = ${last}`,
-      );
+      await t.dataSource.query(`UPDATE journal_entries SET hash = '${original}' WHERE id = ${last}`);
     }, 60_000);
   });
 });

@@ -11,6 +11,7 @@ import { JournalQueryService } from '../../src/ledger/journal-query.service';
 import type { EntryView } from '../../src/ledger/ledger.types';
 import { PostingService } from '../../src/ledger/posting.service';
 import { VerifyService } from '../../src/ledger/verify.service';
+import { ledgerHead } from '../../src/ledger/chain-head';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
@@ -142,17 +143,9 @@ export interface HeadRow {
   entryCount: number;
 }
 
-export async function chainHead(manager: EntityManager): Promise<HeadRow> {
-  const [row] = await query<{
-    last_entry_id: number | string | null;
-    hash: string;
-    entry_count: number | string;
-  }>(manager, 'SELECT last_entry_id, hash, entry_count FROM chain_head WHERE id = 1');
-  return {
-    lastEntryId: row.last_entry_id === null ? null : Number(row.last_entry_id),
-    hash: row.hash,
-    entryCount: Number(row.entry_count),
-  };
+/** The books' head (src/ledger/chain-head.ts): every fund's chain head in one hash. */
+export function chainHead(manager: EntityManager): Promise<HeadRow> {
+  return ledgerHead(manager);
 }
 
 /** A snapshot of everything a write changes: row counts, the chain head, every stored balance and lock date. */
@@ -167,7 +160,7 @@ export async function snapshot(manager: EntityManager): Promise<unknown> {
     ),
     books: await query(
       manager,
-      'SELECT fund_code, locked_through, last_entry_no FROM books ORDER BY fund_code',
+      'SELECT fund_code, locked_through, last_entry_no, last_hash FROM books ORDER BY fund_code',
     ),
   };
 }

@@ -8,6 +8,7 @@ import {
   PeriodLockedError,
 } from '../../src/common/errors';
 import { Money } from '../../src/common/money';
+import type { EntityManager } from 'typeorm';
 import type { EntryView } from '../../src/ledger/ledger.types';
 import { DB_LABEL } from '../support/database';
 import {
@@ -17,6 +18,7 @@ import {
   Ledger,
   openLedger,
   post,
+  query,
   reverse,
   rowCounts,
   SimpleLine,
@@ -167,7 +169,7 @@ async function expectOutcome<T>(
   return undefined;
 }
 
-/** A successful posting: one more entry, one more audit row, and the chain head moved onto the entry. */
+/** A successful posting: one more entry, one more audit row, and its fund's chain head moved onto the entry. */
 async function checkPosted(
   model: Model,
   real: Real,
@@ -185,7 +187,21 @@ async function checkPosted(
   expect(after.journal_entries).toBe(before.journal_entries + 1);
   expect(after.audit_log).toBe(before.audit_log + 1);
   const head = await chainHead(manager);
-  expect(head).toEqual({ lastEntryId: view.id, hash: view.hash, entryCount: model.entries.length + 1 });
+  expect(head).toMatchObject({ lastEntryId: view.id, entryCount: model.entries.length + 1 });
+  await expectFundHead(manager, view);
+}
+
+/** Each fund has its own hash chain: its books row names the entry as its last, by number and hash. */
+async function expectFundHead(manager: EntityManager, view: EntryView) {
+  const [book] = await query<{ last_entry_no: number | string; last_hash: string }>(
+    manager,
+    'SELECT last_entry_no, last_hash FROM books WHERE fund_code = ?',
+    [view.fundCode],
+  );
+  expect({ number: Number(book.last_entry_no), hash: book.last_hash }).toEqual({
+    number: view.number,
+    hash: view.hash,
+  });
 }
 
 function record(
@@ -397,11 +413,12 @@ class PostManyCommand implements fc.AsyncCommand<Model, Real> {
       expect(after.journal_entries).toBe(before.journal_entries + planned.length);
       expect(after.audit_log).toBe(before.audit_log + 1);
       const last = views[views.length - 1];
-      expect(await chainHead(manager)).toEqual({
+      expect(await chainHead(manager)).toMatchObject({
         lastEntryId: last.id,
-        hash: last.hash,
         entryCount: model.entries.length,
       });
+      const lastOfFund = new Map(views.map((view) => [view.fundCode, view]));
+      for (const view of lastOfFund.values()) await expectFundHead(manager, view);
     }
     await checkAll(model, real);
   }

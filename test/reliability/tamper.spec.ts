@@ -98,7 +98,100 @@ describe(`verify detects tampering (${DB_LABEL})`, () => {
 
   it('an honest database verifies ok', async () => {
     const report = await verify();
-    expect(report).toEqual({ ok: true, entriesChecked: 7, chainHead: ta[4].hash, problems: [] });
+    const head = await chainHead(ledger.dataSource.manager);
+    expect(report).toEqual({ ok: true, entriesChecked: 7, chainHead: head.hash, problems: [] });
+    expect(head.entryCount).toBe(7);
+  });
+
+  /**
+   * Rewrites the books as they were before the chain went per fund (issue 13): one chain over all entries in id
+   * order, its head in chain_head, each fund's last hash in its books row (what migration 1764520000000 leaves).
+   */
+  async function chainAsOneChain(): Promise<string> {
+    const manager = ledger.dataSource.manager;
+    const entries = await query<Record<string, string | number | null>>(
+      manager,
+      `SELECT e.id, b.fund_code, e.number, e.entry_date, e.description, e.source, e.source_ref, e.reversal_of_id,
+              e.posted_by, e.posted_at FROM journal_entries e JOIN books b ON b.fund_id = e.fund_id ORDER BY e.id`,
+    );
+    let prev = '0'.repeat(64);
+    for (const e of entries) {
+      const lines = await query<{
+        line_no: number;
+        code: string;
+        debit: string;
+        credit: string;
+        memo: string | null;
+      }>(
+        manager,
+        `SELECT l.line_no, a.code, CAST(l.debit AS TEXT) AS debit, CAST(l.credit AS TEXT) AS credit, l.memo
+           FROM journal_lines l JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = ? ORDER BY l.line_no`,
+        [e.id],
+      );
+      const hash = entryHash(prev, {
+        fundCode: String(e.fund_code),
+        number: Number(e.number),
+        date: String(e.entry_date),
+        description: String(e.description),
+        source: String(e.source),
+        sourceRef: e.source_ref === null ? null : String(e.source_ref),
+        reversalOfId: e.reversal_of_id === null ? null : Number(e.reversal_of_id),
+        postedBy: String(e.posted_by),
+        postedAt: String(e.posted_at),
+        lines: lines.map((l) => ({
+          lineNo: Number(l.line_no),
+          account: l.code,
+          debit: l.debit,
+          credit: l.credit,
+          memo: l.memo,
+        })),
+      });
+      await door.exec('UPDATE journal_entries SET prev_hash = ?, hash = ? WHERE id = ?', [
+        prev,
+        hash,
+        Number(e.id),
+      ]);
+      prev = hash;
+    }
+    await door.exec('UPDATE chain_head SET last_entry_id = ?, hash = ?, entry_count = ? WHERE id = 1', [
+      Number(entries[entries.length - 1].id),
+      prev,
+      entries.length,
+    ]);
+    await door.exec(
+      `UPDATE books SET last_hash = (SELECT e.hash FROM journal_entries e
+         WHERE e.fund_id = books.fund_id AND e.number = books.last_entry_no)`,
+    );
+    return prev;
+  }
+
+  it('books chained as one chain before the chain went per fund verify ok, and go on per fund', async () => {
+    await chainAsOneChain();
+    expect((await verify()).problems).toEqual([]);
+    const [before] = await query<{ last_hash: string }>(
+      ledger.dataSource.manager,
+      "SELECT last_hash FROM books WHERE fund_code = 'TB'",
+    );
+    const next = await post(ledger, 'TB', '2024-04-05', [
+      { account: '6113', debit: 1_000n },
+      { account: '112', credit: 1_000n },
+    ]);
+    const [row] = await query<{ prev_hash: string }>(
+      ledger.dataSource.manager,
+      'SELECT prev_hash FROM journal_entries WHERE id = ?',
+      [next.id],
+    );
+    expect(row.prev_hash).toBe(before.last_hash);
+    expect(await verify()).toMatchObject({ ok: true, entriesChecked: 8, problems: [] });
+  });
+
+  it('books chained as one chain: an entry edited before the switch breaks that chain', async () => {
+    await chainAsOneChain();
+    await door.exec("UPDATE journal_entries SET description = 'Sửa' WHERE id = ?", [tb[0].id]);
+    expectDetected(
+      await verify(),
+      new RegExp(`^entry ${tb[0].id} \\(fund TB no\\. 1\\): content does not match its hash`),
+    );
   });
 
   it('(a) an edited amount on both lines of an entry, still "balanced": the entry no longer matches its hash', async () => {
@@ -143,16 +236,16 @@ describe(`verify detects tampering (${DB_LABEL})`, () => {
   });
 
   /**
-   * A careful forger: appends an entry (6113 / 111, 4.000.000 đ) to fund TA with the right previous hash and a
-   * hash that matches the forged content. Returns the forged entry's id.
+   * A careful forger: appends an entry (6113 / 111, 4.000.000 đ) to fund TA with the right previous hash (fund
+   * TA's last) and a hash that matches the forged content. Returns the forged entry's id.
    */
   async function forge(): Promise<number> {
     const manager = ledger.dataSource.manager;
-    const head = await chainHead(manager);
-    const [book] = await query<{ fund_id: number | string }>(
+    const [book] = await query<{ fund_id: number | string; last_hash: string }>(
       manager,
-      "SELECT fund_id FROM books WHERE fund_code = 'TA'",
+      "SELECT fund_id, last_hash FROM books WHERE fund_code = 'TA'",
     );
+    const head = { hash: book.last_hash };
     const postedAt = '2024-04-03T08:00:00.000Z';
     const lines = [
       { lineNo: 1, account: '6113', debit: '4000000', credit: '0', memo: null },
@@ -193,7 +286,7 @@ describe(`verify detects tampering (${DB_LABEL})`, () => {
     const report = await verify();
     expectDetected(
       report,
-      /^chain head says 7 entries ending in .*, the journal has 8 ending in .* \(entries were added or removed at the end\)/,
+      /^fund TA: its chain head is .*, its last entry in the journal .* \(entries were added or removed at the end\)/,
       /^fund TA: last entry number is 6, the books expect 5/,
       /stored balance of account 111 of fund TA for 2024-04 is 250000\/100000, the lines sum to 250000\/4100000/,
       /account 6113 of fund TA has lines in 2024-04 \(4000000\/0\) but no stored balance/,
@@ -201,7 +294,7 @@ describe(`verify detects tampering (${DB_LABEL})`, () => {
     expect(report.entriesChecked).toBe(8);
   });
 
-  it('(c) a forged entry whose forger also fixed the entry counter and the balances: the chain head still disagrees', async () => {
+  it("(c) a forged entry whose forger also fixed the entry counter and the balances: the fund's chain head still disagrees", async () => {
     await forge();
     await door.exec("UPDATE books SET last_entry_no = 6 WHERE fund_code = 'TA'");
     await door.exec(
@@ -215,7 +308,7 @@ describe(`verify detects tampering (${DB_LABEL})`, () => {
     const report = await verify();
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([
-      expect.stringMatching(/^chain head says 7 entries ending in .*, the journal has 8 ending in .*/),
+      expect.stringMatching(/^fund TA: its chain head is .*, its last entry in the journal .*/),
     ]);
   });
 
@@ -239,7 +332,7 @@ describe(`verify detects tampering (${DB_LABEL})`, () => {
     const report = await verify();
     expectDetected(
       report,
-      /^chain head says 7 entries ending in .*, the journal has 6 ending in .* \(entries were added or removed at the end\)/,
+      /^fund TA: its chain head is .*, its last entry in the journal .* \(entries were added or removed at the end\)/,
       /^fund TA: last entry number is 4, the books expect 5/,
       /^stored balance of account 141 of fund TA for 2024-04 is 100000\/0, the lines sum to 0\/0/,
     );
@@ -247,14 +340,15 @@ describe(`verify detects tampering (${DB_LABEL})`, () => {
   });
 
   it('(e) an entry deleted from the middle: the chain breaks at the entry after it', async () => {
-    const gone = tb[1];
+    // Each fund has its own chain: the entry after the gap in the same fund no longer follows its predecessor.
+    const gone = ta[2];
     await door.exec('DELETE FROM journal_lines WHERE entry_id = ?', [gone.id]);
     await door.exec('DELETE FROM journal_entries WHERE id = ?', [gone.id]);
     const next = ta[3];
     expectDetected(
       await verify(),
       new RegExp(`^entry ${next.id} \\(fund TA no\\. 4\\): hash chain broken`),
-      /^fund TB: last entry number is 1, the books expect 2/,
+      /^entry \d+ \(fund TA no\. 4\): entry numbers of the fund jump from 2 to 4/,
     );
   });
 });

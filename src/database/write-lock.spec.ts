@@ -1,0 +1,76 @@
+import { WriteLock } from './write-lock';
+
+/** A write that records when it starts and ends, and ends when told to. */
+function gate(log: string[], name: string) {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return {
+    open,
+    run: async () => {
+      log.push(`${name} start`);
+      await opened;
+      log.push(`${name} end`);
+    },
+  };
+}
+
+/** Long enough for every write that may start to start (each starts on a later turn of the event loop). */
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('WriteLock', () => {
+  it('runs writes without keys one after another, in order', async () => {
+    const lock = new WriteLock();
+    const log: string[] = [];
+    const a = gate(log, 'a');
+    const b = gate(log, 'b');
+    const done = [lock.run(a.run), lock.run(b.run)];
+    await tick();
+    expect(log).toEqual(['a start']);
+    a.open();
+    b.open();
+    await Promise.all(done);
+    expect(log).toEqual(['a start', 'a end', 'b start', 'b end']);
+  });
+
+  it('runs writes to different funds side by side, and writes to one fund one after another', async () => {
+    const lock = new WriteLock();
+    const log: string[] = [];
+    const x1 = gate(log, 'x1');
+    const y1 = gate(log, 'y1');
+    const x2 = gate(log, 'x2');
+    const done = [lock.run(x1.run, ['fund X']), lock.run(y1.run, ['fund Y']), lock.run(x2.run, ['fund X'])];
+    await tick();
+    expect(log).toEqual(['x1 start', 'y1 start']);
+    x1.open();
+    await tick();
+    expect(log).toEqual(['x1 start', 'y1 start', 'x1 end', 'x2 start']);
+    y1.open();
+    x2.open();
+    await Promise.all(done);
+  });
+
+  it('makes a write without keys wait for every keyed write before it, and keyed writes after it wait for it', async () => {
+    const lock = new WriteLock();
+    const log: string[] = [];
+    const x = gate(log, 'x');
+    const all = gate(log, 'all');
+    const y = gate(log, 'y');
+    const done = [lock.run(x.run, ['fund X']), lock.run(all.run), lock.run(y.run, ['fund Y'])];
+    await tick();
+    expect(log).toEqual(['x start']);
+    x.open();
+    await tick();
+    expect(log).toEqual(['x start', 'x end', 'all start']);
+    all.open();
+    y.open();
+    await Promise.all(done);
+    expect(log).toEqual(['x start', 'x end', 'all start', 'all end', 'y start', 'y end']);
+  });
+
+  it('goes on after a failed write', async () => {
+    const lock = new WriteLock();
+    await expect(lock.run(() => Promise.reject(new Error('no')), ['fund X'])).rejects.toThrow('no');
+    await expect(lock.run(() => Promise.resolve(1), ['fund X'])).resolves.toBe(1);
+    await expect(lock.run(() => Promise.resolve(2))).resolves.toBe(2);
+  });
+});
