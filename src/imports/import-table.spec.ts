@@ -72,4 +72,16 @@ describe('ImportKeys', () => {
     expect([again.next(a), again.next(b), again.next(a)]).toEqual(keys);
     expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it('counts occurrences exactly past its table growing, as a map of every content would', () => {
+    const keys = new ImportKeys();
+    const counted = new Map<string, number>();
+    for (let i = 0; i < 5_000; i++) {
+      // Every third row repeats an earlier content, some of them many times.
+      const fingerprint = fingerprintOf(['row', String(i % 3 === 0 ? i % 97 : i)]);
+      const occurrence = counted.get(fingerprint) ?? 0;
+      counted.set(fingerprint, occurrence + 1);
+      expect(keys.next(fingerprint)).toBe(importKey(fingerprint, occurrence));
+    }
+  });
 });

@@ -136,16 +136,53 @@ export function fingerprintOf(parts: readonly string[]): string {
 }
 
 /**
- * Gives each row of one file its import key, counting identical rows. One entry per distinct row content — the
- * first 16 bytes of the fingerprint, base64 — some 50–100 bytes each.
+ * Gives each row of one file its import key, counting identical rows. It remembers 96 bits of each distinct row
+ * content's fingerprint in a flat open-addressing table — 12–24 bytes a content (about 25 MB for a million
+ * distinct rows), not a JavaScript object each — and keeps a count only for contents met more than once. Two
+ * contents alike in those 96 bits (odds about 10^-17 for a million rows) would be counted as one: the second
+ * would take the next occurrence's key, the same each time the file is imported.
  */
 export class ImportKeys {
-  private readonly occurrences = new Map<string, number>();
+  /** Three 32-bit words per slot; all three zero: an empty slot. */
+  private slots = new Uint32Array(3 * 1024);
+  private used = 0;
+  /** Contents seen more than once (rare): the 24 hex digits → how many times so far. */
+  private readonly repeats = new Map<string, number>();
 
   next(fingerprint: string): string {
-    const short = Buffer.from(fingerprint.slice(0, 32), 'hex').toString('base64');
-    const occurrence = this.occurrences.get(short) ?? 0;
-    this.occurrences.set(short, occurrence + 1);
+    const prefix = fingerprint.slice(0, 24);
+    const words = [0, 8, 16].map((at) => Number.parseInt(prefix.slice(at, at + 8), 16) >>> 0);
+    // An all-zero prefix would read as an empty slot: give it a 1 that no other content can take from it.
+    if (words[0] === 0 && words[1] === 0 && words[2] === 0) words[2] = 1;
+    const seen = this.insert(words);
+    const occurrence = seen ? (this.repeats.get(prefix) ?? 1) : 0;
+    if (seen) this.repeats.set(prefix, occurrence + 1);
     return importKey(fingerprint, occurrence);
+  }
+
+  /** Adds the content; true when it was there already. */
+  private insert(words: number[]): boolean {
+    if ((this.used + 1) * 2 > this.slots.length / 3) this.grow();
+    const mask = this.slots.length / 3 - 1;
+    for (let slot = words[0] & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * 3;
+      if (this.slots[at] === 0 && this.slots[at + 1] === 0 && this.slots[at + 2] === 0) {
+        this.slots.set(words, at);
+        this.used += 1;
+        return false;
+      }
+      if (this.slots[at] === words[0] && this.slots[at + 1] === words[1] && this.slots[at + 2] === words[2])
+        return true;
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    this.used = 0;
+    for (let at = 0; at < old.length; at += 3) {
+      if (old[at] !== 0 || old[at + 1] !== 0 || old[at + 2] !== 0)
+        this.insert([old[at], old[at + 1], old[at + 2]]);
+    }
   }
 }
