@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
+import * as v8 from 'node:v8';
 import { CLI_ACTOR } from '../common/actor';
 import { DomainError } from '../common/errors';
 import { requestContext } from '../common/request-context';
@@ -112,6 +113,10 @@ export async function runExport(args: string[]): Promise<number> {
     console.error(parsed);
     return 2;
   }
+  // An export makes garbage as fast as the disk takes text, and V8 lets the heap grow by a hundred MB and more
+  // before it collects (nothing is kept: a forced collection brings it back to its size at start). Told to favour
+  // size, it collects early: 300,000 entries to hledger, peak RSS 300 -> 180 MB at the same speed (issue 13).
+  v8.setFlagsFromString('--optimize-for-size');
   const context = await openApp();
   const bar = progress();
   const partial = parsed.out === null ? null : `${parsed.out}.partial`;
@@ -167,7 +172,9 @@ export async function runVerifyBundle(args: string[]): Promise<number> {
   if (againstBooks && check.manifest) {
     const context = await openApp();
     try {
-      check.problems.push(...(await context.get(ExportsService).checkChainHead(check.manifest.chainHead, check.manifest.funds)));
+      check.problems.push(
+        ...(await context.get(ExportsService).checkChainHead(check.manifest.chainHead, check.manifest.funds)),
+      );
       check.ok = check.problems.length === 0;
     } finally {
       await context.close();
