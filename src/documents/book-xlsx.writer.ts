@@ -1,7 +1,8 @@
-import * as ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { BookBlock, BookColumn, BookRow, BookTable, Cell, checkCell } from './book-table';
+import { excelJs } from './libraries';
 
 /**
  * A book as an XLSX workbook through exceljs's streaming writer: each row is committed as it arrives and the zip
@@ -24,7 +25,7 @@ export function bookXlsx(table: BookTable, blocks: AsyncIterable<BookBlock>): Re
 }
 
 async function write(table: BookTable, blocks: AsyncIterable<BookBlock>, out: PassThrough): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (excelJs().stream.xlsx.WorkbookWriter)({
     stream: out,
     useStyles: true,
     useSharedStrings: false,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import PDFDocument from 'pdfkit';
 import { TEMPLATES_DIR } from '../common/paths';
+import { pdfDocumentClass } from './libraries';
 
 /**
  * The embedded fonts: DejaVu Sans TTF from templates/fonts (licence beside them). TTF, not woff2: fontkit's
@@ -85,6 +85,7 @@ function fontTable(doc: PDFKit.PDFDocument): PdfKitFontTable | null {
 function loadParsedFonts(): ParsedFonts | null {
   if (parsedFonts !== undefined) return parsedFonts;
   parsedFonts = null;
+  const PDFDocument = pdfDocumentClass();
   const probe = new PDFDocument({ autoFirstPage: false });
   const table = fontTable(probe);
   if (!table) return null;

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import nodemailer, { Transporter } from 'nodemailer';
-// nodemailer's own reading of smtp:// and smtps:// URLs (host, port, secure, auth, query options).
-import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import type * as Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type * as NodemailerShared from 'nodemailer/lib/shared';
 import { TEMPLATES_DIR } from '../common/paths';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -48,16 +48,7 @@ export class MailService implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     const timeout = config.smtpTimeoutMs ?? DEFAULT_SMTP_TIMEOUT_MS;
-    this.transport = config.smtpUrl
-      ? nodemailer.createTransport({
-          // nodemailer ignores every other option when given `url`, so the URL is read here and merged; a
-          // timeout written in the URL's query (…?greetingTimeout=5000) still wins.
-          connectionTimeout: timeout,
-          greetingTimeout: timeout,
-          socketTimeout: timeout * 6,
-          ...parseConnectionUrl(config.smtpUrl),
-        })
-      : null;
+    this.transport = config.smtpUrl ? smtpTransport(config.smtpUrl, timeout) : null;
   }
 
   get enabled(): boolean {
@@ -76,4 +67,21 @@ export class MailService implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.transport?.close();
   }
+}
+
+/** nodemailer is loaded only when mail is switched on (SMTP_URL): a server without it never holds it in memory. */
+function smtpTransport(url: string, timeout: number): Transporter {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+  const nodemailer = require('nodemailer') as typeof Nodemailer;
+  // nodemailer's own reading of smtp:// and smtps:// URLs (host, port, secure, auth, query options).
+  const { parseConnectionUrl } = require('nodemailer/lib/shared') as typeof NodemailerShared;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return nodemailer.createTransport({
+    // nodemailer ignores every other option when given `url`, so the URL is read here and merged; a timeout
+    // written in the URL's query (…?greetingTimeout=5000) still wins.
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout * 6,
+    ...parseConnectionUrl(url),
+  });
 }

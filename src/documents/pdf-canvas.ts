@@ -1,6 +1,5 @@
-import PDFDocument from 'pdfkit';
-import * as QRCode from 'qrcode';
 import { FontFace, fontName, installFonts } from './fonts';
+import { pdfDocumentClass, qrCodeEncoder } from './libraries';
 
 /**
  * The one drawing layer under every document: a pdfkit document with our fonts and a fixed creation date, a
@@ -110,7 +109,11 @@ export class PdfCanvas {
     meta: DocumentMeta,
     keepPages: boolean,
   ) {
+    const PDFDocument = pdfDocumentClass();
     this.doc = new PDFDocument({
+      // No default font: pdfkit would parse Helvetica's metrics for every document (a tenth of a receipt's time),
+      // and every text here names one of our fonts.
+      font: '',
       size: setup.size,
       layout: setup.layout,
       margins: setup.margins,
@@ -384,7 +387,7 @@ export class PdfCanvas {
    * `size`. Runs of dark modules in a row are one rectangle, so no hairline gaps show between them.
    */
   qrCode(text: string, x: number, y: number, size: number): void {
-    const modules = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+    const modules = qrCodeEncoder().create(text, { errorCorrectionLevel: 'M' }).modules;
     const quiet = 2;
     const cell = size / (modules.size + 2 * quiet);
     const doc = this.doc.save();

@@ -1,5 +1,5 @@
 import { formatDateVi } from '../common/clock';
-import * as ExcelJS from 'exceljs';
+import { excelJs } from '../documents/libraries';
 import { Money } from '../common/money';
 import { fill } from '../documents/layout-text';
 import {
@@ -279,7 +279,7 @@ export async function statementXlsx(report: StatementReport, lang: Language = 'v
   const text = statementText();
   // The header row in the request's language (documents/spreadsheet-text.ts); the line items keep the form's.
   const headers = spreadsheetColumns(lang, 'statement', { ...text.columns, yearColumn: text.yearColumn });
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excelJs().Workbook)();
   workbook.creator = report.fundName;
   workbook.created = new Date(`${report.to}T00:00:00Z`);
   workbook.modified = workbook.created;

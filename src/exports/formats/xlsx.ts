@@ -1,4 +1,5 @@
-import * as ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
+import { excelJs } from '../../documents/libraries';
 import type { Writable } from 'node:stream';
 import { spreadsheetLabel } from '../../documents/spreadsheet-text';
 import type { Language } from '../../common/i18n';
@@ -135,7 +136,7 @@ export class XlsxJournalWriter implements JournalWriter {
     private readonly out: Writable,
     private readonly maxRowsPerSheet = XLSX_MAX_ROWS_PER_SHEET,
   ) {
-    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    this.workbook = new (excelJs().stream.xlsx.WorkbookWriter)({
       stream: out,
       useStyles: true,
       useSharedStrings: false,
