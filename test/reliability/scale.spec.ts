@@ -13,6 +13,10 @@ import { Answer, newUser, Server, startServer } from './server';
  *
  * Size: RELIABILITY_SCALE=full runs the issue's 10,000 contributions and 500 payouts (CI's PostgreSQL step);
  * by default 1,000 and 50, so that `npm test` stays quick. Both sizes check the same things.
+ *
+ * RELIABILITY_PROCESSES=2 starts two server processes on the one database and sends each request to one of them in
+ * turn (a request sent again goes to the other): the database's locks, not one process's queue, must then keep
+ * the numbers, balances and chains whole (CI runs it on PostgreSQL, issue 13).
  */
 
 const FULL = process.env.RELIABILITY_SCALE === 'full';
@@ -20,6 +24,7 @@ const GIFTS = FULL ? 10_000 : 1_000;
 const PAYOUTS = FULL ? 500 : 50;
 const MANUAL = GIFTS / 50;
 const CLIENTS = 50;
+const PROCESSES = Number(process.env.RELIABILITY_PROCESSES ?? 1);
 const FUNDS = ['SC', 'SD'] as const;
 const SEED = 4242;
 
@@ -41,16 +46,22 @@ interface Tally {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} payouts against a server process (${DB_LABEL})`, () => {
+describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} payouts against ${PROCESSES} server process(es) (${DB_LABEL})`, () => {
   let db: TestDatabase;
+  let servers: Server[] = [];
+  /** The first: sets up the books and reads them at the end. */
   let server: Server;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     server = await startServer(db.config);
+    servers = [server];
+    // The first process has migrated the database; the others start on it as it is.
+    for (let i = 1; i < PROCESSES; i++) servers.push(await startServer(db.config));
   }, 120_000);
 
   afterAll(async () => {
+    for (const other of servers.slice(1)) await other.stop();
     await server?.stop();
     await db?.drop();
   }, 60_000);
@@ -142,14 +153,14 @@ describe(`${CLIENTS} concurrent clients, ${GIFTS} contributions and ${PAYOUTS} p
       ): Promise<Answer<T> | null> => {
         tally.requests += 1;
         const key = `scale-${++keys}`;
-        const client: Pick<Server, 'send'> = {
+        const to = (target: Server): Pick<Server, 'send'> => ({
           send: (method, route, token, body, headers = {}) =>
-            server.send(method, route, token, body, { ...headers, 'Idempotency-Key': key }),
-        };
+            target.send(method, route, token, body, { ...headers, 'Idempotency-Key': key }),
+        });
         let res: Answer<T> | null = null;
         for (let attempt = 1; res === null; attempt++) {
           try {
-            res = await send(client);
+            res = await send(to(servers[(keys + attempt) % servers.length]));
           } catch (error) {
             if (attempt === 5) {
               tally.failures.push(`${what}: ${String(error)} (${String((error as Error).cause)})`);
