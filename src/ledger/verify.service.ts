@@ -16,7 +16,7 @@ export interface VerifyReport {
 }
 
 /** Entry ids per page: each page is two queries (its entries, their lines), each read whole before the next. */
-const PAGE = 2000;
+export const VERIFY_PAGE_SIZE = 2000;
 const MAX_PROBLEMS = 100;
 
 /** A journal entry's columns, in ENTRIES_SQL's order. */
@@ -75,6 +75,9 @@ interface Turnover {
  */
 @Injectable()
 export class VerifyService {
+  /** Entry ids per page (a test lowers it so that entries and their lines fall on page boundaries). */
+  pageSize = VERIFY_PAGE_SIZE;
+
   async verify(
     manager: EntityManager,
     onProgress?: (checked: number, total: number) => void,
@@ -166,9 +169,10 @@ export class VerifyService {
       checked += 1;
     };
 
-    for (let after = 0; after < lastId; after += PAGE) {
-      const entries = await preparedArrays<EntryRow>(manager, ENTRIES_SQL, [after, after + PAGE]);
-      const lines = await preparedArrays<LineRow>(manager, LINES_SQL, [after, after + PAGE]);
+    for (let after = 0; after < lastId; after += this.pageSize) {
+      const page = [after, after + this.pageSize];
+      const entries = await preparedArrays<EntryRow>(manager, ENTRIES_SQL, page);
+      const lines = await preparedArrays<LineRow>(manager, LINES_SQL, page);
       let next = 0;
       for (const entry of entries) {
         const id = Number(entry[0]);
