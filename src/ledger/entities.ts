@@ -9,6 +9,7 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { dongColumn } from '../database/columns';
+import { GENESIS_HASH } from './hash-chain';
 
 export const ACCOUNT_TYPES = ['asset', 'liability', 'fund_balance', 'receipts', 'disbursements'] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
@@ -45,7 +46,7 @@ export class Book {
   lastEntryNo: number;
 
   /** The hash of entry `lastEntryNo`, the head of this fund's hash chain (GENESIS_HASH before its first entry). */
-  @Column({ name: 'last_hash', type: 'varchar', length: 64 })
+  @Column({ name: 'last_hash', type: 'varchar', length: 64, default: GENESIS_HASH })
   lastHash: string;
 
   /** Closed books (a merged fund) take no posting at all, from this date (YYYY-MM-DD) on; null while open. */
