@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { present } from '../common/assert';
 import { prepared } from '../database/prepared';
+import { insertOne } from '../ledger/posting.repository';
 import type { Campaign, Contribution, Donor } from './entities';
 import type { Fund } from '../funds/fund.entity';
 
@@ -90,21 +91,13 @@ export const contributionsRepository = {
     if (!isPostgres(tx) || rows.length === 1) {
       const ids: number[] = [];
       for (const values of columns) {
-        const [row] = await prepared<{ id: number }>(
-          tx,
-          `INSERT INTO contributions (${COLUMNS.join(', ')})
-           VALUES (${COLUMNS.map((c) => (c === 'amount' ? 'CAST(? AS BIGINT)' : '?')).join(', ')}) RETURNING id`,
-          values,
-        );
-        ids.push(Number(row.id));
+        ids.push(await insertOne(tx, INSERT_ROW, values));
       }
       return ids;
     }
     const inserted = await prepared<{ id: number; entry_id: number }>(
       tx,
-      `INSERT INTO contributions (${COLUMNS.join(', ')})
-       SELECT * FROM unnest(${COLUMNS.map((c) => `?::${PG_TYPES[c] ?? 'text'}[]`).join(', ')})
-       RETURNING id, entry_id`,
+      INSERT_ARRAYS,
       COLUMNS.map((_, i) => columns.map((values) => values[i])),
     );
     // An entry belongs to one contribution: the entry id tells which row got which id.
@@ -142,6 +135,10 @@ const COLUMNS = [
   'created_at',
 ] as const;
 
+/** One row (SQLite, in a loop): the amount goes in as digit text, cast so that it is stored as an INTEGER. */
+const INSERT_ROW = `INSERT INTO contributions (${COLUMNS.join(', ')})
+  VALUES (${COLUMNS.map((c) => (c === 'amount' ? 'CAST(? AS BIGINT)' : '?')).join(', ')})`;
+
 const PG_TYPES: Partial<Record<(typeof COLUMNS)[number], string>> = {
   fund_id: 'int',
   donor_id: 'int',
@@ -151,6 +148,11 @@ const PG_TYPES: Partial<Record<(typeof COLUMNS)[number], string>> = {
   entry_id: 'int',
   void_entry_id: 'int',
 };
+
+/** Many rows in one statement over arrays (PostgreSQL). */
+const INSERT_ARRAYS = `INSERT INTO contributions (${COLUMNS.join(', ')})
+  SELECT * FROM unnest(${COLUMNS.map((c) => `?::${PG_TYPES[c] ?? 'text'}[]`).join(', ')})
+  RETURNING id, entry_id`;
 
 function columnsOf(c: NewContribution): unknown[] {
   return [
