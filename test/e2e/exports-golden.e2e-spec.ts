@@ -37,7 +37,7 @@ function masked(text: string): string {
 /** A workbook as text: each sheet's name, then its rows as JSON. */
 async function workbookText(data: Buffer): Promise<string> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(data);
+  await workbook.xlsx.load(data as unknown as ExcelJS.Buffer);
   const out: string[] = [];
   workbook.eachSheet((sheet) => {
     out.push(`# ${sheet.name}`);
