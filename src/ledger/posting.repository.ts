@@ -77,6 +77,12 @@ export async function insertOne(tx: EntityManager, insert: string, params: unkno
   return Number(row.id);
 }
 
+/** What posting reads of a fund's own row. */
+export interface FundDates {
+  validFrom: string | null;
+  createdAt: string | null;
+}
+
 export const postingRepository = {
   /**
    * The fund's books, for this transaction's posting. On PostgreSQL `FOR UPDATE` is the row lock that serializes
@@ -119,24 +125,14 @@ export const postingRepository = {
     ]);
   },
 
-  /** funds/ owns the table; ledger/ reads the one column it needs without importing that feature. */
-  async fundValidFrom(tx: EntityManager, fundId: number): Promise<string | null> {
-    const [row] = await prepared<{ valid_from: string | null }>(
+  /** The fund's first day and its creation time (the automatic month lock counts from it); funds/ owns the table. */
+  async fundDates(tx: EntityManager, fundId: number): Promise<FundDates> {
+    const [row] = await prepared<{ valid_from: string | null; created_at: string | null }>(
       tx,
-      'SELECT valid_from FROM funds WHERE id = ?',
+      'SELECT valid_from, created_at FROM funds WHERE id = ?',
       [fundId],
     );
-    return row?.valid_from ?? null;
-  },
-
-  /** When the fund was created (the automatic month lock counts from it); funds/ owns the table. */
-  async fundCreatedAt(tx: EntityManager, fundId: number): Promise<string | null> {
-    const [row] = await prepared<{ created_at: string | null }>(
-      tx,
-      'SELECT created_at FROM funds WHERE id = ?',
-      [fundId],
-    );
-    return row?.created_at ?? null;
+    return { validFrom: row?.valid_from ?? null, createdAt: row?.created_at ?? null };
   },
 
   async accounts(tx: EntityManager, fundId: number, codes: string[]): Promise<PostingAccount[]> {

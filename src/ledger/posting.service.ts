@@ -14,7 +14,13 @@ import { todayInVietnam } from '../common/clock';
 import { EARLIEST_BOOK_DATE, isIsoDate } from '../common/validation';
 import { nowIso } from '../common/clock';
 import { Account, Book, JournalEntry, JournalLine } from './entities';
-import { BalanceDelta, NewEntryRow, PostingAccount, postingRepository } from './posting.repository';
+import {
+  BalanceDelta,
+  FundDates,
+  NewEntryRow,
+  PostingAccount,
+  postingRepository,
+} from './posting.repository';
 import { msg } from '../common/messages';
 import { autoLockedThrough, autoLockRule } from './auto-lock';
 import { entryHash } from './hash-chain';
@@ -426,8 +432,7 @@ function balanceDeltas(entries: CheckedEntry[]): BalanceDelta[] {
 class BookReads {
   readonly today = todayInVietnam();
   private readonly books = new Map<string, Book | null>();
-  private readonly validFroms = new Map<number, string | null>();
-  private readonly createdAts = new Map<number, string | null>();
+  private readonly dates = new Map<number, FundDates>();
   /** Per fund, account code → account (null: no such account). */
   private readonly accountsOf = new Map<number, Map<string, PostingAccount | null>>();
 
@@ -440,15 +445,18 @@ class BookReads {
   }
 
   async validFrom(fundId: number): Promise<string | null> {
-    if (!this.validFroms.has(fundId))
-      this.validFroms.set(fundId, await postingRepository.fundValidFrom(this.tx, fundId));
-    return this.validFroms.get(fundId) ?? null;
+    return (await this.fundDates(fundId)).validFrom;
   }
 
   async fundCreatedAt(fundId: number): Promise<string | null> {
-    if (!this.createdAts.has(fundId))
-      this.createdAts.set(fundId, await postingRepository.fundCreatedAt(this.tx, fundId));
-    return this.createdAts.get(fundId) ?? null;
+    return (await this.fundDates(fundId)).createdAt;
+  }
+
+  /** Both of a fund's dates in one read. */
+  private async fundDates(fundId: number): Promise<FundDates> {
+    let dates = this.dates.get(fundId);
+    if (!dates) this.dates.set(fundId, (dates = await postingRepository.fundDates(this.tx, fundId)));
+    return dates;
   }
 
   /** The fund's accounts of these codes, by code; a code the fund has not is missing from the answer. */
