@@ -187,6 +187,7 @@ export class BatchMember {
 @Index('uq_contributions_receipt', ['fundId', 'receiptNo'], { unique: true })
 @Index('ix_contributions_receipt_no', ['receiptNo'])
 @Index('ix_contributions_donor', ['donorId'])
+@Index('ix_contributions_entry', ['entryId'])
 @Index('uq_contributions_import_key', ['importKey'], { unique: true })
 export class Contribution {
   @PrimaryGeneratedColumn()

@@ -41,6 +41,7 @@ import { Beneficiary, BeneficiaryDistinctPair, BeneficiaryMerge } from '../benef
 import { BeneficiaryDistinctPairs1764500000000 } from './migrations/1764500000000-beneficiary-distinct-pairs';
 import { HashChainPerFund1764520000000 } from './migrations/1764520000000-hash-chain-per-fund';
 import { ReportIndices1764540000000 } from './migrations/1764540000000-report-indices';
+import { PartyLookupIndices1764550000000 } from './migrations/1764550000000-party-lookup-indices';
 import { Disbursement, DisbursementEvent, HouseProject } from '../disbursements/entities';
 import { Transfer } from '../transfers/transfer.entity';
 import { DocumentSeries } from '../documents/document-series.entity';
@@ -123,6 +124,7 @@ export const MIGRATIONS = [
   BeneficiaryDistinctPairs1764500000000,
   HashChainPerFund1764520000000,
   ReportIndices1764540000000,
+  PartyLookupIndices1764550000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

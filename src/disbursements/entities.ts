@@ -101,6 +101,7 @@ export class HouseProject {
 
 @Entity({ name: 'disbursements' })
 @Index('ix_disbursements_beneficiary', ['beneficiaryId', 'purpose'])
+@Index('ix_disbursements_entry', ['entryId'])
 @Index('ix_disbursements_fund_status', ['fundId', 'status'])
 @Index('ix_disbursements_paid', [
   'fundId',

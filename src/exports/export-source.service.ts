@@ -66,6 +66,7 @@ type EntryLineRow = [
   debit: string | null,
   credit: string | null,
   memo: string | null,
+  fundId: number,
 ];
 
 /** What a page reads besides the entries and their lines. */
@@ -174,13 +175,13 @@ export class ExportSourceService {
 
   /**
    * The plan's entries in pages of at most `pageSize`, fund by fund in the plan's order, each fund's in
-   * entry-number order (the order they were posted in), with their lines. Only entries up to the snapshot's chain
-   * head are read: one posted since is not part of the export. Each page is one query (entries joined with their
-   * lines), read whole before the next: no statement stays open while the output drains, so the connection serves
-   * other readers in between, and memory holds one page.
+   * entry-number order (the order they were posted in), with their lines: the order of every export file. Only
+   * entries up to the snapshot's chain head are read: one posted since is not part of the export. Each page is one
+   * query (entries joined with their lines), read whole before the next: no statement stays open while the output
+   * drains, so the connection serves other readers in between, and memory holds one page.
    */
   async *pages(plan: ExportPlan, options: PageOptions = { parties: true }): AsyncGenerator<ExportEntry[]> {
-    const accounts = new Map(plan.accounts.map((a) => [a.id, a]));
+    const lookup = this.lookup(plan);
     const lastEntryId = plan.chainHead.lastEntryId ?? 0;
     for (const fund of plan.funds) {
       const lastNumber = plan.lastEntryNumbers[fund.code] ?? 0;
@@ -195,9 +196,34 @@ export class ExportSourceService {
         );
         if (rows.length === 0) continue;
         const parties = options.parties ? await this.readParties(rows) : null;
-        yield toEntries(fund, rows, accounts, parties);
+        yield toEntries(rows, lookup, parties);
       }
     }
+  }
+
+  /**
+   * The same entries as `pages`, every fund's at once in id order: one pass over the journal. The funds post in
+   * turn, so a fund's entries lie all over the table, and reading fund by fund reads every page of it once per
+   * fund. Within a fund, id order is number order on honest books (verify checks it); a writer that needs the
+   * file's order puts the funds back in order itself. No donors and payees (only the spreadsheet shows them).
+   */
+  async *pagesById(plan: ExportPlan): AsyncGenerator<ExportEntry[]> {
+    const lookup = this.lookup(plan);
+    const lastEntryId = plan.chainHead.lastEntryId ?? 0;
+    const fundIds = plan.funds.map((f) => f.id);
+    for (let after = 0; after < lastEntryId; after += this.pageSize) {
+      const through = Math.min(after + this.pageSize, lastEntryId);
+      const rows = await this.readIdPage(fundIds, after, through, plan.from, plan.to);
+      if (rows.length > 0) yield toEntries(rows, lookup, null);
+    }
+  }
+
+  /** The plan's funds and accounts by id. */
+  private lookup(plan: ExportPlan): Lookup {
+    return {
+      funds: new Map(plan.funds.map((f) => [f.id, f])),
+      accounts: new Map(plan.accounts.map((a) => [a.id, a])),
+    };
   }
 
   /**
@@ -220,12 +246,38 @@ export class ExportSourceService {
       this.uow.manager,
       `SELECT e.id, e.number, e.entry_date, ${DOCUMENT_DATE_SQL} AS document_date, e.description, e.source,
               e.source_ref, e.reversal_of_id, e.hash, l.account_id, CAST(l.debit AS TEXT) AS debit,
-              CAST(l.credit AS TEXT) AS credit, l.memo
+              CAST(l.credit AS TEXT) AS credit, l.memo, e.fund_id
          FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id
         WHERE e.fund_id = ? AND e.number > ? AND e.number <= ? AND e.id <= ?
           AND substr(e.entry_date, 1, 10) >= ? AND substr(e.entry_date, 1, 10) <= ?
         ORDER BY e.number, l.line_no`,
       [fundId, afterNumber, throughNumber, lastEntryId, from ?? '0000-01-01', to],
+    );
+  }
+
+  /**
+   * The funds' entries with ids after `afterId` up to `throughId`, within the range, in id order, each with its
+   * lines in line order: a window of the primary key, so a page of at most `pageSize` entries. `fund_id + 0`
+   * keeps SQLite on the primary key: on the fund index it probed each fund and sorted the page (300,000 entries:
+   * 6.1 s of reads against 3.5 s).
+   */
+  readIdPage(
+    fundIds: number[],
+    afterId: number,
+    throughId: number,
+    from: string | null,
+    to: string,
+  ): Promise<EntryLineRow[]> {
+    return preparedArrays<EntryLineRow>(
+      this.uow.manager,
+      `SELECT e.id, e.number, e.entry_date, ${DOCUMENT_DATE_SQL} AS document_date, e.description, e.source,
+              e.source_ref, e.reversal_of_id, e.hash, l.account_id, CAST(l.debit AS TEXT) AS debit,
+              CAST(l.credit AS TEXT) AS credit, l.memo, e.fund_id
+         FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id
+        WHERE e.id > ? AND e.id <= ? AND e.fund_id + 0 IN (${fundIds.map(() => '?').join(', ')})
+          AND substr(e.entry_date, 1, 10) >= ? AND substr(e.entry_date, 1, 10) <= ?
+        ORDER BY e.id, l.line_no`,
+      [afterId, throughId, ...fundIds, from ?? '0000-01-01', to],
     );
   }
 
@@ -364,6 +416,11 @@ interface Parties {
   payee: string | null;
 }
 
+interface Lookup {
+  funds: Map<number, ExportFund>;
+  accounts: Map<number, ExportAccount>;
+}
+
 /** A stored amount as the digits it is (whole đồng); anything else is a damaged row. */
 function storedDong(value: string | null, entryId: number): string {
   if (value === null || !/^(0|-?[1-9][0-9]*)$/.test(value))
@@ -373,18 +430,19 @@ function storedDong(value: string | null, entryId: number): string {
 
 /** A page's rows (one per line, in entry then line order) as its entries. */
 function toEntries(
-  fund: ExportFund,
   rows: EntryLineRow[],
-  accounts: Map<number, ExportAccount>,
+  lookup: Lookup,
   parties: Map<number, Parties> | null,
 ): ExportEntry[] {
   const entries: ExportEntry[] = [];
   let entry: ExportEntry | null = null;
   for (const r of rows) {
     const [rowId, number, date, documentDate, description, source, sourceRef, reversalOf, hash] = r;
-    const [, , , , , , , , , accountId, debit, credit, memo] = r;
+    const [, , , , , , , , , accountId, debit, credit, memo, fundId] = r;
     const id = Number(rowId);
     if (entry === null || entry.id !== id) {
+      const fund = lookup.funds.get(Number(fundId));
+      if (!fund) throw new Error(`entry ${id} is of fund ${fundId}, which the export does not hold`);
       entry = {
         id,
         fund,
@@ -403,7 +461,7 @@ function toEntries(
       entries.push(entry);
     }
     if (accountId === null) continue;
-    const account = accounts.get(Number(accountId));
+    const account = lookup.accounts.get(Number(accountId));
     if (!account) throw new Error(`entry ${id} has a line on account ${accountId} of another fund`);
     entry.lines.push({ account, debit: storedDong(debit, id), credit: storedDong(credit, id), memo });
   }

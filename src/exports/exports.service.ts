@@ -5,6 +5,8 @@ import { BundleManifest, writeBundle } from './bundle';
 import { ExportSourceService } from './export-source.service';
 import type { ChainHeadView, ExportFormat, ExportParameters, ExportPlan } from './export.types';
 import { FORMATS } from './formats';
+import { writeInFundOrder } from './formats/fund-order';
+import { TextJournalWriter } from './formats/journal-writer';
 
 export type ExportProgress = (entries: number, total: number) => void;
 
@@ -20,7 +22,9 @@ export class ExportsService {
 
   /**
    * Streams the journal into `out` and ends it. On failure `out` is destroyed, so that a reader never takes a
-   * truncated file for a whole one.
+   * truncated file for a whole one. A text format of several funds reads the journal once in id order and puts
+   * the funds in order through temporary files (reading fund by fund would read the whole table once per fund);
+   * the spreadsheet, which shows donors and payees, and a single fund read fund by fund.
    */
   async writeJournal(
     plan: ExportPlan,
@@ -33,10 +37,20 @@ export class ExportsService {
     try {
       await writer.begin();
       let done = 0;
-      for await (const page of this.source.pages(plan, { parties })) {
-        await writer.write(page);
-        done += page.length;
+      const progress = (entries: number) => {
+        done += entries;
         onProgress?.(done, plan.entryCount);
+      };
+      const inOnePass =
+        writer instanceof TextJournalWriter &&
+        plan.funds.length > 1 &&
+        (await writeInFundOrder(writer, plan, this.source.pagesById(plan), progress));
+      if (!inOnePass) {
+        done = 0;
+        for await (const page of this.source.pages(plan, { parties })) {
+          await writer.write(page);
+          progress(page.length);
+        }
       }
       await writer.finish();
     } catch (error) {

@@ -32,6 +32,16 @@ export abstract class TextJournalWriter implements JournalWriter {
     return write(this.out, entries.map((e) => this.entry(e)).join(''));
   }
 
+  /** One entry's text, for a caller that puts the entries in the file's order itself (writeInFundOrder). */
+  text(entry: ExportEntry): string {
+    return this.entry(entry);
+  }
+
+  /** Text already made (by `text`), written with backpressure. */
+  writeText(chunk: string | Buffer): Promise<void> {
+    return write(this.out, chunk);
+  }
+
   async finish(): Promise<void> {
     await write(this.out, this.footer());
     await end(this.out);
