@@ -156,6 +156,24 @@ describe('amounts and text', () => {
     expect(plainTextCode('(QĐ 12)\n')).toBe('QĐ 12');
   });
 
+  it('leaves text that needs no change as it is, and changes the rest as replacing would', () => {
+    const replaced = (t: string) => t.replace(/;/g, ',').replace(/\s+/g, ' ').trim();
+    const replacedCode = (t: string) => t.replace(/[()]/g, '').replace(/\s+/g, ' ').trim();
+    const alphabet = ['a', 'đ', ' ', ';', '(', ')', '\t', '\n', '\r', '\u00a0', '\u3000'];
+    // Every text of up to four of these characters.
+    let texts = [''];
+    for (let length = 1; length <= 4; length++) {
+      texts = [
+        ...texts,
+        ...texts.filter((t) => t.length === length - 1).flatMap((t) => alphabet.map((c) => t + c)),
+      ];
+    }
+    for (const text of texts) {
+      expect(plainTextDescription(text)).toBe(replaced(text));
+      expect(plainTextCode(text)).toBe(replacedCode(text));
+    }
+  });
+
   it('quotes beancount strings with escaped backslashes and quotes, on one line', () => {
     expect(beancountString('Thu "A" \\ B\nC')).toBe('"Thu \\"A\\" \\\\ B C"');
   });
