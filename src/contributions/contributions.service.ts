@@ -8,7 +8,7 @@ import { todayInVietnam } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { nowIso } from '../common/clock';
 import { AttachmentsService, AttachmentView } from '../attachments/attachments.service';
-import { markLate, NumberingService, moneySeries } from '../documents/numbering.service';
+import { DrawnNumber, markLate, NumberingService, moneySeries } from '../documents/numbering.service';
 import { Fund } from '../funds/fund.entity';
 import { PostingService } from '../ledger/posting.service';
 import type { PostingInput } from '../ledger/ledger.types';
@@ -195,11 +195,11 @@ export class ContributionsService {
       checked.filter((c) => c.input.historical).map((c) => ({ fundId: c.fund.id, date: c.input.date })),
     );
     let drawn = 0;
-    const receiptNos: string[] = [];
+    const receipts: DrawnNumber[] = [];
     for (const { input, fund } of checked) {
-      receiptNos.push(
+      receipts.push(
         input.historical
-          ? historical[drawn++]
+          ? { number: historical[drawn++], late: false }
           : await this.numbering.next(tx, fund.id, moneySeries('in', input.method ?? 'bank'), input.date, {
               lateEntryId: input.lateEntryId ?? null,
               amount: input.amount.toString(),
@@ -215,12 +215,9 @@ export class ContributionsService {
         date: input.date,
         // A late entry (ghi bổ sung) says so in the books, on its own row. A confirmation is spent only on a live
         // series (numbering.next), so a historical number is never a late entry's.
-        description: (input.historical
-          ? description
-          : await markLate(tx, fund.id, receiptNos[i], description)
-        ).slice(0, 500),
+        description: markLate(receipts[i], description).slice(0, 500),
         source: 'contribution',
-        sourceRef: receiptNos[i],
+        sourceRef: receipts[i].number,
         postedBy: input.createdBy,
         lines: [
           { account: kindAccounts(kind, donor.kind).debit, debit: input.amount },
@@ -243,7 +240,7 @@ export class ContributionsService {
       inKindQuantity: input.inKindQuantity ?? null,
       valuationBasis: input.valuationBasis ?? null,
       purpose: input.purpose ?? null,
-      receiptNo: receiptNos[i],
+      receiptNo: receipts[i].number,
       entryId: entries[i].id,
       status: 'posted',
       voidEntryId: null,

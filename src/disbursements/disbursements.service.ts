@@ -280,7 +280,7 @@ export class DisbursementsService {
       const fund = await tx.findOneOrFail(Fund, { where: { id: d.fundId } });
       const party = await partyOf(tx, d);
       // Cash takes a PC number; a payment order through a bank or the Treasury its own series.
-      const voucherNo =
+      const voucher =
         d.stage === 'settlement'
           ? null
           : await this.numbering.next(tx, fund.id, moneySeries('out', d.method), date, {
@@ -288,6 +288,7 @@ export class DisbursementsService {
               amount: d.amount,
               usedBy: actor.username,
             });
+      const voucherNo = voucher?.number ?? null;
       const amount = Money.fromStored(d.amount);
       const cashAccount = d.method === 'cash' ? '111' : '112';
       const lines: PostingLineInput[] =
@@ -309,13 +310,9 @@ export class DisbursementsService {
         fundCode: fund.code,
         date,
         // A late entry (ghi bổ sung) says so in the books, on its own row.
-        description: (
-          await markLate(
-            tx,
-            fund.id,
-            voucherNo,
-            `${STAGE_TEXT[d.stage]}${party.name}${d.decisionNo ? ` — QĐ ${d.decisionNo}` : ''}`,
-          )
+        description: markLate(
+          voucher,
+          `${STAGE_TEXT[d.stage]}${party.name}${d.decisionNo ? ` — QĐ ${d.decisionNo}` : ''}`,
         ).slice(0, 500),
         source: 'disbursement',
         sourceRef: voucherNo ?? `DX-${d.id}`,

@@ -75,6 +75,12 @@ export interface LateEntryPermit {
   usedBy: string;
 }
 
+/** A number drawn by `next`: `late` when it was drawn under a confirmation (dated before its series' latest). */
+export interface DrawnNumber {
+  number: string;
+  late: boolean;
+}
+
 /**
  * Gap-free document numbers: `PT-2023-000042`. Call inside the write transaction that uses the number, so a
  * rolled-back write gives its number back and no number is ever skipped or used twice.
@@ -92,39 +98,39 @@ export class NumberingService {
     series: SeriesCode,
     date: string,
     late: LateEntryPermit | null = null,
-  ): Promise<string> {
+  ): Promise<DrawnNumber> {
     const year = Number(date.slice(0, 4));
-    // Prepared (database/prepared.ts): every receipt and voucher draws here, on the posting path's transaction.
-    const [row] = await prepared<{ last_no: number; last_date: string | null }>(
+    // One prepared statement (database/prepared.ts) on the posting path's transaction: the next number, and the
+    // series' latest date moved on to this document's if it is later. So the answered date is later than this
+    // document's exactly when the series already held a later one: a late entry.
+    const [row] = await prepared<{ last_no: number; last_date: string }>(
       tx,
-      'SELECT last_no, last_date FROM document_series WHERE fund_id = ? AND series = ? AND year = ?',
-      [fundId, series, year],
+      `INSERT INTO document_series (fund_id, series, year, last_no, last_date) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (fund_id, series, year) DO UPDATE SET last_no = document_series.last_no + 1,
+         last_date = CASE WHEN document_series.last_date > excluded.last_date THEN document_series.last_date
+                          ELSE excluded.last_date END
+       RETURNING last_no, last_date`,
+      [fundId, series, year, date],
     );
-    const lastNo = (row ? Number(row.last_no) : 0) + 1;
+    const lastNo = Number(row.last_no);
     const number = formatNumber(series, year, lastNo);
-    const lastDate = row?.last_date ?? null;
-    if (lastDate !== null && date < lastDate) {
+    const isLate = row.last_date > date;
+    if (isLate) {
+      // Refused: the caller's transaction, this number's included, is rolled back.
       if (late?.lateEntryId === null || late?.lateEntryId === undefined) {
         throw new LateEntryRequiredError(
           msg('lateEntries.required', {
             date,
             series,
             year,
-            lastDate,
+            lastDate: row.last_date,
             lastNo: formatNumber(series, year, lastNo - 1),
           }),
         );
       }
       await useLateEntry(tx, fundId, series, date, number, { ...late, lateEntryId: late.lateEntryId });
     }
-    const newLast = lastDate !== null && lastDate > date ? lastDate : date;
-    await prepared(
-      tx,
-      `INSERT INTO document_series (fund_id, series, year, last_no, last_date) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (fund_id, series, year) DO UPDATE SET last_no = excluded.last_no, last_date = excluded.last_date`,
-      [fundId, series, year, lastNo, newLast],
-    );
-    return number;
+    return { number, late: isLate };
   }
 
   /**
@@ -219,21 +225,9 @@ export async function lateNoteOf(
 /** The mark a late entry's journal entry carries at the head of its description, so every book shows it. */
 export const LATE_ENTRY_MARK = '[Ghi bổ sung] ';
 
-/** `description` marked as a late entry's when `documentNo` was numbered under a confirmation. */
-export async function markLate(
-  tx: EntityManager,
-  fundId: number,
-  documentNo: string | null,
-  description: string,
-): Promise<string> {
-  if (documentNo === null) return description;
-  const [late] = await prepared(
-    tx,
-    "SELECT id FROM late_entries WHERE fund_id = ? AND document_no = ? AND status = 'used'",
-    [fundId, documentNo],
-  );
-  if (!late) return description;
-  return `${LATE_ENTRY_MARK}${description}`;
+/** `description` marked as a late entry's when its document's number was drawn under a confirmation. */
+export function markLate(drawn: DrawnNumber | null, description: string): string {
+  return drawn?.late ? `${LATE_ENTRY_MARK}${description}` : description;
 }
 
 /** The confirmation that marks a document as a late entry, if it is one. */
