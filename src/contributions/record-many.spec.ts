@@ -73,8 +73,11 @@ describe('ContributionsService.recordMany', () => {
     return { dataSource, uow, contributions };
   }
 
-  /** Gifts over two funds, cash and bank, historical (LS) and live series, in date order per series. */
-  const gifts: RecordContribution[] = Array.from({ length: 60 }, (_, i) => ({
+  /**
+   * Gifts over two funds, cash and bank, historical (LS) and live series, in date order per series; the last chunk
+   * below is longer than one multi-row INSERT (ROWS_PER_INSERT, 50) and not a multiple of it.
+   */
+  const gifts: RecordContribution[] = Array.from({ length: 130 }, (_, i) => ({
     fundCode: i % 3 === 0 ? 'F2' : 'F1',
     donorId: 1 + (i % 2),
     date: `${2022 + Math.floor(i / 30)}-${String(1 + (Math.floor(i / 3) % 10)).padStart(2, '0')}-15`,
@@ -112,14 +115,14 @@ describe('ContributionsService.recordMany', () => {
     for (const [from, to] of [
       [0, 25],
       [25, 26],
-      [26, 60],
+      [26, 130],
     ]) {
       const made = await bulk.uow.write((tx) => bulk.contributions.recordMany(tx, gifts.slice(from, to)));
       expect(made.map((c) => c.importKey)).toEqual(gifts.slice(from, to).map((g) => g.importKey ?? null));
     }
 
     const expected = await dump(single.dataSource);
-    expect((expected.journal_entries as unknown[]).length).toBe(60);
+    expect((expected.journal_entries as unknown[]).length).toBe(130);
     expect(await dump(bulk.dataSource)).toEqual(expected);
     for (const { dataSource } of [single, bulk]) {
       const report = await new VerifyService().verify(dataSource.manager);

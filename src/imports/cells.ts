@@ -1,5 +1,5 @@
 import { textProblem } from '../common/body-guard';
-import { Money } from '../common/money';
+import { Money, MoneyParseError } from '../common/money';
 import { foldVietnamese } from '../common/text';
 import { isIsoDate } from '../common/validation';
 
@@ -31,9 +31,19 @@ export function cellText(cell: CellValue, column: string): string | null | { err
   return { error: `${column} holds the spreadsheet error ${cell.error}` };
 }
 
+/** Texts and their alias keys met so far: a file names a handful of kinds and methods, a million times over. */
+const ALIAS_KEYS = new Map<string, string>();
+const MAX_REMEMBERED_ALIASES = 1_000;
+
 /** "Cá nhân", "ca_nhan", "CA NHAN" → "ca-nhan": how a cell naming one of a list of values is matched. */
 export function aliasKey(text: string): string {
-  return foldVietnamese(text).replace(/[\s_]+/g, '-');
+  let key = ALIAS_KEYS.get(text);
+  if (key === undefined) {
+    key = foldVietnamese(text).replace(/[\s_]+/g, '-');
+    if (ALIAS_KEYS.size >= MAX_REMEMBERED_ALIASES) ALIAS_KEYS.clear();
+    ALIAS_KEYS.set(text, key);
+  }
+  return key;
 }
 
 const GROUPED = /^-?\d{1,3}(\.\d{3})+$/;
@@ -49,16 +59,19 @@ export function parseAmount(cell: CellValue): Money | { error: string } {
     return { error: 'amount must be a number of đồng' };
   const text = typeof cell === 'string' ? cell.trim() : null;
   const input = text === null ? cell : GROUPED.test(text) ? text.replace(/\./g, '') : text;
-  const problem = Money.problem(input);
-  if (problem !== null) {
+  let amount: Money;
+  try {
+    // Money.parse checks as Money.problem does (one check a cell, not two: an import reads a million).
+    amount = Money.parse(input);
+  } catch (error) {
+    if (!(error instanceof MoneyParseError)) throw error;
     if (text !== null && /[.,]/.test(text) && !text.startsWith('-')) {
       return {
         error: `amount "${text}" must be whole đồng: digits, optionally grouped by dots (55.500.000), without a fraction`,
       };
     }
-    return { error: `amount ${problem}` };
+    return { error: `amount ${Money.problem(input)}` };
   }
-  const amount = Money.parse(input);
   if (!amount.isPositive()) return { error: 'amount must be a positive whole number of đồng' };
   return amount;
 }
@@ -69,6 +82,18 @@ const SERIAL_2000 = 36526;
 const SERIAL_2099 = 73050;
 const MS_PER_DAY = 86_400_000;
 const SERIAL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+/** Real calendar dates met so far: an import's rows share a few thousand days, and isIsoDate builds a Date. */
+const REAL_DATES = new Set<string>();
+const MAX_REMEMBERED_DATES = 100_000;
+
+function isRealDate(iso: string): boolean {
+  if (REAL_DATES.has(iso)) return true;
+  if (!isIsoDate(iso)) return false;
+  if (REAL_DATES.size >= MAX_REMEMBERED_DATES) REAL_DATES.clear();
+  REAL_DATES.add(iso);
+  return true;
+}
 
 /**
  * `YYYY-MM-DD`, or `DD/MM/YYYY` as Vietnamese write it (also with `.` or `-`), or a spreadsheet date cell (its
@@ -90,7 +115,7 @@ export function parseDate(cell: CellValue): string | { error: string } {
   const text = cell.trim();
   const dmy = DAY_MONTH_YEAR.exec(text);
   const iso = dmy ? `${dmy[3]}-${dmy[2].padStart(2, '0')}-${dmy[1].padStart(2, '0')}` : text;
-  if (isIsoDate(iso)) return iso;
+  if (isRealDate(iso)) return iso;
   if (dmy || /^\d{4}-\d{2}-\d{2}$/.test(text)) return { error: `date ${text} is not a real calendar date` };
   return { error: `date "${text}" must be written YYYY-MM-DD or DD/MM/YYYY` };
 }

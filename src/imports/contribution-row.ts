@@ -144,6 +144,20 @@ export interface RowKeys {
 /** A good row, or its problems (with what could be read of it, so the books' checks can add theirs). */
 export type RowResult = { ok: true; row: ContributionRow } | { ok: false; errors: string[]; keys: RowKeys };
 
+/** Donor names and their folded forms met so far: a file's rows name the same donors again and again. */
+const FOLDED_NAMES = new Map<string, string>();
+const MAX_REMEMBERED_NAMES = 20_000;
+
+function foldedName(name: string): string {
+  let folded = FOLDED_NAMES.get(name);
+  if (folded === undefined) {
+    folded = foldVietnamese(name);
+    if (FOLDED_NAMES.size >= MAX_REMEMBERED_NAMES) FOLDED_NAMES.clear();
+    FOLDED_NAMES.set(name, folded);
+  }
+  return folded;
+}
+
 /** Reads the header row; every problem with it is reported at once (400: no row can be read without it). */
 export function readHeader(cells: readonly CellValue[]): HeaderMap {
   return readHeaderOf(cells, HEADER_SPEC);
@@ -211,7 +225,7 @@ export function parseContributionRow(
       fundCode,
       date,
       donorName,
-      donorNameFolded: foldVietnamese(donorName),
+      donorNameFolded: foldedName(donorName),
       donorKind,
       amount,
       method,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { InvalidRequestError } from '../common/errors';
 import { foldVietnamese } from '../common/text';
 import { CellValue, cellText, isBlankRow } from './cells';
@@ -127,12 +127,13 @@ export class RowCells<C extends string> {
  * keys.
  */
 export function importKey(fingerprint: string, occurrence: number): string {
-  return createHash('sha256').update(`${fingerprint}#${occurrence}`).digest('hex');
+  // crypto.hash: the one-shot SHA-256, the same digest without a Hash object per call (two a row in an import).
+  return hash('sha256', `${fingerprint}#${occurrence}`, 'hex');
 }
 
 /** SHA-256 (hex) of a row's identifying parts, joined by a separator no cell text holds. */
 export function fingerprintOf(parts: readonly string[]): string {
-  return createHash('sha256').update(parts.join('\u001f')).digest('hex');
+  return hash('sha256', parts.join('\u001f'), 'hex');
 }
 
 /**
@@ -151,7 +152,11 @@ export class ImportKeys {
 
   next(fingerprint: string): string {
     const prefix = fingerprint.slice(0, 24);
-    const words = [0, 8, 16].map((at) => Number.parseInt(prefix.slice(at, at + 8), 16) >>> 0);
+    const words = [
+      Number.parseInt(prefix.slice(0, 8), 16) >>> 0,
+      Number.parseInt(prefix.slice(8, 16), 16) >>> 0,
+      Number.parseInt(prefix.slice(16, 24), 16) >>> 0,
+    ];
     // An all-zero prefix would read as an empty slot: give it a 1 that no other content can take from it.
     if (words[0] === 0 && words[1] === 0 && words[2] === 0) words[2] = 1;
     const seen = this.insert(words);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { present } from '../common/assert';
+import { assert, present } from '../common/assert';
 import { EntityManager, In } from 'typeorm';
 import {
   AlreadyReversedError,
@@ -68,16 +68,21 @@ export class PostingService {
   ): Promise<EntryView[]> {
     if (items.length === 0) return [];
     const reads = new BookReads(tx);
+    // What the checks read (each fund's book, dates and accounts) is read first, once; the checks themselves are
+    // then plain calls, entry by entry in order, the first refusal thrown.
+    await reads.load(items.map((item) => item.input));
     const checked: CheckedEntry[] = [];
     for (const { input, reversalOfId } of items) {
-      const book = await reads.book(input.fundCode);
+      const book = reads.loadedBook(input.fundCode);
       if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
       this.assertNotClosed(book);
       this.assertOpen(book, input.date, reads.today);
-      await this.assertFundExisted(reads, book, input.date);
-      if (!(await this.computedFromBooks(tx, input, reversalOfId)))
-        await this.assertNotAutoLocked(reads, book, input.date);
-      checked.push({ input, reversalOfId, book, lines: await this.checkLines(reads, book, input) });
+      this.assertFundExisted(reads, book, input.date);
+      const computed =
+        input.source === 'closing' ||
+        (reversalOfId !== null && (await this.computedFromBooks(tx, input, reversalOfId)));
+      if (!computed) this.assertNotAutoLocked(reads, book, input.date);
+      checked.push({ input, reversalOfId, book, lines: this.checkLines(reads, book, input) });
     }
     // A credit to cash or bank is checked against the books as they stand just after its own entry (invariant 5):
     // a batch with one posts its entries one at a time.
@@ -141,7 +146,7 @@ export class PostingService {
     );
     await postingRepository.addToBalances(tx, balanceDeltas(checked));
     for (const { book, input, lines } of checked)
-      await this.assertNonNegative(tx, book.fundId, input.date, lines);
+      if (lines.some(decreasesNonNegative)) await this.assertNonNegative(tx, book.fundId, input.date, lines);
     // Each fund's head moves once, past its last entry here (on PostgreSQL its books row is locked since the read).
     for (const book of new Set(checked.map((entry) => entry.book)))
       await postingRepository.setBookHead(tx, book.fundId, book.lastEntryNo, book.lastHash);
@@ -175,13 +180,14 @@ export class PostingService {
    */
   async dryRun(tx: EntityManager, input: PostingInput): Promise<void> {
     const reads = new BookReads(tx);
-    const book = await reads.book(input.fundCode);
+    await reads.load([input]);
+    const book = reads.loadedBook(input.fundCode);
     if (!book) throw new InvalidRequestError(`fundCode ${input.fundCode} is not a known fund`);
     this.assertNotClosed(book);
     this.assertOpen(book, input.date, reads.today);
-    await this.assertFundExisted(reads, book, input.date);
-    await this.assertNotAutoLocked(reads, book, input.date);
-    const lines = await this.checkLines(reads, book, input);
+    this.assertFundExisted(reads, book, input.date);
+    this.assertNotAutoLocked(reads, book, input.date);
+    const lines = this.checkLines(reads, book, input);
     await this.assertNonNegative(tx, book.fundId, input.date, lines, true);
   }
 
@@ -235,7 +241,7 @@ export class PostingService {
   }
 
   private assertOpen(book: Book, date: string, today: string): void {
-    if (!isIsoDate(date)) throw new InvalidRequestError('date must be a date written YYYY-MM-DD');
+    if (!isRealDate(date)) throw new InvalidRequestError('date must be a date written YYYY-MM-DD');
     // The books record what happened: nothing dated after today (in Vietnam).
     if (date > today) throw new InvalidRequestError(`date ${date} is in the future`);
     if (book.lockedThrough !== null && date <= book.lockedThrough) {
@@ -246,12 +252,12 @@ export class PostingService {
   }
 
   /** Nothing is dated before the fund existed (its validFrom), nor ever before EARLIEST_BOOK_DATE. */
-  private async assertFundExisted(reads: BookReads, book: Book, date: string): Promise<void> {
+  private assertFundExisted(reads: BookReads, book: Book, date: string): void {
     if (date < EARLIEST_BOOK_DATE)
       throw new InvalidRequestError(
         `date ${date} is before ${EARLIEST_BOOK_DATE}, the earliest date the books take`,
       );
-    const validFrom = await reads.validFrom(book.fundId);
+    const validFrom = reads.loadedDates(book.fundId).validFrom;
     if (validFrom && date < validFrom)
       throw new InvalidRequestError(
         `date ${date} is before fund ${book.fundCode} existed (valid from ${validFrom})`,
@@ -277,11 +283,10 @@ export class PostingService {
   }
 
   /** A month locked by the automatic lock (auto-lock.ts) is refused as a manually locked one is (409). */
-  private async assertNotAutoLocked(reads: BookReads, book: Book, date: string): Promise<void> {
+  private assertNotAutoLocked(reads: BookReads, book: Book, date: string): void {
     const days = autoLockRule().daysAfterMonthEnd;
     if (days === null) return;
-    const createdAt = await reads.fundCreatedAt(book.fundId);
-    const auto = createdAt ? autoLockedThrough(reads.today, days, todayInVietnam(new Date(createdAt))) : null;
+    const auto = reads.autoLockedThrough(book.fundId, days);
     if (auto !== null && date <= auto) {
       throw new PeriodLockedError(
         msg('lateEntries.autoLocked', { fundCode: book.fundCode, lockedThrough: auto, days }),
@@ -290,24 +295,21 @@ export class PostingService {
   }
 
   /** Invariant 1 and the shape of lines: every problem is reported at once, by line number. */
-  private async checkLines(reads: BookReads, book: Book, input: PostingInput): Promise<CheckedLine[]> {
+  private checkLines(reads: BookReads, book: Book, input: PostingInput): CheckedLine[] {
     const problems: string[] = [];
     if (!input.description.trim()) problems.push('description must not be blank');
     if (input.lines.length < 2) problems.push('an entry needs at least two lines');
     if (input.lines.length > MAX_LINES_PER_ENTRY)
       problems.push(`an entry has at most ${MAX_LINES_PER_ENTRY} lines`);
 
-    const byCode = await reads.accounts(
-      book.fundId,
-      input.lines.map((l) => l.account),
-    );
+    const byCode = reads.loadedAccounts(book.fundId);
 
     const checked: CheckedLine[] = [];
     input.lines.forEach((line, index) => {
       const label = `lines.${index}`;
       const debit = line.debit ?? Money.ZERO;
       const credit = line.credit ?? Money.ZERO;
-      const account = byCode.get(line.account);
+      const account = byCode.get(line.account) ?? undefined;
       if (!account)
         problems.push(`${label}.account ${line.account} is not an account of fund ${book.fundCode}`);
       if (debit.isNegative() || credit.isNegative()) problems.push(`${label} amounts must not be negative`);
@@ -383,6 +385,17 @@ export class PostingService {
   }
 }
 
+/** Real calendar dates met so far: a chunk's entries share a few days, and isIsoDate builds a Date each time. */
+const REAL_DATES = new Set<string>();
+
+function isRealDate(date: string): boolean {
+  if (REAL_DATES.has(date)) return true;
+  if (!isIsoDate(date)) return false;
+  if (REAL_DATES.size >= 100_000) REAL_DATES.clear();
+  REAL_DATES.add(date);
+  return true;
+}
+
 interface CheckedEntry {
   input: PostingInput;
   reversalOfId: number | null;
@@ -435,44 +448,65 @@ class BookReads {
   private readonly dates = new Map<number, FundDates>();
   /** Per fund, account code → account (null: no such account). */
   private readonly accountsOf = new Map<number, Map<string, PostingAccount | null>>();
+  private readonly autoLocks = new Map<string, string | null>();
 
   constructor(private readonly tx: EntityManager) {}
 
-  async book(fundCode: string): Promise<Book | null> {
-    if (!this.books.has(fundCode))
-      this.books.set(fundCode, await postingRepository.bookByCode(this.tx, fundCode));
-    return this.books.get(fundCode) ?? null;
-  }
-
-  async validFrom(fundId: number): Promise<string | null> {
-    return (await this.fundDates(fundId)).validFrom;
-  }
-
-  async fundCreatedAt(fundId: number): Promise<string | null> {
-    return (await this.fundDates(fundId)).createdAt;
-  }
-
-  /** Both of a fund's dates in one read. */
-  private async fundDates(fundId: number): Promise<FundDates> {
-    let dates = this.dates.get(fundId);
-    if (!dates) this.dates.set(fundId, (dates = await postingRepository.fundDates(this.tx, fundId)));
-    return dates;
-  }
-
-  /** The fund's accounts of these codes, by code; a code the fund has not is missing from the answer. */
-  async accounts(fundId: number, codes: string[]): Promise<Map<string, PostingAccount>> {
-    let known = this.accountsOf.get(fundId);
-    if (!known) this.accountsOf.set(fundId, (known = new Map<string, PostingAccount | null>()));
-    const missing = [...new Set(codes.filter((code) => !known.has(code)))];
-    if (missing.length > 0) {
-      const found = await postingRepository.accounts(this.tx, fundId, missing);
-      for (const code of missing) known.set(code, found.find((a) => a.code === code) ?? null);
+  /**
+   * Reads, once, what checking these entries needs: each named fund's book and, for a fund that exists, its dates
+   * and the accounts its entries name. Reading has no effect, so reading ahead of a refused entry changes nothing.
+   */
+  async load(inputs: readonly PostingInput[]): Promise<void> {
+    const codesOf = new Map<string, Set<string>>();
+    for (const input of inputs) {
+      let codes = codesOf.get(input.fundCode);
+      if (!codes) codesOf.set(input.fundCode, (codes = new Set()));
+      for (const line of input.lines) codes.add(line.account);
     }
-    const answer = new Map<string, PostingAccount>();
-    for (const code of codes) {
-      const account = known.get(code);
-      if (account) answer.set(code, account);
+    for (const [fundCode, codes] of codesOf) {
+      if (!this.books.has(fundCode))
+        this.books.set(fundCode, await postingRepository.bookByCode(this.tx, fundCode));
+      const book = this.books.get(fundCode);
+      if (!book) continue;
+      if (!this.dates.has(book.fundId))
+        this.dates.set(book.fundId, await postingRepository.fundDates(this.tx, book.fundId));
+      let known = this.accountsOf.get(book.fundId);
+      if (!known) this.accountsOf.set(book.fundId, (known = new Map<string, PostingAccount | null>()));
+      const missing = [...codes].filter((code) => !known.has(code));
+      if (missing.length > 0) {
+        const found = await postingRepository.accounts(this.tx, book.fundId, missing);
+        for (const code of missing) known.set(code, found.find((a) => a.code === code) ?? null);
+      }
     }
-    return answer;
+  }
+
+  /** The fund's book (load first); null when there is no such fund. */
+  loadedBook(fundCode: string): Book | null {
+    const book = this.books.get(fundCode);
+    assert(book !== undefined, `books of ${fundCode} not loaded`);
+    return book;
+  }
+
+  /** Both of a loaded fund's dates. */
+  loadedDates(fundId: number): FundDates {
+    return present(this.dates.get(fundId), `dates of fund ${fundId} not loaded`);
+  }
+
+  /** A loaded fund's accounts by code (null: the fund has no such account). */
+  loadedAccounts(fundId: number): ReadonlyMap<string, PostingAccount | null> {
+    return present(this.accountsOf.get(fundId), `accounts of fund ${fundId} not loaded`);
+  }
+
+  /** The last day the automatic lock has locked in a loaded fund (auto-lock.ts), worked out once per fund and rule. */
+  autoLockedThrough(fundId: number, days: number): string | null {
+    const key = `${fundId}:${days}`;
+    if (!this.autoLocks.has(key)) {
+      const createdAt = this.loadedDates(fundId).createdAt;
+      this.autoLocks.set(
+        key,
+        createdAt ? autoLockedThrough(this.today, days, todayInVietnam(new Date(createdAt))) : null,
+      );
+    }
+    return this.autoLocks.get(key) ?? null;
   }
 }
