@@ -85,20 +85,23 @@ export class UnitOfWork {
         ? [
             ...new Set([
               ...fundCodes.map((f) => `fund ${f}`),
-              ...(idem ? [`idem ${actor.username} ${idem.key}`] : []),
+              ...(idem ? [idemKey(actor.username, idem.key)] : []),
             ]),
           ].sort()
         : [];
     const written = this.lock.run(
-      () =>
+      (hold) =>
         this.dataSource.transaction(async (tx) => {
           // Several processes on one PostgreSQL database: the write lock above is per process, these are not.
           // Every write runs these few statements: prepared (prepared.ts), not built by TypeORM each time.
           if (postgres && keys.length === 0) await prepared(tx, 'SELECT pg_advisory_xact_lock(7201)');
           else if (postgres) {
             await prepared(tx, 'SELECT pg_advisory_xact_lock_shared(7201)');
-            for (const key of keys)
-              await prepared(tx, 'SELECT pg_advisory_xact_lock(7202, hashtext(?))', [key]);
+            // Two retries of one request never overlap; the funds are held from the write's first statement on
+            // their numbered state (holdFunds), after its checks and reads.
+            if (idem) await lockKeys(tx, [idemKey(actor.username, idem.key)]);
+            const funds = keys.filter((key) => key.startsWith('fund '));
+            fundHolds.set(tx, () => hold().then(() => lockKeys(tx, funds)));
           }
           // SQLite: write first, so the transaction takes the write lock at once and waits (busy_timeout) for another
           // process's writer, instead of failing when it later upgrades from a read.
@@ -124,6 +127,7 @@ export class UnitOfWork {
           }
 
           const result = await fn(tx);
+          await holdFunds(tx);
           // JSON round trip: the stored answer is exactly what the client received.
           const body: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
 
@@ -151,6 +155,7 @@ export class UnitOfWork {
           return result;
         }),
       keys,
+      true,
     );
     // Disk full, a read-only file, the server gone: a 503 that says so (the transaction was rolled back).
     return written.catch((error: unknown) => {
@@ -158,6 +163,32 @@ export class UnitOfWork {
       throw storageFault(error) ?? error;
     });
   }
+}
+
+/** A confined write's hold on its funds, until it takes it (PostgreSQL). */
+const fundHolds = new WeakMap<EntityManager, () => Promise<void>>();
+
+/**
+ * Holds the funds of a write confined to them (`UnitOfWork.writeToFunds`, PostgreSQL), if it does not yet: in the
+ * process after the previous write to each ends, and with its transaction lock (7202). Called by the first
+ * statement on a fund's numbered state (`NumberingService.next`, `PostingService.postAll`), so that a write's
+ * checks and reads run while the previous write to the fund is still writing. A no-op for every other write.
+ */
+export async function holdFunds(tx: EntityManager): Promise<void> {
+  const hold = fundHolds.get(tx);
+  if (!hold) return;
+  fundHolds.delete(tx);
+  await hold();
+}
+
+const idemKey = (scope: string, key: string) => `idem ${scope} ${key}`;
+
+/** Transaction locks on `keys`, in order (sorted by the caller: two writes never take two keys in opposite order). */
+async function lockKeys(tx: EntityManager, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await prepared(tx, 'SELECT count(pg_advisory_xact_lock(7202, hashtext(k))) FROM unnest(?::text[]) AS k', [
+    keys,
+  ]);
 }
 
 /**

@@ -67,6 +67,55 @@ describe('WriteLock', () => {
     expect(log).toEqual(['x start', 'x end', 'all start', 'all end', 'y start', 'y end']);
   });
 
+  it('pipelined: starts the next write to a fund once the previous one holds it, and holds it after that one ends', async () => {
+    const lock = new WriteLock();
+    const log: string[] = [];
+    /** A write that gets ready, holds its fund, then writes until told to end. */
+    const write = (name: string) => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const run = async (hold: () => Promise<void>) => {
+        log.push(`${name} ready`);
+        await hold();
+        log.push(`${name} holds`);
+        await opened;
+        log.push(`${name} end`);
+      };
+      return { open, run };
+    };
+    const [a, b, c] = [write('a'), write('b'), write('c')];
+    const done = [a, b, c].map((w) => lock.run(w.run, ['fund X'], true));
+    await tick();
+    // b gets ready while a writes; c waits until b holds the fund: at most two writes per fund under way.
+    expect(log).toEqual(['a ready', 'a holds', 'b ready']);
+    a.open();
+    await tick();
+    expect(log).toEqual(['a ready', 'a holds', 'b ready', 'a end', 'b holds', 'c ready']);
+    b.open();
+    c.open();
+    await Promise.all(done);
+    expect(log.slice(6)).toEqual(['b end', 'c holds', 'c end']);
+  });
+
+  it('pipelined: a write that never holds its fund holds it when it ends, and a write without keys waits for both', async () => {
+    const lock = new WriteLock();
+    const log: string[] = [];
+    const a = gate(log, 'a');
+    const all = gate(log, 'all');
+    const done = [
+      lock.run(a.run, ['fund X'], true),
+      lock.run(() => Promise.resolve(void log.push('b')), ['fund X'], true),
+      lock.run(all.run),
+    ];
+    await tick();
+    expect(log).toEqual(['a start']);
+    a.open();
+    await tick();
+    expect(log).toEqual(['a start', 'a end', 'b', 'all start']);
+    all.open();
+    await Promise.all(done);
+  });
+
   it('goes on after a failed write', async () => {
     const lock = new WriteLock();
     await expect(lock.run(() => Promise.reject(new Error('no')), ['fund X'])).rejects.toThrow('no');

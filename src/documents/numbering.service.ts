@@ -8,6 +8,7 @@ import { msg } from '../common/messages';
 import { DATA_DIR } from '../common/paths';
 import { present } from '../common/assert';
 import { prepared } from '../database/prepared';
+import { holdFunds } from '../database/unit-of-work';
 import { DocumentSeries } from './document-series.entity';
 import { IssuedDocument } from './issued-document.entity';
 import { LateEntry } from './late-entry.entity';
@@ -99,6 +100,7 @@ export class NumberingService {
     date: string,
     late: LateEntryPermit | null = null,
   ): Promise<DrawnNumber> {
+    await holdFunds(tx);
     const year = Number(date.slice(0, 4));
     // One prepared statement (database/prepared.ts) on the posting path's transaction: the next number, and the
     // series' latest date moved on to this document's if it is later. So the answered date is later than this
