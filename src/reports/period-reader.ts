@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { Money } from '../common/money';
 import { sql, sumDong } from '../database/sql';
 import type { Fund } from '../funds/fund.entity';
 import type { AccountType } from '../ledger/entities';
@@ -60,6 +61,8 @@ export class PeriodReader {
   private readonly cumulatives = new Map<string, Promise<Cumulative>>();
   private readonly closings = new Map<string, Promise<ClosingLines[]>>();
   private readonly eliminationReads = new Map<string, Promise<Eliminations>>();
+  /** What the funds' own books held at the end of a day, per fund level, as prefetch() read it. */
+  private readonly stored = new Map<string, Map<FundLevelKey, Turnovers>>();
   private types: Promise<Map<string, AccountType>> | null = null;
   readonly ids: number[];
 
@@ -69,11 +72,11 @@ export class PeriodReader {
     readonly scope: ReportScope,
   ) {
     this.ids = scope.funds.map((f) => f.id);
+    this.marks = this.ids.map(() => '?').join(', ');
   }
 
-  private get marks(): string {
-    return this.ids.map(() => '?').join(', ');
-  }
+  /** One `?` per fund of the scope, for `fund_id IN (…)`. */
+  private readonly marks: string;
 
   /** Cumulative turnover up to `asOf` (inclusive); split by level when `byLevel` (a consolidation). */
   cumulative(asOf: string, byLevel = false): Promise<Cumulative> {
@@ -117,8 +120,11 @@ export class PeriodReader {
     // Every removed row comes off the total; the report names the transfers' own lines (not the closes' part).
     const removedAll = turnoversOf(eliminations.rows);
     const eliminated = turnoversOf(eliminations.rows.filter((row) => !row.closing));
+    const stored = this.stored.get(asOf);
     if (!split) {
-      const raw = turnoversOf((await this.journal.trialBalance(this.manager, this.ids, asOf)).rows);
+      const raw = stored
+        ? sumTurnovers(stored.values())
+        : turnoversOf((await this.journal.trialBalance(this.manager, this.ids, asOf)).rows);
       return {
         total: minusTurnovers(raw, removedAll),
         byLevel: null,
@@ -133,7 +139,9 @@ export class PeriodReader {
     for (const level of FUND_LEVEL_KEYS) {
       const ids = this.scope.funds.filter((f) => f.level === level).map((f) => f.id);
       if (ids.length === 0) continue;
-      const raw = turnoversOf((await this.journal.trialBalance(this.manager, ids, asOf)).rows);
+      const raw = stored
+        ? (stored.get(level) ?? (new Map() as Turnovers))
+        : turnoversOf((await this.journal.trialBalance(this.manager, ids, asOf)).rows);
       const removed = turnoversOf(eliminations.rows.filter((row) => levelOf.get(row.fundId) === level));
       raws.push(raw);
       byLevel.set(level, minusTurnovers(raw, removed));
@@ -149,58 +157,122 @@ export class PeriodReader {
 
   /**
    * The cumulative turnover (net of eliminations) at each of `yearEnds` — 31 December of consecutive years,
-   * ascending — for a range starting on `firstDay`. Rather than one trial balance per year, the stored monthly
-   * rows of each year are added, in one pass over the range's months, onto the cumulative turnover of the day
-   * before `firstDay` (when that day ends a month; otherwise onto a trial balance at the first year end).
-   * Stored rows equal the lines (invariant 4), so both ways give the same figures.
+   * ascending — for a range starting on `firstDay`: the stored balances of the day before it and of every year
+   * end are read together (prefetch), not once per year.
    */
   async cumulativeAtYearEnds(firstDay: string, yearEnds: string[]): Promise<Map<string, Turnovers>> {
     const result = new Map<string, Turnovers>();
     if (yearEnds.length === 0) return result;
-    let base: Cumulative;
-    let remaining = yearEnds;
-    let startPeriod = firstDay.slice(0, 7);
-    if (firstDay.endsWith('-01')) {
-      base = await this.cumulative(dayBefore(firstDay));
-    } else {
-      base = await this.cumulative(yearEnds[0]);
-      result.set(yearEnds[0], base.total);
-      remaining = yearEnds.slice(1);
-      startPeriod = `${String(Number(yearEnds[0].slice(0, 4)) + 1).padStart(4, '0')}-01`;
-    }
-    if (remaining.length === 0) return result;
-    const stored = await this.storedTurnoverByYear(startPeriod, remaining[remaining.length - 1].slice(0, 7));
-    let raw = base.raw;
-    for (const end of remaining) {
-      raw = sumTurnovers([raw, stored.get(Number(end.slice(0, 4))) ?? new Map()]);
-      result.set(end, minusTurnovers(raw, turnoversOf((await this.eliminations(end)).rows)));
-    }
+    await this.prefetch([dayBefore(firstDay), ...yearEnds]);
+    for (const end of yearEnds) result.set(end, (await this.cumulative(end)).total);
     return result;
   }
 
-  /** The stored monthly turnover of the periods fromPeriod..toPeriod (YYYY-MM), summed per calendar year. */
-  private async storedTurnoverByYear(fromPeriod: string, toPeriod: string): Promise<Map<number, Turnovers>> {
-    const rows = await sql<{ year: string; code: string; debit: string; credit: string }>(
-      this.manager,
-      `SELECT t.year, a.code AS code, ${sumDong('t.debit')} AS debit, ${sumDong('t.credit')} AS credit
-         FROM (SELECT SUBSTR(b.period, 1, 4) AS year, b.account_id,
-                      SUM(b.debit) AS debit, SUM(b.credit) AS credit
-                 FROM account_balances b
-                WHERE b.fund_id IN (${this.marks}) AND b.period >= ? AND b.period <= ?
-                GROUP BY SUBSTR(b.period, 1, 4), b.account_id) t
-         JOIN accounts a ON a.id = t.account_id
-        GROUP BY t.year, a.code`,
-      [...this.ids, fromPeriod, toPeriod],
-    );
-    const result = new Map<number, Turnovers>();
-    for (const row of rows) {
-      const year = Number(row.year);
-      result.set(
-        year,
-        sumTurnovers([result.get(year) ?? new Map(), turnoversOf([{ account: row.code, ...row }])]),
-      );
+  /**
+   * Reads what the funds' own books held at the end of each of `days`, per fund level, in one query: every
+   * stored monthly row (account_balances) is summed into the first day whose balance holds it — grouped per
+   * fund, account and that day — and, for a day that does not end its month, its month's lines up to it are
+   * added (as the trial balance does, journal-query.service.ts); the days' balances are then running sums in
+   * exact BigInt. A statement reads its day before `from`, its year ends and its `to` so, once, instead of one
+   * trial balance per day (and one per level). The cumulative figures of those days then read nothing more
+   * from the stored balances; an account with rows (even netting to zero) is listed, as in a trial balance.
+   */
+  async prefetch(days: string[]): Promise<void> {
+    const wanted = [...new Set(days)].filter((day) => !this.stored.has(day)).sort();
+    if (wanted.length === 0) return;
+    const cuts = wanted.map((day) => {
+      const whole = isLastDayOfMonth(day);
+      return {
+        day,
+        through: whole ? nextPeriod(day) : day.slice(0, 7),
+        monthStart: whole ? null : `${day.slice(0, 7)}-01`,
+      };
+    });
+    // Bucket k holds the stored months before bounds[k] and not before bounds[k − 1]: one index range each, summed
+    // per account (a CASE over the months would sort every stored row by its bucket: measured slower).
+    const bounds = [...new Set(cuts.map((c) => c.through))].sort();
+    const parts = bounds.map((bound, k) => ({
+      text: `SELECT b.fund_id, b.account_id, ${k} AS k, SUM(b.debit) AS debit, SUM(b.credit) AS credit
+               FROM account_balances b
+              WHERE b.fund_id IN (${this.marks}) AND b.period < ?${k > 0 ? ' AND b.period >= ?' : ''}
+              GROUP BY b.fund_id, b.account_id`,
+      params: [...this.ids, bound, ...(k > 0 ? [bounds[k - 1]] : [])],
+    }));
+    // A day's own month up to the day, from its lines (as the trial balance reads it): bucket −1 − (the day's index).
+    for (const [index, cut] of cuts.entries()) {
+      if (cut.monthStart === null) continue;
+      parts.push({
+        text: `SELECT e.fund_id, l.account_id, ${-1 - index} AS k, SUM(l.debit) AS debit, SUM(l.credit) AS credit
+                 FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
+                WHERE e.fund_id IN (${this.marks}) AND e.entry_date >= ? AND e.entry_date <= ?
+                GROUP BY e.fund_id, l.account_id`,
+        params: [...this.ids, cut.monthStart, cut.day],
+      });
     }
-    return result;
+    const rows = await sql<{
+      fund_id: number | string;
+      code: string;
+      k: number | string;
+      debit: string;
+      credit: string;
+    }>(
+      this.manager,
+      `SELECT t.fund_id, a.code AS code, t.k, CAST(t.debit AS TEXT) AS debit, CAST(t.credit AS TEXT) AS credit
+         FROM (${parts.map((p) => p.text).join('\n UNION ALL ')}) t
+         JOIN accounts a ON a.id = t.account_id`,
+      parts.flatMap((p) => p.params),
+    );
+    // Per level and code: the sums per bucket and per partial month, and whether any row was there.
+    const levelOf = new Map(this.scope.funds.map((f) => [f.id, f.level]));
+    type Sums = { debit: bigint; credit: bigint; present: boolean };
+    type AccountSums = { buckets: Sums[]; partial: Map<number, Sums> };
+    const sums = new Map<FundLevelKey, Map<string, AccountSums>>();
+    const zero = (): Sums => ({ debit: 0n, credit: 0n, present: false });
+    for (const row of rows) {
+      const level = levelOf.get(Number(row.fund_id)) as FundLevelKey;
+      let codes = sums.get(level);
+      if (!codes) sums.set(level, (codes = new Map<string, AccountSums>()));
+      let account = codes.get(row.code);
+      if (!account) codes.set(row.code, (account = { buckets: bounds.map(zero), partial: new Map() }));
+      const k = Number(row.k);
+      let target: Sums;
+      if (k >= 0) target = account.buckets[k];
+      else {
+        target = account.partial.get(-1 - k) ?? zero();
+        account.partial.set(-1 - k, target);
+      }
+      target.debit += BigInt(row.debit);
+      target.credit += BigInt(row.credit);
+      target.present = true;
+    }
+    const result = new Map<string, Map<FundLevelKey, Turnovers>>(cuts.map((c) => [c.day, new Map()]));
+    for (const [level, codes] of sums) {
+      for (const code of [...codes.keys()].sort()) {
+        const account = codes.get(code) as AccountSums;
+        // Running sums over the buckets; each day takes the sum up to its bound, plus its own partial month.
+        let running = zero();
+        let k = 0;
+        for (const [index, cut] of cuts.entries()) {
+          for (; k < bounds.length && bounds[k] <= cut.through; k++) {
+            const b = account.buckets[k];
+            running = {
+              debit: running.debit + b.debit,
+              credit: running.credit + b.credit,
+              present: running.present || b.present,
+            };
+          }
+          const own = account.partial.get(index);
+          const debit = running.debit + (own?.debit ?? 0n);
+          const credit = running.credit + (own?.credit ?? 0n);
+          if (!running.present && !own?.present) continue;
+          const byLevel = result.get(cut.day) as Map<FundLevelKey, Turnovers>;
+          let turnovers = byLevel.get(level);
+          if (!turnovers) byLevel.set(level, (turnovers = new Map() as Turnovers));
+          turnovers.set(code, { debit: Money.fromStored(debit), credit: Money.fromStored(credit) });
+        }
+      }
+    }
+    for (const [day, byLevel] of result) this.stored.set(day, byLevel);
   }
 
   /**
@@ -347,4 +419,20 @@ export class PeriodReader {
     for (const row of perPurpose) result.get(Number(row.year))?.byPurpose.set(row.purpose, Number(row.n));
     return result;
   }
+}
+
+/** Whether a YYYY-MM-DD date is the last day of its month (its month's stored row is then complete). */
+function isLastDayOfMonth(date: string): boolean {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.getUTCDate() === 1;
+}
+
+/** "2023-12-31" → "2024-01": the first period after the date's month. */
+function nextPeriod(date: string): string {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  return month === 12
+    ? `${String(year + 1).padStart(4, '0')}-01`
+    : `${date.slice(0, 4)}-${String(month + 1).padStart(2, '0')}`;
 }

@@ -152,8 +152,12 @@ export interface DisbursementsFigures {
   byAccount: Map<string, Money>;
 }
 
-const zeroes = <K extends string>(keys: readonly K[]): Record<K, Money> =>
-  Object.fromEntries(keys.map((key) => [key, Money.ZERO])) as Record<K, Money>;
+const zeroes = <K extends string>(keys: readonly K[]): Record<K, Money> => {
+  // A plain loop: Object.fromEntries showed in the statement's profile (it runs twice per classify).
+  const result = {} as Record<K, Money>;
+  for (const key of keys) result[key] = Money.ZERO;
+  return result;
+};
 
 /** Receipts (net credit) and disbursements (net debit) of a period's turnover, grouped. */
 export function classify(

@@ -11,7 +11,10 @@ const GROWING = ['journal_entries', 'journal_lines', 'contributions', 'disbursem
 interface Plan {
   sql: string;
   details: string[];
+  request: Request;
 }
+
+type Request = 'statement' | 'trial balance';
 
 /** Table per alias in an SQL text (`FROM journal_entries e`, `JOIN accounts a`). */
 function aliases(sql: string): Map<string, string> {
@@ -57,16 +60,18 @@ describe('statement and trial balance query plans', () => {
       'closing',
     );
 
-    const queries: { sql: string; params: unknown[] }[] = [];
+    const queries: { sql: string; params: unknown[]; request: Request }[] = [];
+    let request: Request = 'statement';
     const runner = books.dataSource.createQueryRunner() as QueryRunner & { query: QueryRunner['query'] };
     const query = runner.query.bind(runner);
     // SQLite has one query runner: every read of the services below goes through it.
     runner.query = ((sql: string, params?: unknown[], ...rest: [never]) => {
-      if (/^\s*(SELECT|WITH)\b/i.test(sql)) queries.push({ sql, params: params ?? [] });
+      if (/^\s*(SELECT|WITH)\b/i.test(sql)) queries.push({ sql, params: params ?? [], request });
       return query(sql, params, ...rest);
     }) as QueryRunner['query'];
     const funds = new FundsService(books.uow, new BalancesService());
     await books.statements.statement(ADMIN_ACTOR, 'P', '2014-01-01', '2023-12-31', true);
+    request = 'trial balance';
     await new ReportsService(books.uow, funds, new JournalQueryService()).trialBalance(
       ADMIN_ACTOR,
       'P',
@@ -76,9 +81,9 @@ describe('statement and trial balance query plans', () => {
     runner.query = query;
 
     plans = [];
-    for (const { sql, params } of queries) {
+    for (const { sql, params, request } of queries) {
       const rows = await books.dataSource.query<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, params);
-      plans.push({ sql, details: rows.map((r) => r.detail) });
+      plans.push({ sql, details: rows.map((r) => r.detail), request });
     }
   });
   afterAll(() => books.close());
@@ -88,6 +93,13 @@ describe('statement and trial balance query plans', () => {
     expect(text).toContain('ix_entries_closing');
     expect(text).toContain('uq_entries_reversal_of');
     expect(text).toContain('ix_balances_fund_period');
+  });
+
+  it('reads the stored monthly balances once per request', () => {
+    // The statement's day before its start, its year ends and its end, per fund level, in one query (prefetch).
+    const reads = (request: Request) =>
+      plans.filter((p) => p.request === request && p.sql.includes('account_balances')).length;
+    expect([reads('statement'), reads('trial balance')]).toEqual([1, 1]);
   });
 
   it('scans no table that grows with the books', () => {

@@ -168,6 +168,79 @@ describe('statement turnover', () => {
     }
   });
 
+  it('reads the same cumulative balances in one prefetch as with one trial balance per day', async () => {
+    // Months before, inside and after the ranges, two levels, a close, a transfer inside the group, an account
+    // whose months net to zero (it must still be listed) and lines in the middle of a month.
+    await post('P', '2021-11-20', [
+      ['112', 5_000, 0],
+      ['5111', 0, 5_000],
+    ]);
+    await post('C', '2022-02-10', [
+      ['111', 700, 0],
+      ['5114', 0, 700],
+    ]);
+    await post('C', '2022-02-25', [
+      ['5114', 700, 0],
+      ['111', 0, 700],
+    ]);
+    await transfer('P', 'C', 1_200, '2022-05-15');
+    await post('P', '2022-05-20', [
+      ['6113', 300, 0],
+      ['112', 0, 300],
+    ]);
+    await post(
+      'P',
+      '2022-12-31',
+      [
+        ['5111', 5_000, 0],
+        ['6113', 0, 300],
+        ['6121', 0, 1_200],
+        ['431', 0, 3_500],
+      ],
+      'closing',
+    );
+    await post('C', '2023-03-31', [
+      ['112', 90, 0],
+      ['5113', 0, 90],
+    ]);
+    await post('Q', '2023-07-04', [
+      ['111', 10, 0],
+      ['5115', 0, 10],
+    ]);
+    const shown = (turnovers: Map<string, { debit: Money; credit: Money }>) =>
+      [...turnovers].map(([code, t]) => `${code}:${t.debit.toString()}/${t.credit.toString()}`).sort();
+    const days = [
+      '2021-10-31',
+      '2021-11-19',
+      '2022-02-14',
+      '2022-05-15',
+      '2022-12-31',
+      '2023-03-30',
+      '2024-01-01',
+    ];
+    for (const [fund, consolidated] of [
+      ['P', true],
+      ['P', false],
+      ['C', false],
+    ] as const) {
+      const scope = await books.statements.scope(ADMIN_ACTOR, fund, consolidated);
+      const prefetched = books.statements.reader(scope);
+      await prefetched.prefetch(days);
+      const alone = books.statements.reader(scope);
+      for (const day of days) {
+        for (const split of [true, false]) {
+          const a = await prefetched.cumulative(day, split);
+          const b = await alone.cumulative(day, split);
+          expect(shown(a.total)).toEqual(shown(b.total));
+          expect(shown(a.raw)).toEqual(shown(b.raw));
+          expect([...(a.byLevel ?? [])].map(([level, t]) => [level, shown(t)])).toEqual(
+            [...(b.byLevel ?? [])].map(([level, t]) => [level, shown(t)]),
+          );
+        }
+      }
+    }
+  });
+
   it('refuses a range that runs backwards or spans more than a hundred years', async () => {
     await expect(statement('P', '2023-02-01', '2023-01-31')).rejects.toThrow('must not be after');
     await expect(statement('P', '1900-01-01', '2000-12-31')).rejects.toThrow('at most 100 calendar years');

@@ -237,6 +237,9 @@ export class StatementService {
     checkRange(from, to);
     const scope = await this.scope(actor, fundCode, consolidated);
     const reader = this.reader(scope);
+    const years = yearsOf(from, to);
+    // The stored balances of every day the statement needs (the day before it, each year end, its end): one read.
+    await reader.prefetch([dayBefore(from), ...years.slice(0, -1).map((span) => span.to), to]);
     const figures = await this.period(reader, from, to, consolidated);
     const types = await reader.accountTypes();
     const typeOf = (code: string) => types.get(code);
@@ -299,7 +302,6 @@ export class StatementService {
       };
     }
 
-    const years = yearsOf(from, to);
     if (years.length > 1) report.years = await this.years(reader, years);
     return report;
   }
@@ -362,6 +364,9 @@ export class StatementService {
       years.slice(0, -1).map((span) => span.to),
     );
     let before = (await reader.cumulative(dayBefore(first))).total;
+    const typeOf = (code: string) => types.get(code);
+    // Each year opens where the one before closed: its cash and fund balance are worked out once.
+    let opening = { cash: digits(cashBalance(before)), fund: digits(fundPosition(before, typeOf).fund) };
     const result: StatementYear[] = [];
     for (const [index, span] of years.entries()) {
       const after =
@@ -369,27 +374,29 @@ export class StatementService {
           ? (await reader.cumulative(last)).total
           : (yearEnds.get(span.to) as Turnovers);
       const closingOfYear = sumTurnovers(closing.filter((c) => c.year === span.year).map((c) => c.turnover));
-      const { receipts, disbursements } = classify(periodTurnover(before, after, closingOfYear), (code) =>
-        types.get(code),
-      );
+      const { receipts, disbursements } = classify(periodTurnover(before, after, closingOfYear), typeOf);
       const counts = households.get(span.year) ?? { byPurpose: new Map<string, number>(), all: 0 };
-      const typeOf = (code: string) => types.get(code);
+      const closingPosition = {
+        cash: digits(cashBalance(after)),
+        fund: digits(fundPosition(after, typeOf).fund),
+      };
       result.push({
         year: span.year,
         from: span.from,
         to: span.to,
-        openingBalance: digits(cashBalance(before)),
+        openingBalance: opening.cash,
         receipts: digits(receipts.total),
         disbursements: digits(disbursements.total),
         households: counts.all,
-        closingBalance: digits(cashBalance(after)),
+        closingBalance: closingPosition.cash,
         byDonorKind: record(DONOR_KINDS, (kind) => digits(receipts.byDonorKind[kind])),
         byPurpose: purposeFigures(disbursements.byPurpose, counts),
-        fundOpening: digits(fundPosition(before, typeOf).fund),
-        fundClosing: digits(fundPosition(after, typeOf).fund),
+        fundOpening: opening.fund,
+        fundClosing: closingPosition.fund,
         carriedInto431: digits(resultOf(closingOfYear, typeOf).negated()),
       });
       before = after;
+      opening = closingPosition;
     }
     return result;
   }
