@@ -20,6 +20,7 @@ import { ledgerHead } from '../ledger/chain-head';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { eliminate, transferEliminations } from '../reports/transfer-eliminations';
 import { addDays } from './dates';
+import { HledgerSqlText, TextPage } from './formats/hledger-sql';
 import type {
   AccountBalanceRow,
   BundleTrialBalance,
@@ -33,6 +34,8 @@ import type {
 
 /** Entries read per query; each page's lines are read with one more. Memory holds one page at a time. */
 export const EXPORT_PAGE_SIZE = 1000;
+/** Entry ids per query when SQLite makes the text (hledger-sql.ts): no JavaScript values, a few MB of text. */
+export const TEXT_PAGE_SIZE = 5000;
 
 let generator: string | null = null;
 
@@ -101,6 +104,9 @@ export interface PageOptions {
 export class ExportSourceService {
   /** Entry numbers per page (a test lowers it to watch backpressure with fewer entries). */
   pageSize = EXPORT_PAGE_SIZE;
+  /** Entry ids per page of text made by SQLite; `textInDatabase` false: the writer makes all of it (a test compares). */
+  textPageSize = TEXT_PAGE_SIZE;
+  textInDatabase = true;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -235,6 +241,50 @@ export class ExportSourceService {
     }
   }
 
+  /**
+   * `pagesById` for the hledger writer: on an SQLite file, SQLite makes each page's text itself (hledger-sql.ts, on
+   * a read-only connection of its own), and a page it cannot make all of (text the writer cleans, damaged columns)
+   * comes as entries, for the writer. Elsewhere (PostgreSQL, an in-memory database) it is `pagesById`.
+   */
+  async *hledgerPagesById(plan: ExportPlan): AsyncGenerator<ExportEntry[] | TextPage> {
+    const file = this.textInDatabase ? this.sqliteFile() : null;
+    const text = file === null ? null : HledgerSqlText.open(file, plan);
+    if (text === null) {
+      yield* this.pagesById(plan);
+      return;
+    }
+    try {
+      const lookup = this.lookup(plan);
+      const lastEntryId = plan.chainHead.lastEntryId ?? 0;
+      const fundIds = plan.funds.map((f) => f.id);
+      for (let after = 0; after < lastEntryId; after += this.textPageSize) {
+        const through = Math.min(after + this.textPageSize, lastEntryId);
+        const page = text.page(after, through);
+        if (page !== null) {
+          if (page.entries > 0) yield page;
+          continue;
+        }
+        for (let at = after; at < through; at += this.pageSize) {
+          const upTo = Math.min(at + this.pageSize, through);
+          const { entries, lines } = await this.readIdPage(fundIds, at, upTo, plan.from, plan.to);
+          if (entries.length > 0) yield mergeLines(entries, lines, lookup);
+        }
+      }
+    } finally {
+      text.close();
+    }
+  }
+
+  /** The books' SQLite file; null on PostgreSQL or an in-memory database. */
+  private sqliteFile(): string | null {
+    const options = this.uow.manager.connection.options;
+    if (options.type !== 'better-sqlite3') return null;
+    const file = options.database;
+    return typeof file === 'string' && file !== '' && file !== ':memory:' && !file.startsWith('file:')
+      ? file
+      : null;
+  }
+
   /** The plan's funds and accounts by id. */
   private lookup(plan: ExportPlan): Lookup {
     return {
@@ -267,7 +317,7 @@ export class ExportSourceService {
          FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id
         WHERE e.fund_id = ? AND e.number > ? AND e.number <= ? AND e.id <= ?
           AND substr(e.entry_date, 1, 10) >= ? AND substr(e.entry_date, 1, 10) <= ?
-        ORDER BY e.number, l.line_no`,
+        ORDER BY e.number, l.line_no, l.id`,
       [fundId, afterNumber, throughNumber, lastEntryId, from ?? '0000-01-01', to],
     );
   }
@@ -304,7 +354,7 @@ export class ExportSourceService {
       `SELECT l.entry_id, l.account_id, CAST(l.debit AS TEXT) AS debit, CAST(l.credit AS TEXT) AS credit, l.memo
          FROM journal_lines l
         WHERE l.entry_id >= ? AND l.entry_id <= ?
-        ORDER BY l.entry_id, l.line_no`,
+        ORDER BY l.entry_id, l.line_no, l.id`,
       [entries[0][0], entries[entries.length - 1][0]],
     );
     return { entries, lines };

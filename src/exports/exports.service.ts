@@ -6,6 +6,7 @@ import { ExportSourceService } from './export-source.service';
 import type { ChainHeadView, ExportFormat, ExportParameters, ExportPlan } from './export.types';
 import { FORMATS } from './formats';
 import { writeInFundOrder } from './formats/fund-order';
+import { PlainTextJournalWriter } from './formats/hledger';
 import { TextJournalWriter } from './formats/journal-writer';
 
 export type ExportProgress = (entries: number, total: number) => void;
@@ -24,7 +25,8 @@ export class ExportsService {
    * Streams the journal into `out` and ends it. On failure `out` is destroyed, so that a reader never takes a
    * truncated file for a whole one. A text format of several funds reads the journal once in id order and puts
    * the funds in order through temporary files (reading fund by fund would read the whole table once per fund);
-   * the spreadsheet, which shows donors and payees, and a single fund read fund by fund.
+   * the spreadsheet, which shows donors and payees, and a single fund read fund by fund. On an SQLite file the
+   * hledger text is made by SQLite (formats/hledger-sql.ts), the same bytes.
    */
   async writeJournal(
     plan: ExportPlan,
@@ -44,7 +46,14 @@ export class ExportsService {
       const inOnePass =
         writer instanceof TextJournalWriter &&
         plan.funds.length > 1 &&
-        (await writeInFundOrder(writer, plan, this.source.pagesById(plan), progress));
+        (await writeInFundOrder(
+          writer,
+          plan,
+          writer instanceof PlainTextJournalWriter
+            ? this.source.hledgerPagesById(plan)
+            : this.source.pagesById(plan),
+          progress,
+        ));
       if (!inOnePass) {
         done = 0;
         for await (const page of this.source.pages(plan, { parties })) {

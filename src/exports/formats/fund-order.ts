@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ExportEntry, ExportPlan } from '../export.types';
+import type { TextPage } from './hledger-sql';
 import type { TextJournalWriter } from './journal-writer';
 
 /**
@@ -15,6 +16,8 @@ import type { TextJournalWriter } from './journal-writer';
  */
 const FUND_BUFFER = 16 * 1024;
 const TOTAL_BUFFER = 1024 * 1024;
+/** Bytes of the temporary file read back at once, at most (a piece can be longer: a page's text of a fund). */
+const MAX_PIECE = 1024 * 1024;
 /** One fund's text so far: the pieces appended to the file, and the rest still in memory. */
 interface FundText {
   pieces: { position: number; length: number }[];
@@ -41,7 +44,23 @@ class SpillFile {
     const length = Buffer.byteLength(text);
     if (fs.writeSync(this.handle.fd, text, this.size, 'utf8') !== length)
       throw new Error('the export could not write its temporary file whole');
-    fund.pieces.push({ position: this.size, length });
+    this.added(fund, length);
+  }
+
+  /** Appends text already in bytes (made by SQLite), after what the fund holds in memory. */
+  appendBytes(fund: FundText, bytes: Buffer): void {
+    if (fund.length > 0) this.append(fund);
+    if (fs.writeSync(this.handle.fd, bytes, 0, bytes.length, this.size) !== bytes.length)
+      throw new Error('the export could not write its temporary file whole');
+    this.added(fund, bytes.length);
+  }
+
+  private added(fund: FundText, length: number): void {
+    const last = fund.pieces[fund.pieces.length - 1];
+    // Pieces that follow each other in the file are read back as one, up to a size that memory holds easily.
+    if (last && last.position + last.length === this.size && last.length + length <= MAX_PIECE)
+      last.length += length;
+    else fund.pieces.push({ position: this.size, length });
     this.size += length;
   }
 
@@ -59,13 +78,17 @@ class SpillFile {
  * Each fund's text is appended, through a bounded buffer, to one temporary file (in os.tmpdir()), whose pieces
  * are then copied into the output in fund order. The file is removed whether the export succeeds or fails.
  *
+ * A page may come as text already made, fund by fund (`TextPage`, hledger-sql.ts: each fund's entries of the page
+ * in number order): it is appended as it is.
+ *
  * Returns false, having written nothing, when a fund's entry numbers go backwards in id order (damaged books:
- * verify reports it): the caller then reads fund by fund.
+ * verify reports it), or a page's text of a fund starts at a number not above the fund's last: the caller then
+ * reads fund by fund.
  */
 export async function writeInFundOrder(
   writer: TextJournalWriter,
   plan: ExportPlan,
-  pages: AsyncIterable<ExportEntry[]>,
+  pages: AsyncIterable<ExportEntry[] | TextPage>,
   onEntries: (count: number) => void,
 ): Promise<boolean> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'den-on-export-'));
@@ -78,6 +101,18 @@ export async function writeInFundOrder(
     );
     let buffered = 0;
     for await (const page of pages) {
+      if (!Array.isArray(page)) {
+        for (const text of page.texts) {
+          const fund = funds.get(text.fundId) as FundText;
+          if (text.first <= fund.lastNumber) return false;
+          fund.lastNumber = text.last;
+          buffered -= fund.length;
+          file.appendBytes(fund, text.bytes);
+        }
+        onEntries(page.entries);
+        await nextTurn();
+        continue;
+      }
       const texts = new Map<FundText, string[]>();
       for (const entry of page) {
         const fund = funds.get(entry.fund.id) as FundText;

@@ -1,0 +1,166 @@
+import Database from 'better-sqlite3';
+import { isUtf8 } from 'node:buffer';
+import type { ExportPlan } from '../export.types';
+import { plainTextAccountName } from './account-names';
+
+/** One fund's entries of a page as hledger text, made by SQLite: what `PlainTextJournalWriter.entry` would write. */
+export interface FundText {
+  fundId: number;
+  /** Entries in the text, and the first and last of their numbers (the text is in number order). */
+  count: number;
+  first: number;
+  last: number;
+  /** UTF-8, straight from SQLite: no JavaScript string is made of it. */
+  bytes: Buffer;
+}
+
+/** A page of the journal as text, fund by fund. */
+export interface TextPage {
+  texts: FundText[];
+  entries: number;
+}
+
+/**
+ * JavaScript's `\s` but the space and the line feed, in UTF-8, taken from the engine itself (every character of
+ * the BMP; none outside it is white space). The text SQLite makes holds none of them unless a column does, and
+ * the writer would change that column: `page` looks for them in the bytes (in valid UTF-8 a character's bytes
+ * are found only where the character is), which costs less than SQLite's GLOB on every column.
+ */
+const OTHER_WHITESPACE: (number | Buffer)[] = (() => {
+  const found: (number | Buffer)[] = [];
+  for (let code = 0; code < 0x10000; code++) {
+    const char = String.fromCharCode(code);
+    if (char === ' ' || char === '\n' || !/\s/.test(char)) continue;
+    found.push(code < 0x80 ? code : Buffer.from(char, 'utf8'));
+  }
+  return found;
+})();
+
+function hasOtherWhitespace(bytes: Buffer): boolean {
+  return OTHER_WHITESPACE.some((needle) => bytes.includes(needle));
+}
+
+/**
+ * True (with `page`'s test for the rest of the white space) when hledger.ts's cleaning leaves `t` as it is: no
+ * line break, two spaces or a space at either end (hledger.ts's SPACING), and none of `also` (`;` in a
+ * description, parentheses in a code).
+ */
+function unchanged(t: string, also: string[] = []): string {
+  return [
+    `typeof(${t}) = 'text'`,
+    ...[...also, '  '].map((c) => `instr(${t}, '${c}') = 0`),
+    `instr(${t}, char(10)) = 0`,
+    `substr(${t}, 1, 1) <> ' '`,
+    `substr(${t}, -1, 1) <> ' '`,
+  ].join(' AND ');
+}
+
+/**
+ * `PlainTextJournalWriter.entry` in SQL, for a window of ids: each fund's entries in number order, concatenated.
+ * An entry whose text the writer would change (hledger.ts's cleaning: a `;`, a line break, two spaces …) or
+ * whose columns are not what the writer expects (an amount that is not an integer, a line on an account the
+ * export does not hold) becomes a NUL, and `page` leaves such a page to the writer (a NUL rather than a count of
+ * the texts: SQLite would make each text twice, to count it and to join it). So SQLite only writes text that
+ * is, character for character, the writer's; `page` checks the rest in the bytes: no NUL (also the column's own:
+ * SQLite's text functions may stop at one), valid UTF-8 (a JavaScript string of invalid UTF-8 would hold U+FFFD)
+ * and no white space but spaces and line feeds.
+ */
+const PAGE_SQL = `
+SELECT x.fund_id, count(*), min(x.number), max(x.number),
+       CAST(group_concat(coalesce(x.text, char(0)), '' ORDER BY x.number) AS BLOB)
+  FROM (
+    SELECT e.fund_id, e.number,
+           CASE WHEN typeof(e.number) = 'integer' AND typeof(e.entry_date) = 'text' AND typeof(e.source) = 'text'
+                 AND typeof(e.hash) = 'text' AND (e.reversal_of_id IS NULL OR typeof(e.reversal_of_id) = 'integer')
+                 AND ${unchanged('e.description', [';'])}
+                 AND (e.source_ref IS NULL OR ${unchanged('e.source_ref', ['(', ')'])})
+           THEN e.entry_date || ' * ('
+             || CASE WHEN e.source_ref IS NULL OR e.source_ref = '' THEN f.code || '/' || e.number ELSE e.source_ref END
+             || ') ' || e.description || char(10)
+             || '    ; entry: ' || e.id || ', fund: ' || f.code || ', number: ' || e.number || ', source: ' || e.source
+             || CASE WHEN e.reversal_of_id IS NULL THEN '' ELSE ', reverses: ' || e.reversal_of_id END
+             || ', hash: ' || e.hash || char(10)
+             || (SELECT CASE WHEN total(CASE WHEN a.name IS NOT NULL AND typeof(l.debit) = 'integer'
+                                              AND typeof(l.credit) = 'integer'
+                                              AND (l.memo IS NULL OR ${unchanged('l.memo')})
+                                             THEN 0 ELSE 1 END) = 0
+                             THEN coalesce(group_concat('    ' || a.name || '    '
+                                    || CASE WHEN l.credit <> 0 THEN '-' || l.credit ELSE l.debit END || ' VND'
+                                    || CASE WHEN l.memo IS NULL OR l.memo = '' THEN '' ELSE '  ; ' || l.memo END
+                                    || char(10), '' ORDER BY l.line_no, l.id), '') END
+                   FROM journal_lines l LEFT JOIN temp.export_accounts a ON a.id = l.account_id
+                  WHERE l.entry_id = e.id)
+             || char(10)
+           END AS text
+      FROM journal_entries e JOIN temp.export_funds f ON f.id = e.fund_id + 0
+     WHERE e.id > @after AND e.id <= @through
+       AND substr(e.entry_date, 1, 10) >= @from AND substr(e.entry_date, 1, 10) <= @to
+  ) x
+ GROUP BY x.fund_id`;
+
+type PageRow = [fundId: number, count: number, first: number, last: number, bytes: Buffer];
+
+/**
+ * The hledger text of the journal made by SQLite, on a read-only connection of its own to the books' file (its
+ * temporary tables hold the export's account names and fund codes; the application's connection is left alone).
+ * Rows become one Buffer per fund and page instead of a dozen JavaScript values per line: turning SQLite's rows
+ * into JavaScript values was most of an export's time. Only for SQLite files in UTF-8; `open` returns null
+ * otherwise.
+ */
+export class HledgerSqlText {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly statement: Database.Statement,
+    private readonly from: string,
+    private readonly to: string,
+  ) {}
+
+  static open(file: string, plan: ExportPlan): HledgerSqlText | null {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      if (db.pragma('encoding', { simple: true }) !== 'UTF-8') {
+        db.close();
+        return null;
+      }
+      db.exec(`CREATE TEMP TABLE export_accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+               CREATE TEMP TABLE export_funds (id INTEGER PRIMARY KEY, code TEXT NOT NULL)`);
+      const account = db.prepare('INSERT INTO temp.export_accounts (id, name) VALUES (?, ?)');
+      const fund = db.prepare('INSERT INTO temp.export_funds (id, code) VALUES (?, ?)');
+      db.transaction(() => {
+        for (const a of plan.accounts) account.run(a.id, plainTextAccountName(a));
+        for (const f of plan.funds) fund.run(f.id, f.code);
+      })();
+      const statement = db.prepare(PAGE_SQL).raw(true);
+      return new HledgerSqlText(db, statement, plan.from ?? '0000-01-01', plan.to);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /**
+   * The entries with ids in (afterId, throughId], each fund's as text in number order; null when SQLite could
+   * not make all of it (the caller writes the page with the writer instead).
+   */
+  page(afterId: number, throughId: number): TextPage | null {
+    const rows = this.statement.all({
+      after: afterId,
+      through: throughId,
+      from: this.from,
+      to: this.to,
+    }) as PageRow[];
+    const texts: FundText[] = [];
+    let entries = 0;
+    for (const [fundId, count, first, last, bytes] of rows) {
+      if (bytes.includes(0) || !isUtf8(bytes) || hasOtherWhitespace(bytes)) return null;
+      texts.push({ fundId, count, first, last, bytes });
+      entries += count;
+    }
+    return { texts, entries };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
