@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
 import { preparedArrays } from '../database/prepared';
@@ -6,6 +10,16 @@ import { sql } from '../database/sql';
 import { Account, Book, ChainHead } from './entities';
 import { entryHash, GENESIS_HASH } from './hash-chain';
 import { combineHeads, FundHead } from './chain-head';
+import {
+  FastRow,
+  FastWorkerData,
+  PAGE_SQL,
+  PAGE_TURNOVER_SQL,
+  PageSummary,
+  summarizePage,
+  TurnoverRow,
+  withTurnover,
+} from './verify-fast';
 
 export interface VerifyReport {
   ok: boolean;
@@ -18,6 +32,10 @@ export interface VerifyReport {
 /** Entry ids per page: each page is two queries (its entries, their lines), each read whole before the next. */
 export const VERIFY_PAGE_SIZE = 2000;
 const MAX_PROBLEMS = 100;
+/** From this many entry ids on, `auto` checks pages on worker threads (starting them costs tens of milliseconds). */
+export const WORKER_MIN_ENTRIES = 50_000;
+/** The worker's script, when it is compiled JavaScript (not under ts-jest, where a spec names the built one). */
+const WORKER_SCRIPT = path.join(__dirname, 'verify-fast.js');
 
 /** A journal entry's columns, in ENTRIES_SQL's order. */
 type EntryRow = [
@@ -69,14 +87,28 @@ interface Turnover {
 
 /**
  * Recomputes the hash chain, every entry's balance and every stored monthly balance from the lines (invariants
- * 1, 4, 6, 7), in one pass over the journal in entry order: pages of entry ids, each one query of the entries
- * joined with their lines, on raw statements (no entities). Amounts are summed exactly as BigInt. Memory grows
- * with accounts × months, not with entries.
+ * 1, 4, 6, 7), in one pass over the journal in entry order: pages of entry ids, on raw statements (no entities).
+ * On SQLite a page is first checked by the fast path (verify-fast.ts: SQLite builds each entry's canonical text,
+ * JavaScript only hashes it; on worker threads for large journals); a page it does not find clean, and every page
+ * on PostgreSQL, goes through the JavaScript path (two queries, the entries and their lines), which alone words the
+ * problems. Amounts are summed exactly as BigInt. Memory grows with accounts × months, not with entries.
  */
 @Injectable()
 export class VerifyService {
   /** Entry ids per page (a test lowers it so that entries and their lines fall on page boundaries). */
   pageSize = VERIFY_PAGE_SIZE;
+  /**
+   * How pages are checked: `js` reads columns and builds each canonical text in JavaScript (every database);
+   * `sql` lets SQLite build the texts (verify-fast.ts), on the caller's connection; `workers` does so on worker
+   * threads; `auto` is `workers` from WORKER_MIN_ENTRIES entry ids on, else `sql`, on SQLite, and `js` on PostgreSQL.
+   * Whatever the mode, a page that is not clean is checked again by `js`, which alone words the problems.
+   */
+  mode: 'auto' | 'js' | 'sql' | 'workers' = 'auto';
+  /** Worker threads for `workers`: one per core, up to 4. */
+  workers = Math.max(1, Math.min(4, os.availableParallelism()));
+  workerScript: string | null = fs.existsSync(WORKER_SCRIPT) ? WORKER_SCRIPT : null;
+  /** How the last run went: where clean pages came from, how many pages, how many the fast path found clean. */
+  lastRun: { via: 'js' | 'sql' | 'workers'; pages: number; cleanPages: number } | null = null;
 
   async verify(
     manager: EntityManager,
@@ -169,10 +201,10 @@ export class VerifyService {
       checked += 1;
     };
 
-    for (let after = 0; after < lastId; after += this.pageSize) {
-      const page = [after, after + this.pageSize];
-      const entries = await preparedArrays<EntryRow>(manager, ENTRIES_SQL, page);
-      const lines = await preparedArrays<LineRow>(manager, LINES_SQL, page);
+    /** The JavaScript path over one page: reads its entries and lines, checks each entry (and sums its turnover). */
+    const checkPage = async (after: number, upTo: number) => {
+      const entries = await preparedArrays<EntryRow>(manager, ENTRIES_SQL, [after, upTo]);
+      const lines = await preparedArrays<LineRow>(manager, LINES_SQL, [after, upTo]);
       let next = 0;
       for (const entry of entries) {
         const id = Number(entry[0]);
@@ -182,7 +214,53 @@ export class VerifyService {
         while (next < lines.length && Number(lines[next][0]) === id) next += 1;
         check(entry, lines.slice(first, next));
       }
-      onProgress?.(checked, total);
+    };
+
+    /**
+     * A page the fast path found clean (verify-fast.ts): its first entries must link to and number on from the
+     * pages before it; then the walk carries on from its last entries. False when the JavaScript path must look.
+     */
+    const takeClean = (page: PageSummary | null): boolean => {
+      if (!page?.clean) return false;
+      if (page.legacy && page.legacy[0] !== oneChain.hash) return false;
+      for (const [fundId, firstNumber, firstPrev] of page.funds) {
+        if (firstPrev !== null && firstPrev !== (fundHeads.get(fundId)?.hash ?? GENESIS_HASH)) return false;
+        if (firstNumber !== (lastNumber.get(fundId) ?? 0) + 1) return false;
+      }
+      if (page.legacy) {
+        const [, hash, lastEntryId, count] = page.legacy;
+        oneChain = { hash, lastEntryId, entries: oneChain.entries + count };
+      }
+      for (const [fundId, , , id, number, hash] of page.funds) {
+        fundHeads.set(fundId, { fundCode: fundCodeOf(fundId) ?? '?', id, number, hash });
+        lastNumber.set(fundId, number);
+      }
+      for (const [accountId, period, debit, credit] of page.turnover) {
+        const key = `${Number(accountId)}|${period}`;
+        const sum = turnover.get(key);
+        if (sum) {
+          sum.debit += BigInt(debit);
+          sum.credit += BigInt(credit);
+        } else turnover.set(key, { debit: BigInt(debit), credit: BigInt(credit) });
+      }
+      checked += page.entries;
+      return true;
+    };
+
+    const pages = Math.ceil(lastId / this.pageSize);
+    const fast = await this.fastSource(manager, { pages, pageSize: this.pageSize, lastId, cutover });
+    const run: NonNullable<VerifyService['lastRun']> = { via: fast?.via ?? 'js', pages, cleanPages: 0 };
+    this.lastRun = run;
+    try {
+      for (let page = 0; page < pages; page++) {
+        const after = page * this.pageSize;
+        const upTo = Math.min(after + this.pageSize, lastId);
+        if (takeClean(fast ? await fast.next(page) : null)) run.cleanPages += 1;
+        else await checkPage(after, upTo);
+        onProgress?.(checked, total);
+      }
+    } finally {
+      await fast?.close();
     }
 
     if (
@@ -242,9 +320,138 @@ export class VerifyService {
     };
   }
 
+  /**
+   * Where clean pages come from: worker threads on SQLite files with many entries, SQLite's own connection otherwise
+   * on SQLite, nowhere on PostgreSQL (every page through the JavaScript path).
+   */
+  private async fastSource(
+    manager: EntityManager,
+    walk: { pages: number; pageSize: number; lastId: number; cutover: number },
+  ): Promise<FastSource | null> {
+    if (this.mode === 'js' || manager.connection.options.type !== 'better-sqlite3') return null;
+    const file = String(manager.connection.options.database ?? '');
+    const inThread = inThreadSource(manager, walk);
+    const workers = Math.min(this.workers, walk.pages);
+    const wanted = this.mode === 'workers' || (this.mode === 'auto' && walk.lastId >= WORKER_MIN_ENTRIES);
+    if (!wanted || workers < 1 || !this.workerScript || file === '' || file === ':memory:') return inThread;
+    // The workers see what is committed: not the caller's own unfinished writes, if it is inside a write.
+    const connection = (await sqliteConnection(manager)) as {
+      inTransaction: boolean;
+      pragma(text: string, options: object): unknown;
+    };
+    if (connection.inTransaction && connection.pragma('query_only', { simple: true }) !== 1) return inThread;
+    return workerSource(this.workerScript, { file, workers, ...walk }, inThread);
+  }
+
   private accountLabel(accounts: Map<number, Account>, books: Map<number, Book>, accountId: number): string {
     const account = accounts.get(accountId);
     if (!account) return `#${accountId}`;
     return `${account.code} of fund ${books.get(account.fundId)?.fundCode ?? account.fundId}`;
   }
+}
+
+/** Summaries of the pages in page order; null where none could be had (the JavaScript path then checks the page). */
+interface FastSource {
+  via: 'sql' | 'workers';
+  next(page: number): Promise<PageSummary | null>;
+  close(): Promise<void>;
+}
+
+async function sqliteConnection(manager: EntityManager): Promise<unknown> {
+  const runner = manager.queryRunner;
+  if (runner) return runner.connect();
+  return (manager.connection.driver as unknown as { databaseConnection: unknown }).databaseConnection;
+}
+
+/** The fast path on the caller's own connection: the page's canonical texts, then (if clean) its turnover. */
+function inThreadSource(
+  manager: EntityManager,
+  walk: { pageSize: number; lastId: number; cutover: number },
+): FastSource {
+  return {
+    via: 'sql',
+    async next(page) {
+      const after = page * walk.pageSize;
+      const upTo = Math.min(after + walk.pageSize, walk.lastId);
+      try {
+        const rows = await preparedArrays<FastRow>(manager, PAGE_SQL, [after, upTo]);
+        const summary = summarizePage(page, rows, walk.cutover);
+        if (!summary.clean) return summary;
+        return withTurnover(
+          summary,
+          await preparedArrays<TurnoverRow>(manager, PAGE_TURNOVER_SQL, [after, upTo]),
+        );
+      } catch {
+        return null;
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * The fast path on `workers` threads, each with its own read-only connection and read transaction, taking every
+ * `workers`-th page. Their view of the pages is the caller's: entries and lines are only ever added (each with a
+ * higher id than any before it), never changed, so a connection opened after the caller's snapshot sees the same
+ * rows up to `lastId` (the pages stop there). A page that a worker could not deliver (it failed or ended early) is
+ * checked on the caller's connection.
+ */
+function workerSource(
+  script: string,
+  walk: { file: string; workers: number; pages: number; pageSize: number; lastId: number; cutover: number },
+  fallback: FastSource,
+): FastSource {
+  const arrived = new Map<number, PageSummary>();
+  const waiting = new Map<number, (summary: PageSummary | null) => void>();
+  const alive: boolean[] = [];
+  const threads: Worker[] = [];
+  const owner = (page: number) => page % walk.workers;
+  for (let k = 0; k < walk.workers; k++) {
+    const data: FastWorkerData = {
+      kind: 'den-on-verify',
+      file: walk.file,
+      pageSize: walk.pageSize,
+      lastId: walk.lastId,
+      cutover: walk.cutover,
+      first: k,
+      stride: walk.workers,
+    };
+    const thread = new Worker(script, { workerData: data });
+    alive[k] = true;
+    thread.on('message', (summary: PageSummary) => {
+      const resolve = waiting.get(summary.page);
+      if (resolve) {
+        waiting.delete(summary.page);
+        resolve(summary);
+      } else arrived.set(summary.page, summary);
+    });
+    const gone = () => {
+      alive[k] = false;
+      for (const [page, resolve] of waiting) {
+        if (owner(page) !== k) continue;
+        waiting.delete(page);
+        resolve(null);
+      }
+    };
+    thread.on('error', gone);
+    thread.on('exit', gone);
+    threads.push(thread);
+  }
+  return {
+    via: 'workers',
+    async next(page) {
+      const summary = arrived.get(page);
+      if (summary) {
+        arrived.delete(page);
+        return summary;
+      }
+      const delivered = alive[owner(page)]
+        ? await new Promise<PageSummary | null>((resolve) => waiting.set(page, resolve))
+        : null;
+      return delivered ?? fallback.next(page);
+    },
+    async close() {
+      await Promise.all(threads.map((thread) => thread.terminate()));
+    },
+  };
 }

@@ -1,0 +1,240 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Money } from '../../src/common/money';
+import type { EntryView } from '../../src/ledger/ledger.types';
+import { entryHash } from '../../src/ledger/hash-chain';
+import { VerifyReport } from '../../src/ledger/verify.service';
+import { DB_LABEL, POSTGRES_URL } from '../support/database';
+import { Backdoor, createFund, Ledger, openBackdoor, openLedger, post, query } from './harness';
+
+/**
+ * verify's fast path (src/ledger/verify-fast.ts): SQLite builds each entry's canonical JSON text and JavaScript only
+ * hashes it, on the caller's connection (`sql`) or on worker threads (`workers`); a page it does not find clean goes
+ * through the JavaScript path (`js`). Whatever the books, the three must report the same, byte for byte: on honest
+ * books with quotes, backslashes, control characters and non-ASCII in their texts, on tampered ones, and on books
+ * whose hashes a forger computed over SQLite's text of values that JavaScript prints otherwise.
+ */
+
+/** The built worker script: the reliability project builds dist/ before its tests (test/global-setup.js). */
+const WORKER_SCRIPT = path.resolve(__dirname, '../../dist/ledger/verify-fast.js');
+const MODES = ['js', 'sql', 'workers'] as const;
+const ODD =
+  'Quà "Tết" \\ C:\\quỹ\\ \n dòng 2\r\t\b\f \u0001\u001f\u007f \u2028\u2029 Đền ơn đáp nghĩa 😀 </script> \'';
+
+describe('SQLite JSON text and JSON.stringify', () => {
+  it('are byte for byte the same for every code point in a text, and for integers and null', () => {
+    const db = new Database(':memory:');
+    try {
+      const text = db.prepare('SELECT json_array(?, ?, ?, ?) AS j').pluck();
+      let differ = 0;
+      for (let start = 0; start < 0x110000; start += 2048) {
+        let s = '"\\';
+        for (let cp = start; cp < Math.min(start + 2048, 0x110000); cp++) {
+          if (cp < 0xd800 || cp > 0xdfff) s += String.fromCodePoint(cp);
+        }
+        if (text.get(s, null, 9007199254740991n, -42n) !== JSON.stringify([s, null, 9007199254740991, -42]))
+          differ += 1;
+      }
+      expect(differ).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+(POSTGRES_URL ? describe.skip : describe)(
+  `verify's fast path agrees with the JavaScript path (${DB_LABEL})`,
+  () => {
+    let ledger: Ledger;
+    let door: Backdoor;
+    let entries: EntryView[];
+
+    /** The report of each mode at `pageSize`, and what share of the pages each fast mode found clean. */
+    const reports = async (pageSize = 2) => {
+      const out: Record<string, VerifyReport> = {};
+      const clean: Record<string, string> = {};
+      for (const mode of MODES) {
+        Object.assign(ledger.verifier, { mode, pageSize, workers: 2, workerScript: WORKER_SCRIPT });
+        out[mode] = await ledger.verifier.verify(ledger.dataSource.manager);
+        const run = ledger.verifier.lastRun;
+        expect(run?.via).toBe(mode);
+        clean[mode] = `${run?.cleanPages}/${run?.pages}`;
+      }
+      expect(out.sql).toEqual(out.js);
+      expect(out.workers).toEqual(out.js);
+      return { report: out.js, clean };
+    };
+
+    /** An entry posted through the posting path, with the odd text as its description and a line's memo. */
+    const postOdd = (fund: string, date: string, amount: bigint, description = ODD) =>
+      ledger.uow.write((tx) =>
+        ledger.posting.post(tx, {
+          fundCode: fund,
+          date,
+          description,
+          source: 'manual',
+          postedBy: 'reliability',
+          lines: [
+            { account: '112', debit: Money.fromStored(amount), memo: `${ODD} ghi chú` },
+            { account: '5111', credit: Money.fromStored(amount) },
+          ],
+        }),
+      );
+
+    /** SQLite's canonical text of an entry, as a forger would hash it (with `lines` for its lines, if given). */
+    const sqliteText = (
+      id: number,
+      lines = `(SELECT json_group_array(json_array(l.line_no, a.code,
+      CAST(l.debit AS TEXT), CAST(l.credit AS TEXT), l.memo)) FROM journal_lines l JOIN accounts a ON a.id = l.account_id
+      WHERE l.entry_id = e.id)`,
+    ) => {
+      const db = new Database(ledger.db.file as string, { readonly: true });
+      try {
+        return db
+          .prepare(
+            `SELECT json_array(e.prev_hash, b.fund_code, e.number, e.entry_date, e.description, e.source, e.source_ref,
+             e.reversal_of_id, e.posted_by, e.posted_at, ${lines})
+             FROM journal_entries e JOIN books b ON b.fund_id = e.fund_id WHERE e.id = ?`,
+          )
+          .pluck()
+          .get(id) as string;
+      } finally {
+        db.close();
+      }
+    };
+
+    /** Gives entry `id` the stored hash `hash` (the next entry's link then breaks: a forger would go on). */
+    const forgeHash = (id: number, hash: string) =>
+      door.exec('UPDATE journal_entries SET hash = ? WHERE id = ?', [hash, id]);
+    const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+    beforeEach(async () => {
+      expect(fs.existsSync(WORKER_SCRIPT)).toBe(true);
+      ledger = await openLedger();
+      await createFund(ledger, 'TA');
+      await createFund(ledger, 'TB');
+      entries = [];
+      for (let i = 0; i < 6; i++) {
+        entries.push(await postOdd(i % 3 === 2 ? 'TB' : 'TA', `2024-03-0${i + 1}`, 1_000_000n + BigInt(i)));
+        entries.push(
+          await post(ledger, 'TA', `2024-03-0${i + 1}`, [
+            { account: '111', debit: 500_000n },
+            { account: '5114', credit: 500_000n },
+          ]),
+        );
+      }
+      door = await openBackdoor(ledger.db);
+    });
+    afterEach(async () => {
+      await door.close();
+      await ledger.close();
+    });
+
+    it('finds honest books with odd texts whole, every page clean on the fast path', async () => {
+      const { report, clean } = await reports();
+      expect(report).toMatchObject({ ok: true, entriesChecked: 12, problems: [] });
+      expect(clean).toEqual({ js: '0/6', sql: '6/6', workers: '6/6' });
+      // One page for all, and one entry a page: the same.
+      expect((await reports(2000)).report).toEqual(report);
+      expect((await reports(1)).report).toEqual(report);
+    });
+
+    it('names a description edited to odd text the same way, the page checked again by the JavaScript path', async () => {
+      const target = entries[5];
+      await door.exec('UPDATE journal_entries SET description = ? WHERE id = ?', [`${ODD}!`, target.id]);
+      const { report, clean } = await reports();
+      expect(report.problems).toEqual([
+        `entry ${target.id} (fund TA no. ${target.number}): content does not match its hash (an amount, account, line or field was changed)`,
+      ]);
+      expect(clean).toEqual({ js: '0/6', sql: '5/6', workers: '5/6' });
+    });
+
+    it('does not take a hash made over SQLite text of a number JavaScript prints otherwise', async () => {
+      // 1e20 cannot be a 64-bit integer: stored as a REAL, which SQLite prints 1.0e+20 and JavaScript 100000000000000000000.
+      const target = entries[3];
+      await door.exec('UPDATE journal_entries SET number = ? WHERE id = ?', [1e20, target.id]);
+      await forgeHash(target.id, sha256(sqliteText(target.id)));
+      const { report } = await reports();
+      expect(report.problems).toContain(
+        `entry ${target.id} (fund TA no. 100000000000000000000): content does not match its hash (an amount, account, line or field was changed)`,
+      );
+    });
+
+    it('names an entry that does not balance, even when its hash was made again over its new lines', async () => {
+      const target = entries[4];
+      await door.exec('UPDATE journal_lines SET credit = credit + 1 WHERE entry_id = ? AND credit > 0', [
+        target.id,
+      ]);
+      // The forger's hash over the lines as the JavaScript path prints them: content matches, the balance does not.
+      const [e] = await query<Record<string, string | number | null>>(
+        ledger.dataSource.manager,
+        'SELECT prev_hash, number, entry_date, posted_at FROM journal_entries WHERE id = ?',
+        [target.id],
+      );
+      const lines = await query<{
+        line_no: number;
+        code: string;
+        debit: string;
+        credit: string;
+        memo: string | null;
+      }>(
+        ledger.dataSource.manager,
+        `SELECT l.line_no, a.code, CAST(l.debit AS TEXT) AS debit, CAST(l.credit AS TEXT) AS credit, l.memo
+         FROM journal_lines l JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = ? ORDER BY l.line_no`,
+        [target.id],
+      );
+      const hash = entryHash(String(e.prev_hash), {
+        fundCode: 'TB',
+        number: Number(e.number),
+        date: String(e.entry_date),
+        description: ODD,
+        source: 'manual',
+        sourceRef: null,
+        reversalOfId: null,
+        postedBy: 'reliability',
+        postedAt: String(e.posted_at),
+        lines: lines.map((l) => ({
+          lineNo: Number(l.line_no),
+          account: l.code,
+          debit: l.debit,
+          credit: l.credit,
+          memo: l.memo,
+        })),
+      });
+      expect(sha256(sqliteText(target.id))).toBe(hash);
+      await forgeHash(target.id, hash);
+      const first = await reports();
+      expect(first.report.problems[0]).toMatch(
+        new RegExp(`^entry ${target.id} \\(fund TB no\\. 1\\): does not balance`),
+      );
+
+      // A hash over the text SQLite gives an entry that does not balance (its lines null): never taken either.
+      await forgeHash(target.id, sha256(sqliteText(target.id, 'NULL')));
+      const second = await reports();
+      expect(second.report.problems.slice(0, 2)).toEqual([
+        expect.stringMatching(new RegExp(`^entry ${target.id} .*: content does not match its hash`)),
+        expect.stringMatching(new RegExp(`^entry ${target.id} .*: does not balance`)),
+      ]);
+    });
+
+    it('links pages across workers: a deleted entry, a reordered line, a changed memo', async () => {
+      const gone = entries[6];
+      await door.exec('DELETE FROM journal_lines WHERE entry_id = ?', [gone.id]);
+      await door.exec('DELETE FROM journal_entries WHERE id = ?', [gone.id]);
+      await door.exec('UPDATE journal_lines SET line_no = 3 - line_no WHERE entry_id = ?', [entries[9].id]);
+      await door.exec(
+        'UPDATE journal_lines SET memo = memo || char(0) WHERE entry_id = ? AND memo IS NOT NULL',
+        [entries[10].id],
+      );
+      for (const size of [1, 2, 3, 2000]) {
+        const { report } = await reports(size);
+        expect(report.ok).toBe(false);
+        expect(report.problems.some((p) => p.startsWith(`entry ${entries[7].id} `))).toBe(true);
+        expect(report.problems.some((p) => p.startsWith(`entry ${entries[9].id} `))).toBe(true);
+        expect(report.problems.some((p) => p.startsWith(`entry ${entries[10].id} `))).toBe(true);
+      }
+    });
+  },
+);
