@@ -1,3 +1,4 @@
+import { holdFunds } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { assert, present } from '../common/assert';
 import { EntityManager, In } from 'typeorm';
@@ -67,6 +68,8 @@ export class PostingService {
     items: { input: PostingInput; reversalOfId: number | null }[],
   ): Promise<EntryView[]> {
     if (items.length === 0) return [];
+    // A write confined to its funds holds them from here at the latest (if numbering has not already).
+    await holdFunds(tx);
     const reads = new BookReads(tx);
     // What the checks read (each fund's book, dates and accounts) is read first, once; the checks themselves are
     // then plain calls, entry by entry in order, the first refusal thrown.
