@@ -1,15 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { present } from '../common/assert';
 import { prepared } from '../database/prepared';
-import { insertManySqlite, insertOne } from '../ledger/posting.repository';
+import { insertEachSqlite, insertOne } from '../ledger/posting.repository';
 import type { Campaign, Contribution, Donor } from './entities';
 import type { Fund } from '../funds/fund.entity';
 
 /**
  * The statements ContributionsService.record and recordMany run for every gift, prepared once (database/
  * prepared.ts) instead of built by TypeORM each time (issue 13). A chunk of an import reads its funds, donors and
- * campaigns in one statement each and writes its rows in one (PostgreSQL: over arrays; SQLite: multi-row INSERTs
- * of 50 rows). The rules stay in the service.
+ * campaigns in one statement each and writes its rows in one (PostgreSQL: over arrays; SQLite: the one-row
+ * INSERT in a synchronous loop, insertEachSqlite). The rules stay in the service.
  */
 
 /** A contribution row as written, before it has an id. */
@@ -89,7 +89,7 @@ export const contributionsRepository = {
   async insert(tx: EntityManager, rows: NewContribution[]): Promise<number[]> {
     const columns = rows.map(columnsOf);
     if (rows.length === 1) return [await insertOne(tx, INSERT_ROW, columns[0])];
-    if (!isPostgres(tx)) return insertManySqlite(tx, INSERT_HEAD, INSERT_TUPLE, columns);
+    if (!isPostgres(tx)) return insertEachSqlite(tx, INSERT_ROW, columns);
     const inserted = await prepared<{ id: number; entry_id: number }>(
       tx,
       INSERT_ARRAYS,
@@ -130,11 +130,9 @@ const COLUMNS = [
   'created_at',
 ] as const;
 
-/** One row's values: the amount goes in as digit text, cast so that it is stored as an INTEGER. */
-const INSERT_TUPLE = `(${COLUMNS.map((c) => (c === 'amount' ? 'CAST(? AS BIGINT)' : '?')).join(', ')})`;
-const INSERT_HEAD = `INSERT INTO contributions (${COLUMNS.join(', ')}) VALUES`;
-/** One row (a gift through the API); many rows on SQLite: multi-row INSERTs (insertManySqlite). */
-const INSERT_ROW = `${INSERT_HEAD} ${INSERT_TUPLE}`;
+/** One row: the amount goes in as digit text, cast so that it is stored as an INTEGER. SQLite runs it per row. */
+const INSERT_ROW = `INSERT INTO contributions (${COLUMNS.join(', ')})
+  VALUES (${COLUMNS.map((c) => (c === 'amount' ? 'CAST(? AS BIGINT)' : '?')).join(', ')})`;
 
 const PG_TYPES: Partial<Record<(typeof COLUMNS)[number], string>> = {
   fund_id: 'int',

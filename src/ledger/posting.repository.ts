@@ -45,10 +45,14 @@ export interface BalanceDelta {
   credit: string;
 }
 
-/** Lines per multi-row INSERT: one statement text per count up to this, so few texts are cached. */
-const LINES_PER_INSERT = 100;
+/** Lines per multi-row INSERT (PostgreSQL, up to 20 lines): one statement text per count, so few texts are cached. */
+const LINES_PER_INSERT = 20;
 
 const isPostgres = (tx: EntityManager) => tx.connection.options.type === 'postgres';
+
+const INSERT_ENTRY = `INSERT INTO journal_entries (fund_id, number, entry_date, description, source, source_ref,
+         reversal_of_id, posted_by, posted_at, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** Adds a turnover to an account's month, creating the row on its first line (added in SQL, exactly). */
 async function addToBalance(tx: EntityManager, row: BalanceDelta): Promise<void> {
@@ -77,36 +81,44 @@ export async function insertOne(tx: EntityManager, insert: string, params: unkno
   return Number(row.id);
 }
 
-/** Rows per multi-row INSERT on SQLite: two statement texts per table (full and the last part), each prepared once. */
-export const ROWS_PER_INSERT = 50;
+interface SqliteInsert {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+}
+const sqliteInserts = new WeakMap<object, Map<string, SqliteInsert>>();
 
 /**
- * Runs a multi-row INSERT on SQLite, ROWS_PER_INSERT rows a statement (`head` is `INSERT INTO t (…) VALUES`,
- * `tuple` one row's `(?, …)`), and answers the rows' ids in order. SQLite gives the rows of one INSERT consecutive
- * rowids after the largest the table has had (AUTOINCREMENT; nothing else writes inside the transaction), so the
- * ids are the last one (`last_insert_rowid()`) and the ones before it; `changes()` is checked to be the row count.
- * A statement's fixed costs (the call, its parameters' binding, the `last_insert_rowid` read) are paid once per 50
- * rows instead of once per row.
+ * Runs a one-row INSERT once per row on SQLite, in one synchronous loop on the transaction's connection, and
+ * answers the rows' ids (better-sqlite3's `lastInsertRowid`), in order: no promise, no `last_insert_rowid()` read
+ * per row. One row per statement on purpose: a multi-row INSERT (a SELECT inside, for SQLite) on tables with
+ * foreign keys keeps a statement journal of every page it changes, to undo itself alone; deep inside an import's
+ * long transaction that journal passed 64 KB each statement and went to a temporary file — 11 million `pwrite`
+ * calls, 20 s of system time, for 1,000,000 rows. A one-row INSERT needs none. `insert` must be a fixed text.
  */
-export async function insertManySqlite(
+export async function insertEachSqlite(
   tx: EntityManager,
-  head: string,
-  tuple: string,
+  insert: string,
   rows: readonly (readonly unknown[])[],
 ): Promise<number[]> {
-  const ids: number[] = [];
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    const part = rows.slice(start, start + ROWS_PER_INSERT);
-    const params: unknown[] = [];
-    for (const values of part) for (const value of values) params.push(value);
-    await prepared(tx, `${head} ${part.map(() => tuple).join(', ')}`, params);
-    const [row] = await prepared<{ id: number; n: number }>(
-      tx,
-      'SELECT last_insert_rowid() AS id, changes() AS n',
-    );
-    const last = Number(row.id);
-    assert(Number(row.n) === part.length, `INSERT wrote ${row.n} rows of ${part.length}`);
-    for (let i = part.length - 1; i >= 0; i--) ids.push(last - i);
+  const runner = tx.queryRunner as unknown as { connect(): Promise<unknown> } | undefined;
+  if (!runner) {
+    const ids: number[] = [];
+    for (const values of rows) ids.push(await insertOne(tx, insert, [...values]));
+    return ids;
+  }
+  const connection = (await runner.connect()) as { prepare(text: string): SqliteInsert };
+  let cache = sqliteInserts.get(connection);
+  if (!cache) sqliteInserts.set(connection, (cache = new Map<string, SqliteInsert>()));
+  let statement = cache.get(insert);
+  if (!statement) {
+    statement = connection.prepare(insert);
+    if (cache.size >= 100) cache.clear();
+    cache.set(insert, statement);
+  }
+  const ids = new Array<number>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const result = statement.run(...rows[i]);
+    assert(result.changes === 1, `INSERT wrote ${result.changes} rows`);
+    ids[i] = Number(result.lastInsertRowid);
   }
   return ids;
 }
@@ -186,39 +198,31 @@ export const postingRepository = {
   },
 
   async insertEntry(tx: EntityManager, entry: NewEntryRow): Promise<number> {
-    return insertOne(
-      tx,
-      `INSERT INTO journal_entries (fund_id, number, entry_date, description, source, source_ref, reversal_of_id,
-              posted_by, posted_at, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        entry.fundId,
-        entry.number,
-        entry.entryDate,
-        entry.description,
-        entry.source,
-        entry.sourceRef,
-        entry.reversalOfId,
-        entry.postedBy,
-        entry.postedAt,
-        entry.prevHash,
-        entry.hash,
-      ],
-    );
+    return insertOne(tx, INSERT_ENTRY, [
+      entry.fundId,
+      entry.number,
+      entry.entryDate,
+      entry.description,
+      entry.source,
+      entry.sourceRef,
+      entry.reversalOfId,
+      entry.postedBy,
+      entry.postedAt,
+      entry.prevHash,
+      entry.hash,
+    ]);
   },
 
   /**
-   * Inserts entries and answers their ids, in order. SQLite: multi-row INSERTs (insertManySqlite); PostgreSQL: one
+   * Inserts entries and answers their ids, in order. SQLite: one-row INSERTs in a loop (insertEachSqlite); PostgreSQL: one
    * statement over arrays for the lot (one round trip), matched back by (fund, number).
    */
   async insertEntries(tx: EntityManager, entries: NewEntryRow[]): Promise<number[]> {
     if (entries.length === 1) return [await postingRepository.insertEntry(tx, entries[0])];
     if (!isPostgres(tx)) {
-      return insertManySqlite(
+      return insertEachSqlite(
         tx,
-        `INSERT INTO journal_entries (fund_id, number, entry_date, description, source, source_ref, reversal_of_id,
-              posted_by, posted_at, prev_hash, hash) VALUES`,
-        '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        INSERT_ENTRY,
         entries.map((e) => [
           e.fundId,
           e.number,
@@ -259,7 +263,10 @@ export const postingRepository = {
     return entries.map((e) => present(ids.get(`${e.fundId}:${e.number}`), `entry ${e.fundId}:${e.number}`));
   },
 
-  /** Inserts lines of one or more entries: multi-row INSERTs on SQLite, one statement over arrays on PostgreSQL. */
+  /**
+   * Inserts lines of one or more entries. SQLite: one-row INSERTs in a loop (insertEachSqlite: a multi-row one keeps
+   * a statement journal); PostgreSQL: one multi-row INSERT, or one statement over arrays past 20 lines.
+   */
   async insertLines(tx: EntityManager, lines: (NewLineRow & { entryId: number })[]): Promise<void> {
     if (isPostgres(tx) && lines.length > LINES_PER_INSERT) {
       await prepared(
@@ -274,6 +281,14 @@ export const postingRepository = {
           lines.map((l) => l.credit),
           lines.map((l) => l.memo),
         ],
+      );
+      return;
+    }
+    if (!isPostgres(tx) && lines.length > 1) {
+      await insertEachSqlite(
+        tx,
+        'INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo) VALUES (?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?)',
+        lines.map((l) => [l.entryId, l.lineNo, l.accountId, l.debit, l.credit, l.memo]),
       );
       return;
     }
