@@ -50,6 +50,48 @@ export async function closingParts(
   transferEntries: { text: string; params: unknown[] },
 ): Promise<ClosingPart[]> {
   if (fundIds.length < 2) return [];
+  const closes = await readCloses(manager, fundIds, asOf);
+  if (closes.length === 0) return [];
+  const closedFunds = [...new Set(closes.map((c) => c.fundId))];
+  const closedMarks = closedFunds.map(() => '?').join(', ');
+  const lines = await sql<{
+    entry_id: number | string;
+    fund_id: number | string;
+    entry_date: string;
+    code: string;
+    debit: string;
+    credit: string;
+  }>(
+    manager,
+    `SELECT l.entry_id, e.fund_id, e.entry_date, a.code, CAST(l.debit AS TEXT) AS debit,
+            CAST(l.credit AS TEXT) AS credit
+       FROM journal_lines l
+       JOIN journal_entries e ON e.id = l.entry_id
+       JOIN accounts a ON a.id = l.account_id
+      WHERE l.entry_id IN (${transferEntries.text})
+        AND e.fund_id IN (${closedMarks}) AND a.type IN ('receipts', 'disbursements')`,
+    [...transferEntries.params, ...closedFunds],
+  );
+
+  return walkClosingParts(
+    lines.map((l) => ({
+      entryId: Number(l.entry_id),
+      fundId: Number(l.fund_id),
+      date: l.entry_date,
+      code: l.code,
+      debit: l.debit,
+      credit: l.credit,
+    })),
+    closes,
+  );
+}
+
+/** The group's closing entries (year-end and merger closes) and their reversals dated on or before `asOf`. */
+export async function readCloses(
+  manager: EntityManager,
+  fundIds: number[],
+  asOf: string,
+): Promise<CloseEntry[]> {
   const marks = fundIds.map(() => '?').join(', ');
   // The closes are found from year_closings and fund_mergers (a few rows per fund; a merger's close is in the
   // predecessor's books), each entry by its id and each reversal (in its close's books) by uq_entries_reversal_of:
@@ -73,44 +115,50 @@ export async function closingParts(
       WHERE e.reversal_of_id IN (${closeIds}) AND e.source = 'reversal' AND e.entry_date <= ?`,
     [...fundIds, ...fundIds, asOf, ...fundIds, ...fundIds, asOf],
   );
-  if (closes.length === 0) return [];
-  const closedFunds = [...new Set(closes.map((c) => Number(c.fund_id)))];
-  const closedMarks = closedFunds.map(() => '?').join(', ');
-  const lines = await sql<{
-    entry_id: number | string;
-    fund_id: number | string;
-    entry_date: string;
-    code: string;
-    debit: string;
-    credit: string;
-  }>(
-    manager,
-    `SELECT l.entry_id, e.fund_id, e.entry_date, a.code, CAST(l.debit AS TEXT) AS debit,
-            CAST(l.credit AS TEXT) AS credit
-       FROM journal_lines l
-       JOIN journal_entries e ON e.id = l.entry_id
-       JOIN accounts a ON a.id = l.account_id
-      WHERE l.entry_id IN (${transferEntries.text})
-        AND e.fund_id IN (${closedMarks}) AND a.type IN ('receipts', 'disbursements')`,
-    [...transferEntries.params, ...closedFunds],
-  );
+  return closes.map((c) => ({
+    id: Number(c.id),
+    fundId: Number(c.fund_id),
+    date: c.entry_date,
+    reversalOf: c.reversal_of_id === null ? null : Number(c.reversal_of_id),
+  }));
+}
 
+/** A line (receipts or disbursements account) of an entry a consolidation removes, in a closed fund's books. */
+export interface RemovedLine {
+  entryId: number;
+  fundId: number;
+  date: string;
+  code: string;
+  debit: string;
+  credit: string;
+}
+
+/** A closing entry of the group, or a reversal of one (`reversalOf` set). */
+export interface CloseEntry {
+  id: number;
+  fundId: number;
+  date: string;
+  reversalOf: number | null;
+}
+
+/** The walk of closingParts() over lines and closes already read (in the order they took effect). */
+export function walkClosingParts(lines: RemovedLine[], closes: CloseEntry[]): ClosingPart[] {
   const events: Event[] = [
     ...lines.map((l): Event => ({
-      fundId: Number(l.fund_id),
-      entryId: Number(l.entry_id),
-      date: l.entry_date,
+      fundId: l.fundId,
+      entryId: l.entryId,
+      date: l.date,
       kind: 'transfer',
       reverses: null,
       account: l.code,
       amount: Money.fromStored(l.debit).minus(Money.fromStored(l.credit)),
     })),
     ...closes.map((c): Event => ({
-      fundId: Number(c.fund_id),
-      entryId: Number(c.id),
-      date: c.entry_date,
-      kind: c.reversal_of_id === null ? 'closing' : 'reopening',
-      reverses: c.reversal_of_id === null ? null : Number(c.reversal_of_id),
+      fundId: c.fundId,
+      entryId: c.id,
+      date: c.date,
+      kind: c.reversalOf === null ? 'closing' : 'reopening',
+      reverses: c.reversalOf,
       account: null,
       amount: Money.ZERO,
     })),

@@ -14,7 +14,12 @@ import {
   turnoversOf,
 } from './statement-figures';
 import { closingParts } from './closing-eliminations';
-import { removedEntriesQuery, transferEliminationsByFund } from './transfer-eliminations';
+import { ClosingPart } from './closing-eliminations';
+import {
+  removedEntriesQuery,
+  transferEliminationsByFund,
+  transferEliminationsByFundAt,
+} from './transfer-eliminations';
 
 /** The funds a report covers: one fund, or a fund and every fund below it (consolidated). */
 export interface ReportScope {
@@ -63,6 +68,8 @@ export class PeriodReader {
   private readonly eliminationReads = new Map<string, Promise<Eliminations>>();
   /** What the funds' own books held at the end of a day, per fund level, as prefetch() read it. */
   private readonly stored = new Map<string, Map<FundLevelKey, Turnovers>>();
+  /** The closes' part in transfers inside the group as of a day (closingParts()), as prefetch() read it. */
+  private readonly partsAt = new Map<string, ClosingPart[]>();
   private types: Promise<Map<string, AccountType>> | null = null;
   readonly ids: number[];
 
@@ -180,6 +187,16 @@ export class PeriodReader {
   async prefetch(days: string[]): Promise<void> {
     const wanted = [...new Set(days)].filter((day) => !this.stored.has(day)).sort();
     if (wanted.length === 0) return;
+    if (this.scope.consolidated) {
+      // Eliminations first (as readCumulative() does), and for every day from one read of the group's transfers
+      // and closes rather than one per day.
+      const unread = wanted.filter((day) => !this.eliminationReads.has(day));
+      const eliminations = await transferEliminationsByFundAt(this.manager, this.ids, unread);
+      for (const [day, { transfers, rows, parts }] of eliminations) {
+        this.eliminationReads.set(day, Promise.resolve({ transfers, rows }));
+        this.partsAt.set(day, parts);
+      }
+    }
     const cuts = wanted.map((day) => {
       const whole = isLastDayOfMonth(day);
       return {
@@ -330,7 +347,9 @@ export class PeriodReader {
       // Net of the eliminations, like the cumulative figures: the closes' part in transfers inside the group
       // (closing-eliminations.ts) was removed from those, so it is not added back either.
       const levelOf = new Map(this.scope.funds.map((f) => [f.id, f.level]));
-      const parts = await closingParts(this.manager, this.ids, to, removedEntriesQuery(this.ids, to));
+      const parts =
+        this.partsAt.get(to) ??
+        (await closingParts(this.manager, this.ids, to, removedEntriesQuery(this.ids, to)));
       for (const part of parts) {
         if (part.date < from) continue;
         const level = levelOf.get(part.fundId);

@@ -1,6 +1,12 @@
 import { Money } from '../common/money';
 import { ADMIN_ACTOR, LedgerBooks } from '../../test/support/ledger-books';
+import { closingParts } from './closing-eliminations';
 import { StatementReport } from './statement.service';
+import {
+  removedEntriesQuery,
+  transferEliminationsByFund,
+  transferEliminationsByFundAt,
+} from './transfer-eliminations';
 
 /**
  * The statement's turnover arithmetic against real books (SQLite in memory), posted through the posting
@@ -207,6 +213,10 @@ describe('statement turnover', () => {
       ['111', 10, 0],
       ['5115', 0, 10],
     ]);
+    // A transfer reversed on both sides, on different days: removed only once both reversals are dated.
+    const undone = await transfer('P', 'C', 400, '2023-02-01');
+    await reverse(undone.fromEntryId, '2023-03-31');
+    await reverse(undone.toEntryId, '2023-06-30');
     const shown = (turnovers: Map<string, { debit: Money; credit: Money }>) =>
       [...turnovers].map(([code, t]) => `${code}:${t.debit.toString()}/${t.credit.toString()}`).sort();
     const days = [
@@ -216,8 +226,20 @@ describe('statement turnover', () => {
       '2022-05-15',
       '2022-12-31',
       '2023-03-30',
+      '2023-04-30',
       '2024-01-01',
     ];
+    // The eliminations of every day from one read equal those read day by day (rows and the closes' parts).
+    const group = (await books.statements.scope(ADMIN_ACTOR, 'P', true)).funds.map((f) => f.id);
+    const together = await transferEliminationsByFundAt(books.dataSource.manager, group, days);
+    for (const day of days) {
+      const alone = await transferEliminationsByFund(books.dataSource.manager, group, day);
+      const parts = await closingParts(books.dataSource.manager, group, day, removedEntriesQuery(group, day));
+      const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+      const at = together.get(day);
+      expect([at?.transfers, sorted(at?.rows ?? [])]).toEqual([alone.transfers, sorted(alone.rows)]);
+      expect(sorted(at?.parts ?? [])).toEqual(sorted(parts));
+    }
     for (const [fund, consolidated] of [
       ['P', true],
       ['P', false],

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
 import { sql, sumDong } from '../database/sql';
 import type { TrialBalance, TrialBalanceRow } from '../ledger/journal-query.service';
-import { closingParts } from './closing-eliminations';
+import { ClosingPart, closingParts, readCloses, RemovedLine, walkClosingParts } from './closing-eliminations';
 
 export interface EliminatedRow {
   account: string;
@@ -144,6 +144,197 @@ export async function transferEliminationsByFund(
       })),
     ],
   };
+}
+
+/** What transferEliminationsByFund() answers for one day, with the closes' parts it removed. */
+export interface EliminationsOnDay {
+  transfers: number;
+  rows: EliminatedFundRow[];
+  /** closingParts() as of the day (empty when no transfer inside the group is dated on or before it). */
+  parts: ClosingPart[];
+}
+
+/**
+ * transferEliminationsByFund() at each of `days` — the same rows — from one read of the group's transfers (with
+ * their reversals), of their entries' lines and of the closes as of the last day, instead of those reads once per
+ * day: a statement over many years asks for its day before, each year end and its end. Which transfers, entries
+ * and closes count on a day is decided from their dates in memory, by the rules of removedEntriesQuery(), and
+ * the closes' parts are walked per day (closing-eliminations.ts).
+ */
+export async function transferEliminationsByFundAt(
+  manager: EntityManager,
+  fundIds: number[],
+  days: string[],
+): Promise<Map<string, EliminationsOnDay>> {
+  const none = () => ({ transfers: 0, rows: [], parts: [] });
+  const result = new Map<string, EliminationsOnDay>(days.map((day) => [day, none()]));
+  if (fundIds.length < 2 || days.length === 0) return result;
+  const last = [...days].sort()[days.length - 1];
+  const group = inGroup(fundIds, last);
+  const transfers = await sql<{
+    transfer_date: string;
+    from_entry_id: number | string;
+    to_entry_id: number | string;
+    ro_id: number | string | null;
+    ro_date: string | null;
+    ri_id: number | string | null;
+    ri_date: string | null;
+  }>(
+    manager,
+    `SELECT t.transfer_date, t.from_entry_id, t.to_entry_id, ro.id AS ro_id, ro.entry_date AS ro_date,
+            ri.id AS ri_id, ri.entry_date AS ri_date
+       FROM transfers t
+       LEFT JOIN journal_entries ro ON ro.reversal_of_id = t.from_entry_id
+       LEFT JOIN journal_entries ri ON ri.reversal_of_id = t.to_entry_id
+      WHERE ${group.text}`,
+    group.params,
+  );
+  if (transfers.length === 0) return result;
+  /** The entries removed as of `day` (removedEntriesQuery). */
+  const removedOn = (day: string): Set<number> => {
+    const ids = new Set<number>();
+    for (const t of transfers) {
+      if (t.transfer_date > day) continue;
+      ids.add(Number(t.from_entry_id));
+      ids.add(Number(t.to_entry_id));
+      if (
+        t.ro_id !== null &&
+        t.ri_id !== null &&
+        (t.ro_date as string) <= day &&
+        (t.ri_date as string) <= day
+      ) {
+        ids.add(Number(t.ro_id));
+        ids.add(Number(t.ri_id));
+      }
+    }
+    return ids;
+  };
+  const removed = removedEntriesQuery(fundIds, last);
+  const lines = await sql<{
+    entry_id: number | string;
+    fund_id: number | string;
+    entry_date: string;
+    code: string;
+    name: string;
+    type: string;
+    debit: string;
+    credit: string;
+  }>(
+    manager,
+    `SELECT l.entry_id, e.fund_id, e.entry_date, a.code, a.name_vi AS name, a.type,
+            CAST(l.debit AS TEXT) AS debit, CAST(l.credit AS TEXT) AS credit
+       FROM journal_lines l
+       JOIN journal_entries e ON e.id = l.entry_id
+       JOIN accounts a ON a.id = l.account_id
+      WHERE l.entry_id IN (${removed.text})`,
+    removed.params,
+  );
+  const closes = await readCloses(manager, fundIds, last);
+  let groupNames: Map<string, string> | null = null;
+
+  for (const day of new Set(days)) {
+    const entries = removedOn(day);
+    const count = transfers.filter((t) => t.transfer_date <= day).length;
+    if (count === 0) continue;
+    const mine = lines.filter((l) => entries.has(Number(l.entry_id)));
+    // The transfers' own lines per fund and account, ordered by account then fund (as the per-day query orders).
+    const sums = new Map<
+      string,
+      { fundId: number; code: string; name: string; debit: Money; credit: Money }
+    >();
+    for (const l of mine) {
+      const key = `${l.code}|${Number(l.fund_id)}`;
+      const sum = sums.get(key) ?? {
+        fundId: Number(l.fund_id),
+        code: l.code,
+        name: l.name,
+        debit: Money.ZERO,
+        credit: Money.ZERO,
+      };
+      if (l.name < sum.name) sum.name = l.name;
+      sum.debit = sum.debit.plus(Money.fromStored(l.debit));
+      sum.credit = sum.credit.plus(Money.fromStored(l.credit));
+      sums.set(key, sum);
+    }
+    const rows = [...sums.values()].sort((a, b) =>
+      a.code < b.code ? -1 : a.code > b.code ? 1 : a.fundId - b.fundId,
+    );
+    const names = new Map(rows.map((r) => [r.code, r.name]));
+    const closesOnDay = closes.filter((c) => c.date <= day);
+    const closedFunds = new Set(closesOnDay.map((c) => c.fundId));
+    const parts =
+      closesOnDay.length === 0
+        ? []
+        : walkClosingParts(
+            mine
+              .filter(
+                (l) =>
+                  closedFunds.has(Number(l.fund_id)) && (l.type === 'receipts' || l.type === 'disbursements'),
+              )
+              .map((l): RemovedLine => ({
+                entryId: Number(l.entry_id),
+                fundId: Number(l.fund_id),
+                date: l.entry_date,
+                code: l.code,
+                debit: l.debit,
+                credit: l.credit,
+              })),
+            closesOnDay,
+          );
+    const closed = new Map<string, { fundId: number; account: string; debit: Money; credit: Money }>();
+    for (const part of parts) {
+      const key = `${part.fundId}|${part.account}`;
+      const sum = closed.get(key) ?? {
+        fundId: part.fundId,
+        account: part.account,
+        debit: Money.ZERO,
+        credit: Money.ZERO,
+      };
+      closed.set(key, { ...sum, debit: sum.debit.plus(part.debit), credit: sum.credit.plus(part.credit) });
+    }
+    const unnamed = [...new Set([...closed.values()].map((c) => c.account))].filter(
+      (code) => !names.has(code),
+    );
+    if (unnamed.length) {
+      // 431, which no transfer touches: its name from the group's charts (read once, for every code).
+      groupNames ??= new Map(
+        (
+          await sql<{ code: string; name: string }>(
+            manager,
+            `SELECT a.code, MIN(a.name_vi) AS name FROM accounts a
+              WHERE a.fund_id IN (${fundIds.map(() => '?').join(', ')}) GROUP BY a.code`,
+            fundIds,
+          )
+        ).map((r) => [r.code, r.name]),
+      );
+      for (const code of unnamed) {
+        const name = groupNames.get(code);
+        if (name !== undefined) names.set(code, name);
+      }
+    }
+    result.set(day, {
+      transfers: count,
+      parts,
+      rows: [
+        ...rows.map((r) => ({
+          fundId: r.fundId,
+          account: r.code,
+          name: r.name,
+          debit: r.debit.toString(),
+          credit: r.credit.toString(),
+        })),
+        ...[...closed.values()].map((c) => ({
+          fundId: c.fundId,
+          account: c.account,
+          name: names.get(c.account) ?? c.account,
+          debit: c.debit.toString(),
+          credit: c.credit.toString(),
+          closing: true as const,
+        })),
+      ],
+    });
+  }
+  return result;
 }
 
 /** How many transfers dated on or before `asOf` have both their sender and their receiver among `fundIds`. */
