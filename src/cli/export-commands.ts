@@ -5,6 +5,7 @@ import { validate } from 'class-validator';
 import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { CLI_ACTOR } from '../common/actor';
 import { DomainError } from '../common/errors';
 import { requestContext } from '../common/request-context';
@@ -104,6 +105,19 @@ function progress(): { update: (done: number, total: number) => void; done: () =
 }
 
 /**
+ * A collection of V8's young generation (a scavenge: under a millisecond, little lives there), for once a page.
+ * The hledger text SQLite makes (src/exports/formats/hledger-sql.ts) comes as Buffers, memory outside V8's heap
+ * that is dead once written; V8 counts such memory and collects after tens of MB more of it, but a scavenge frees
+ * the Buffers that died young, which these all do. 300,000 entries to hledger: peak RSS 186-191 -> 144-162 MB, the
+ * same CPU time (issue 13).
+ */
+function youngCollection(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  return () => gc({ type: 'minor' });
+}
+
+/**
  * `export journal|bundle`: the same snapshot, files and checks as GET /api/exports/…, as the command line (all
  * funds visible). A file given with --out is written next to it as `<file>.partial` and renamed only when whole.
  */
@@ -117,8 +131,13 @@ export async function runExport(args: string[]): Promise<number> {
   // before it collects (nothing is kept: a forced collection brings it back to its size at start). Told to favour
   // size, it collects early: 300,000 entries to hledger, peak RSS 300 -> 180 MB at the same speed (issue 13).
   v8.setFlagsFromString('--optimize-for-size');
+  const collect = youngCollection();
   const context = await openApp();
   const bar = progress();
+  const onProgress = (done: number, total: number) => {
+    collect();
+    bar.update(done, total);
+  };
   const partial = parsed.out === null ? null : `${parsed.out}.partial`;
   try {
     const exports = context.get(ExportsService);
@@ -128,8 +147,8 @@ export async function runExport(args: string[]): Promise<number> {
       () => exports.plan(CLI_ACTOR, exportParameters(parsed.query), what),
     );
     const out: Writable = partial === null ? process.stdout : fs.createWriteStream(partial);
-    if (parsed.kind === 'journal') await exports.writeJournal(plan, parsed.query.format, out, bar.update);
-    else await exports.writeBundle(plan, out, bar.update);
+    if (parsed.kind === 'journal') await exports.writeJournal(plan, parsed.query.format, out, onProgress);
+    else await exports.writeBundle(plan, out, onProgress);
     bar.done();
     if (partial !== null && parsed.out !== null) {
       fs.renameSync(partial, parsed.out);
