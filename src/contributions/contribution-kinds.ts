@@ -27,6 +27,15 @@ export interface KindFields {
 
 /** The request's problems with its kind: one message per field. */
 export function kindProblems(f: KindFields, donorKind: DonorKind | null): string[] {
+  // The usual gift (money, a method, no goods' fields) has none: answered without building the field list.
+  if (
+    f.kind === 'money' &&
+    f.method !== null &&
+    !f.inKindDescription &&
+    !f.inKindQuantity &&
+    !f.valuationBasis
+  )
+    return [];
   const problems: string[] = [];
   const inKindFields = {
     inKindDescription: f.inKindDescription,

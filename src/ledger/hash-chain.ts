@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -35,5 +35,6 @@ export function entryHash(prevHash: string, entry: CanonicalEntry): string {
     entry.postedAt,
     entry.lines.map((line) => [line.lineNo, line.account, line.debit, line.credit, line.memo]),
   ]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // The one-shot SHA-256 (UTF-8, as before): the same digest without a Hash object per entry.
+  return hash('sha256', canonical, 'hex');
 }
