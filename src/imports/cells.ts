@@ -16,13 +16,20 @@ export function isBlankRow(cells: readonly CellValue[]): boolean {
   return cells.every((cell) => cell === null || (typeof cell === 'string' && cell.trim() === ''));
 }
 
+/**
+ * Printable ASCII, Latin-1 letters, Latin Extended-A and -B and Latin Extended Additional
+ * (Vietnamese): no control, zero-width, bidi or line-break character is among them (body-guard's list).
+ */
+const PLAIN_TEXT = /^[\u0020-\u007e\u00c0-\u024f\u1e00-\u1eff]*$/u;
+
 /** A cell as trimmed NFC text (null when blank); a spreadsheet error cell is a row error. */
 export function cellText(cell: CellValue, column: string): string | null | { error: string } {
   if (cell === null) return null;
   if (typeof cell === 'string') {
     const trimmed = cell.normalize('NFC').trim();
     // The same refusal as for a JSON body: invisible characters would slip past masking and duplicate checks.
-    const problem = textProblem(column, trimmed);
+    // Text of printable ASCII and Latin (Vietnamese) letters holds none of them: textProblem is not asked.
+    const problem = PLAIN_TEXT.test(trimmed) ? null : textProblem(column, trimmed);
     if (problem) return { error: problem };
     return trimmed === '' ? null : trimmed;
   }
