@@ -24,7 +24,8 @@ interface Event {
   reverses: number | null;
   /** For a transfer line: its account and signed amount (debit − credit). */
   account: string | null;
-  amount: Money;
+  /** Whole đồng, exact (BigInt: the walk runs once per day a statement asks for). */
+  amount: bigint;
 }
 
 /**
@@ -151,7 +152,7 @@ export function walkClosingParts(lines: RemovedLine[], closes: CloseEntry[]): Cl
       kind: 'transfer',
       reverses: null,
       account: l.code,
-      amount: Money.fromStored(l.debit).minus(Money.fromStored(l.credit)),
+      amount: BigInt(l.debit) - BigInt(l.credit),
     })),
     ...closes.map((c): Event => ({
       fundId: c.fundId,
@@ -160,45 +161,45 @@ export function walkClosingParts(lines: RemovedLine[], closes: CloseEntry[]): Cl
       kind: c.reversalOf === null ? 'closing' : 'reopening',
       reverses: c.reversalOf,
       account: null,
-      amount: Money.ZERO,
+      amount: 0n,
     })),
   ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.entryId - b.entryId));
 
   const parts: ClosingPart[] = [];
-  const running = new Map<number, Map<string, Money>>();
-  const partsOf = new Map<number, Map<string, Money>>();
+  const running = new Map<number, Map<string, bigint>>();
+  const partsOf = new Map<number, Map<string, bigint>>();
   for (const event of events) {
-    const balance = running.get(event.fundId) ?? new Map<string, Money>();
+    const balance = running.get(event.fundId) ?? new Map<string, bigint>();
     running.set(event.fundId, balance);
     if (event.kind === 'transfer') {
       const account = event.account as string;
-      balance.set(account, (balance.get(account) ?? Money.ZERO).plus(event.amount));
+      balance.set(account, (balance.get(account) ?? 0n) + event.amount);
       continue;
     }
     // A close moves each balance by −balance; a reopening moves it back by what its close moved.
-    const moved = new Map<string, Money>();
+    const moved = new Map<string, bigint>();
     if (event.kind === 'closing') {
-      for (const [account, amount] of balance) if (!amount.isZero()) moved.set(account, amount.negated());
+      for (const [account, amount] of balance) if (amount !== 0n) moved.set(account, -amount);
     } else {
       for (const [account, amount] of partsOf.get(event.reverses as number) ?? []) {
-        moved.set(account, amount.negated());
+        moved.set(account, -amount);
       }
     }
     partsOf.set(event.entryId, moved);
     for (const [account, amount] of moved) {
-      balance.set(account, (balance.get(account) ?? Money.ZERO).plus(amount));
+      balance.set(account, (balance.get(account) ?? 0n) + amount);
       const at = { fundId: event.fundId, entryId: event.entryId, date: event.date };
       // The line on the account, and the opposite line on 431.
       parts.push({ ...at, account, ...sides(amount) });
-      parts.push({ ...at, account: FUND_BALANCE_ACCOUNT, ...sides(amount.negated()) });
+      parts.push({ ...at, account: FUND_BALANCE_ACCOUNT, ...sides(-amount) });
     }
   }
   return parts;
 }
 
 /** A signed amount (debit − credit) as the debit and credit of one line. */
-function sides(amount: Money): { debit: Money; credit: Money } {
-  return amount.isNegative()
-    ? { debit: Money.ZERO, credit: amount.negated() }
-    : { debit: amount, credit: Money.ZERO };
+function sides(amount: bigint): { debit: Money; credit: Money } {
+  return amount < 0n
+    ? { debit: Money.ZERO, credit: Money.fromStored(-amount) }
+    : { debit: Money.fromStored(amount), credit: Money.ZERO };
 }

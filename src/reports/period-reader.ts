@@ -338,8 +338,15 @@ export class PeriodReader {
     const groups = new Map<string, ClosingLines>();
     const addTo = (year: number, level: FundLevelKey, turnover: Turnovers) => {
       const key = `${year}|${level}`;
-      const group = groups.get(key) ?? { year, level, turnover: new Map() };
-      group.turnover = sumTurnovers([group.turnover, turnover]);
+      const group = groups.get(key) ?? { year, level, turnover: new Map() as Turnovers };
+      // Added in place (as sumTurnovers() adds): a new map per closing line made this quadratic in the closes.
+      for (const [account, t] of turnover) {
+        const current = group.turnover.get(account) ?? { debit: Money.ZERO, credit: Money.ZERO };
+        group.turnover.set(account, {
+          debit: current.debit.plus(t.debit),
+          credit: current.credit.plus(t.credit),
+        });
+      }
       groups.set(key, group);
     };
     for (const row of rows) addTo(Number(row.year), row.level, turnoversOf([{ account: row.code, ...row }]));

@@ -232,28 +232,40 @@ export async function transferEliminationsByFundAt(
   const closes = await readCloses(manager, fundIds, last);
   let groupNames: Map<string, string> | null = null;
 
+  // Each line read once: its amounts as BigInt for the sums, and as the closes' walk takes it.
+  const read = lines.map((l) => ({
+    code: l.code,
+    name: l.name,
+    type: l.type,
+    entryId: Number(l.entry_id),
+    fundId: Number(l.fund_id),
+    debit: BigInt(l.debit),
+    credit: BigInt(l.credit),
+    walked: {
+      entryId: Number(l.entry_id),
+      fundId: Number(l.fund_id),
+      date: l.entry_date,
+      code: l.code,
+      debit: l.debit,
+      credit: l.credit,
+    } satisfies RemovedLine,
+  }));
   for (const day of new Set(days)) {
     const entries = removedOn(day);
     const count = transfers.filter((t) => t.transfer_date <= day).length;
     if (count === 0) continue;
-    const mine = lines.filter((l) => entries.has(Number(l.entry_id)));
+    const mine = read.filter((l) => entries.has(l.entryId));
     // The transfers' own lines per fund and account, ordered by account then fund (as the per-day query orders).
     const sums = new Map<
       string,
-      { fundId: number; code: string; name: string; debit: Money; credit: Money }
+      { fundId: number; code: string; name: string; debit: bigint; credit: bigint }
     >();
     for (const l of mine) {
-      const key = `${l.code}|${Number(l.fund_id)}`;
-      const sum = sums.get(key) ?? {
-        fundId: Number(l.fund_id),
-        code: l.code,
-        name: l.name,
-        debit: Money.ZERO,
-        credit: Money.ZERO,
-      };
+      const key = `${l.code}|${l.fundId}`;
+      const sum = sums.get(key) ?? { fundId: l.fundId, code: l.code, name: l.name, debit: 0n, credit: 0n };
       if (l.name < sum.name) sum.name = l.name;
-      sum.debit = sum.debit.plus(Money.fromStored(l.debit));
-      sum.credit = sum.credit.plus(Money.fromStored(l.credit));
+      sum.debit += l.debit;
+      sum.credit += l.credit;
       sums.set(key, sum);
     }
     const rows = [...sums.values()].sort((a, b) =>
@@ -268,17 +280,9 @@ export async function transferEliminationsByFundAt(
         : walkClosingParts(
             mine
               .filter(
-                (l) =>
-                  closedFunds.has(Number(l.fund_id)) && (l.type === 'receipts' || l.type === 'disbursements'),
+                (l) => closedFunds.has(l.fundId) && (l.type === 'receipts' || l.type === 'disbursements'),
               )
-              .map((l): RemovedLine => ({
-                entryId: Number(l.entry_id),
-                fundId: Number(l.fund_id),
-                date: l.entry_date,
-                code: l.code,
-                debit: l.debit,
-                credit: l.credit,
-              })),
+              .map((l) => l.walked),
             closesOnDay,
           );
     const closed = new Map<string, { fundId: number; account: string; debit: Money; credit: Money }>();
@@ -320,8 +324,8 @@ export async function transferEliminationsByFundAt(
           fundId: r.fundId,
           account: r.code,
           name: r.name,
-          debit: r.debit.toString(),
-          credit: r.credit.toString(),
+          debit: Money.fromStored(r.debit).toString(),
+          credit: Money.fromStored(r.credit).toString(),
         })),
         ...[...closed.values()].map((c) => ({
           fundId: c.fundId,
