@@ -106,7 +106,9 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
       { debit: '0', credit: amount, memo: null },
     ];
     let i = 0;
-    for (const description of DESCRIPTIONS) {
+    // PostgreSQL holds neither a NUL nor invalid UTF-8 in text.
+    const sqlite = !DB_LABEL.startsWith('PostgreSQL');
+    for (const description of DESCRIPTIONS.filter((d) => sqlite || !d.includes('\u0000'))) {
       const fund = funds[i % funds.length];
       await insert(
         Number(fund.id),
@@ -130,7 +132,8 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
       { reversalOf: big },
     );
     await insert(Number(funds[0].id), 'Không có dòng', 'PT-0', []);
-    await insert(Number(funds[0].id), Buffer.from('UTF-8 h\xc3\xa0\xc3 ng', 'latin1'), null, pair('3'));
+    if (sqlite)
+      await insert(Number(funds[0].id), Buffer.from('UTF-8 h\xc3\xa0\xc3 ng', 'latin1'), null, pair('3'));
     // Numbers out of id order in one fund (damaged books): the file is still in number order.
     const n = (numbers.get(Number(funds[1].id)) ?? 0) + 2;
     await insert(Number(funds[1].id), 'Số sau', null, pair('11'), { number: n, date: '2023-07-01' });
