@@ -25,9 +25,9 @@ const isSafeInt = (column: string) =>
   `typeof(${column}) = 'integer' AND ${column} BETWEEN -${SAFE} AND ${SAFE}`;
 
 /**
- * One page's entries (ids in (?, ?]) in id order: id, fund_id, number, prev_hash, hash, and the canonical text, or
- * null where a guard fails or the lines do not balance (fewer than two, or debits ≠ credits, summed exactly as 64-bit
- * integers: an overflow is an SQL error, and so a dirty page).
+ * One page's entries (ids in (?, ?]) in id order: id, fund_id, number, prev_hash, hash, the canonical text (null
+ * where a guard fails or the lines do not balance: fewer than two, or debits ≠ credits, summed exactly as 64-bit
+ * integers, an overflow being an SQL error and so a dirty page), and the month.
  *
  * Guards: the text columns need none, their TEXT affinity stores text, null or a blob (numbers become text), and
  * text and null print alike on both paths while a blob is an SQL error. The numbers the JavaScript path reads with
@@ -47,7 +47,8 @@ export const PAGE_SQL = `SELECT e.id, e.fund_id, e.number, e.prev_hash, e.hash,
                                              CAST(l.credit AS TEXT), l.memo))
             END
        FROM journal_lines l LEFT JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = e.id))
-  END
+  END,
+  substr(e.entry_date, 1, 7)
   FROM journal_entries e LEFT JOIN books b ON b.fund_id = e.fund_id
  WHERE e.id > ? AND e.id <= ? ORDER BY e.id`;
 
@@ -60,6 +61,17 @@ export const PAGE_TURNOVER_SQL = `SELECT l.account_id, substr(e.entry_date, 1, 7
   FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
  WHERE e.id > ? AND e.id <= ? GROUP BY l.account_id, substr(e.entry_date, 1, 7)`;
 
+/**
+ * The turnover of a run of entries with consecutive ids (every id in (?, ?] an entry) in one month: the lines by
+ * their entry id alone, at about half the cost of joining each line to its entry for its month. Only where every id
+ * is an entry, and only lines whose entry id is an integer: a line whose entry is gone must not count (the
+ * JavaScript path leaves it out, and so does the join).
+ */
+export const RUN_TURNOVER_SQL = `SELECT account_id, CAST(SUM(debit) AS TEXT), CAST(SUM(credit) AS TEXT)
+  FROM journal_lines WHERE entry_id > ? AND entry_id <= ? AND typeof(entry_id) = 'integer' GROUP BY account_id`;
+/** Runs of one month a page may have before its turnover is read by PAGE_TURNOVER_SQL instead. */
+const MAX_RUNS = 8;
+
 /** PAGE_SQL's columns. */
 export type FastRow = [
   id: number,
@@ -68,6 +80,7 @@ export type FastRow = [
   prevHash: string,
   hash: string,
   canonical: string | null,
+  month: string | null,
 ];
 /** PAGE_TURNOVER_SQL's columns. */
 export type TurnoverRow = [accountId: number, period: string, debit: string, credit: string];
@@ -157,6 +170,61 @@ export function withTurnover(summary: PageSummary, turnover: TurnoverRow[]): Pag
   return { ...summary, turnover };
 }
 
+/**
+ * The page's runs of entries in one month, as (first id − 1, last id, month), when the page's ids are all entries
+ * (after + 1 … upTo) and it has at most MAX_RUNS of them; else null.
+ */
+export function monthRuns(rows: FastRow[], after: number, upTo: number): [number, number, string][] | null {
+  if (
+    rows.length === 0 ||
+    rows.length !== upTo - after ||
+    rows[0][0] !== after + 1 ||
+    rows[rows.length - 1][0] !== upTo
+  )
+    return null;
+  const runs: [number, number, string][] = [];
+  let run: [number, number, string] | null = null;
+  for (const row of rows) {
+    const month = row[6];
+    if (typeof month !== 'string') return null;
+    if (run && run[2] === month) run[1] = row[0];
+    else {
+      if (runs.length === MAX_RUNS) return null;
+      run = [row[0] - 1, row[0], month];
+      runs.push(run);
+    }
+  }
+  return runs;
+}
+
+/** Runs a read statement (`?` placeholders) and returns its rows as arrays. */
+export type ReadArrays = (sql: string, params: number[]) => unknown[] | Promise<unknown[]>;
+
+/** The fast path over one page: its canonical texts checked, then (if clean) its turnover read and checked. */
+export async function checkPageFast(
+  page: number,
+  after: number,
+  upTo: number,
+  cutover: number,
+  read: ReadArrays,
+): Promise<PageSummary> {
+  const rows = (await read(PAGE_SQL, [after, upTo])) as FastRow[];
+  const summary = summarizePage(page, rows, cutover);
+  if (!summary.clean) return summary;
+  const runs = monthRuns(rows, after, upTo);
+  if (!runs) return withTurnover(summary, (await read(PAGE_TURNOVER_SQL, [after, upTo])) as TurnoverRow[]);
+  const turnover: TurnoverRow[] = [];
+  for (const [from, to, month] of runs) {
+    for (const [accountId, debit, credit] of (await read(RUN_TURNOVER_SQL, [from, to])) as [
+      number,
+      string,
+      string,
+    ][])
+      turnover.push([accountId, month, debit, credit]);
+  }
+  return withTurnover(summary, turnover);
+}
+
 /** What the worker is given: the file, the pages to check (every `stride`-th from `first`), their bounds. */
 export interface FastWorkerData {
   kind: 'den-on-verify';
@@ -175,23 +243,26 @@ interface SqliteRaw {
 }
 
 /** The worker: one read transaction over its pages, a summary posted per page (dirty where SQL throws). */
-function runWorker(data: FastWorkerData): void {
+async function runWorker(data: FastWorkerData): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require('better-sqlite3') as new (file: string, options: object) => SqliteRaw;
   const db = new Database(data.file, { readonly: true, fileMustExist: true });
   try {
     db.exec('PRAGMA busy_timeout = 5000');
     db.exec('BEGIN');
-    const entries = db.prepare(PAGE_SQL).raw(true);
-    const turnover = db.prepare(PAGE_TURNOVER_SQL).raw(true);
+    const statements = new Map<string, { all(...params: unknown[]): unknown[] }>();
+    const read: ReadArrays = (sql, params) => {
+      let statement = statements.get(sql);
+      if (!statement) statements.set(sql, (statement = db.prepare(sql).raw(true)));
+      return statement.all(...params);
+    };
     const pages = Math.ceil(data.lastId / data.pageSize);
     for (let page = data.first; page < pages; page += data.stride) {
       const after = page * data.pageSize;
       const upTo = Math.min(after + data.pageSize, data.lastId);
       let summary: PageSummary;
       try {
-        summary = summarizePage(page, entries.all(after, upTo) as FastRow[], data.cutover);
-        if (summary.clean) summary = withTurnover(summary, turnover.all(after, upTo) as TurnoverRow[]);
+        summary = await checkPageFast(page, after, upTo, data.cutover, read);
       } catch {
         summary = { page, clean: false, entries: 0, funds: [], legacy: null, turnover: [] };
       }
@@ -204,5 +275,5 @@ function runWorker(data: FastWorkerData): void {
 }
 
 if (!isMainThread && (workerData as FastWorkerData | null)?.kind === 'den-on-verify') {
-  runWorker(workerData as FastWorkerData);
+  void runWorker(workerData as FastWorkerData);
 }

@@ -10,16 +10,7 @@ import { sql } from '../database/sql';
 import { Account, Book, ChainHead } from './entities';
 import { entryHash, GENESIS_HASH } from './hash-chain';
 import { combineHeads, FundHead } from './chain-head';
-import {
-  FastRow,
-  FastWorkerData,
-  PAGE_SQL,
-  PAGE_TURNOVER_SQL,
-  PageSummary,
-  summarizePage,
-  TurnoverRow,
-  withTurnover,
-} from './verify-fast';
+import { checkPageFast, FastWorkerData, PageSummary } from './verify-fast';
 
 export interface VerifyReport {
   ok: boolean;
@@ -374,12 +365,8 @@ function inThreadSource(
       const after = page * walk.pageSize;
       const upTo = Math.min(after + walk.pageSize, walk.lastId);
       try {
-        const rows = await preparedArrays<FastRow>(manager, PAGE_SQL, [after, upTo]);
-        const summary = summarizePage(page, rows, walk.cutover);
-        if (!summary.clean) return summary;
-        return withTurnover(
-          summary,
-          await preparedArrays<TurnoverRow>(manager, PAGE_TURNOVER_SQL, [after, upTo]),
+        return await checkPageFast(page, after, upTo, walk.cutover, (text, params) =>
+          preparedArrays(manager, text, params),
         );
       } catch {
         return null;

@@ -219,6 +219,29 @@ describe('SQLite JSON text and JSON.stringify', () => {
       ]);
     });
 
+    it('sums months that come back in id order, and leaves out a line whose entry id is no entry', async () => {
+      // Back-dated entries: the months run March, April, March, April … in id order.
+      for (let i = 0; i < 6; i++) {
+        entries.push(
+          await post(ledger, 'TA', i % 2 === 0 ? `2024-04-0${i + 1}` : `2024-03-2${i}`, [
+            { account: '111', debit: 700_000n + BigInt(i) },
+            { account: '5114', credit: 700_000n + BigInt(i) },
+          ]),
+        );
+      }
+      const honest = await reports(2000);
+      expect(honest.report).toMatchObject({ ok: true, entriesChecked: 18, problems: [] });
+      expect(honest.clean).toEqual({ js: '0/1', sql: '1/1', workers: '1/1' });
+      // A line whose entry id falls between two entries belongs to none: the JavaScript path does not count it.
+      await door.exec('PRAGMA foreign_keys = OFF');
+      await door.exec(
+        `INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo)
+       SELECT ? + 0.5, 1, account_id, 1000, 0, NULL FROM journal_lines WHERE entry_id = ? AND debit > 0`,
+        [entries[14].id, entries[14].id],
+      );
+      for (const size of [3, 2000]) expect((await reports(size)).report).toEqual(honest.report);
+    });
+
     it('links pages across workers: a deleted entry, a reordered line, a changed memo', async () => {
       const gone = entries[6];
       await door.exec('DELETE FROM journal_lines WHERE entry_id = ?', [gone.id]);
