@@ -73,7 +73,7 @@ export class ContributionImportService extends TableImportService {
       options,
       schema: CONTRIBUTION_ROWS,
       context: (manager) => ImportReference.load(manager, actor),
-      writer: (tx) => new Posting(tx, this.contributions, this.donors, actor.username),
+      writer: (tx, _sha256, rows) => new Posting(tx, this.contributions, this.donors, actor.username, rows),
       chunkRows: CHUNK_ROWS,
     });
   }
@@ -90,14 +90,18 @@ class Posting implements RowWriter<ContributionRow, ImportReport> {
    * How often each distinct row content occurred so far: the only state that grows with the file's rows, some
    * 50–100 bytes an entry (50–100 MB for a million distinct rows).
    */
-  private readonly keys = new ImportKeys();
+  private readonly keys: ImportKeys;
 
   constructor(
     private readonly tx: EntityManager,
     private readonly contributions: ContributionsService,
     private readonly donors: DonorsService,
     private readonly createdBy: string,
-  ) {}
+    rows: number,
+  ) {
+    // Sized for the file's rows at once: growing it (a table twice the size beside the old one) raised the peak.
+    this.keys = new ImportKeys(rows);
+  }
 
   finish(run: CheckedRun): Promise<ImportReport> {
     return recordRun(this.tx, 'contributions', run, this, this.createdBy);

@@ -78,8 +78,15 @@ export interface ImportJob<Header, Row, Context, Report> {
   schema: RowSchema<Header, Row, Context>;
   /** What rows are checked against besides themselves; read once per pass (the second time inside the write). */
   context(manager: EntityManager): Promise<Context> | Context;
-  /** The feature's writer, made inside the write transaction; `fileSha256` tells a file imported before. */
-  writer(tx: EntityManager, fileSha256: string): Promise<RowWriter<Row, Report>> | RowWriter<Row, Report>;
+  /**
+   * The feature's writer, made inside the write transaction; `fileSha256` tells a file imported before, `rows` is
+   * how many data rows the first pass counted (to size what the writer keeps per row).
+   */
+  writer(
+    tx: EntityManager,
+    fileSha256: string,
+    rows: number,
+  ): Promise<RowWriter<Row, Report>> | RowWriter<Row, Report>;
   /** Rows handed to the writer at a time (default 500). */
   chunkRows?: number;
 }
@@ -125,7 +132,7 @@ export async function runImport<Header, Row, Context, Report>(
 
   // Pass 2: the authoritative one, under the write lock.
   return uow.write(async (tx) => {
-    const writer = await job.writer(tx, fileSha256);
+    const writer = await job.writer(tx, fileSha256, dry.rows);
     const scan = newScan();
     const rows = goodRows(source.path, format, schema, await job.context(tx), scan);
     let chunk: Row[] = [];

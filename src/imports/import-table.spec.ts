@@ -73,8 +73,12 @@ describe('ImportKeys', () => {
     expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('counts occurrences exactly past its table growing, as a map of every content would', () => {
-    const keys = new ImportKeys();
+  it.each([
+    ['past its table growing', 0],
+    ['sized for the rows at once', 5_000],
+    ['sized for fewer rows than come', 1_500],
+  ])('counts occurrences exactly %s, as a map of every content would', (_, expected) => {
+    const keys = new ImportKeys(expected);
     const counted = new Map<string, number>();
     for (let i = 0; i < 5_000; i++) {
       // Every third row repeats an earlier content, some of them many times.

@@ -145,8 +145,15 @@ export function fingerprintOf(parts: readonly string[]): string {
  */
 export class ImportKeys {
   /** Three 32-bit words per slot; all three zero: an empty slot. */
-  private slots = new Uint32Array(3 * 1024);
+  private slots: Uint32Array;
   private used = 0;
+
+  /** `expected`: the distinct contents to come, at most (a file's rows), so that the table never has to grow. */
+  constructor(expected = 0) {
+    let slots = 1024;
+    while ((expected + 1) * 2 > slots) slots *= 2;
+    this.slots = new Uint32Array(3 * slots);
+  }
   /** Contents seen more than once (rare): the 24 hex digits → how many times so far. */
   private readonly repeats = new Map<string, number>();
 
