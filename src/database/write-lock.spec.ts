@@ -14,8 +14,13 @@ function gate(log: string[], name: string) {
   };
 }
 
-/** Long enough for every write that may start to start (each starts on a later turn of the event loop). */
-const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+/**
+ * Enough turns of the event loop for every write that may start to start (each starts on a later turn than the one
+ * it waited for). Turns, not a timer: on a loaded machine a timer can fire before a pending turn has run.
+ */
+async function tick(): Promise<void> {
+  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
 
 describe('WriteLock', () => {
   it('runs writes without keys one after another, in order', async () => {
