@@ -403,7 +403,14 @@ function workerSource(
       first: k,
       stride: walk.workers,
     };
-    const thread = new Worker(script, { workerData: data });
+    let thread: Worker;
+    try {
+      thread = new Worker(script, { workerData: data });
+    } catch {
+      // No thread could start (out of resources): its pages, like those of a worker that fails, fall back.
+      alive[k] = false;
+      continue;
+    }
     alive[k] = true;
     thread.on('message', (summary: PageSummary) => {
       const resolve = waiting.get(summary.page);

@@ -139,6 +139,14 @@ describe('SQLite JSON text and JSON.stringify', () => {
       // One page for all, and one entry a page: the same.
       expect((await reports(2000)).report).toEqual(report);
       expect((await reports(1)).report).toEqual(report);
+      // Workers that cannot start: their pages are checked on the caller's connection.
+      Object.assign(ledger.verifier, {
+        mode: 'workers',
+        pageSize: 2,
+        workerScript: path.join(__dirname, 'none.js'),
+      });
+      expect(await ledger.verifier.verify(ledger.dataSource.manager)).toEqual(report);
+      expect(ledger.verifier.lastRun).toEqual({ via: 'workers', pages: 6, cleanPages: 6 });
     });
 
     it('names a description edited to odd text the same way, the page checked again by the JavaScript path', async () => {
