@@ -173,14 +173,14 @@ function reportHttp(
 
 /**
  * post.http.pg.funds: the same load spread over 4 funds at once, against all of it on 1 fund, on the same server
- * (5,000 requests each; 100 with --quick): with a write lock per fund, funds post in parallel.
+ * (2,000 requests each; 100 with --quick): with a write lock per fund, funds post in parallel.
  */
 async function fourFunds(api: Api, donorId: number): Promise<void> {
   const funds = ['F', 'F2', 'F3', 'F4'];
   for (const code of funds.slice(1)) {
     await api.post('/api/funds', { code, name: `Quỹ Đền ơn đáp nghĩa ${code} (bench)`, level: 'province' });
   }
-  const requests = QUICK ? 100 : REQUESTS / 4;
+  const requests = QUICK ? 100 : REQUESTS / 10;
   const one = await load(api.base, api.token, donorId, requests);
   const four = await load(api.base, api.token, donorId, requests, funds);
   report(
@@ -201,11 +201,11 @@ async function fourFunds(api: Api, donorId: number): Promise<void> {
 
 /**
  * post.http.pg.2proc: two app processes on the one PostgreSQL database, 25 connections each, against one process
- * with 50 (5,000 requests a side; 100 with --quick); then GET /api/audit/verify must find the hash chain, the entry
+ * with 50 (2,000 requests a side; 100 with --quick); then GET /api/audit/verify must find the hash chain, the entry
  * numbers and the balances whole: the lock and the numbering hold across processes.
  */
 async function twoProcesses(databaseUrl: string, api: Api, donorId: number): Promise<void> {
-  const requests = QUICK ? 100 : REQUESTS / 4;
+  const requests = QUICK ? 100 : REQUESTS / 10;
   const one = await load(api.base, api.token, donorId, requests);
   const second = await startApp(databaseUrl);
   let two: Load;
