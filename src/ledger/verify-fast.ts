@@ -34,8 +34,9 @@ const isSafeInt = (column: string) =>
  * `Number()` (entry number, reversed entry, line number) must be integers within 2^53; amounts must be integers
  * (the JavaScript path sums them as BigInt). A missing fund or account is '?' on both paths (char(63): a literal
  * '?' would count as a parameter); an account id that is not an integer matches no account on either. Lines come
- * in the index's order (entry, then row id), the order they were posted in, which is line_no order: lines stored in
- * another order only make the hash differ.
+ * in line_no order, then row id, as the JavaScript path reads them (LINES_SQL): were they taken in the order they
+ * are stored, a forger could renumber an entry's lines and hash SQLite's text of them, which the JavaScript path
+ * would refuse (verify-fast.spec).
  */
 export const PAGE_SQL = `SELECT e.id, e.fund_id, e.number, e.prev_hash, e.hash,
   CASE WHEN ${isSafeInt('e.number')} AND (e.reversal_of_id IS NULL OR ${isSafeInt('e.reversal_of_id')})
@@ -44,7 +45,7 @@ export const PAGE_SQL = `SELECT e.id, e.fund_id, e.number, e.prev_hash, e.hash,
     (SELECT CASE WHEN COUNT(*) >= 2 AND SUM(l.debit) = SUM(l.credit)
                   AND MIN(${isSafeInt('l.line_no')} AND typeof(l.debit) = 'integer' AND typeof(l.credit) = 'integer')
             THEN json_group_array(json_array(l.line_no, COALESCE(a.code, char(63)), CAST(l.debit AS TEXT),
-                                             CAST(l.credit AS TEXT), l.memo))
+                                             CAST(l.credit AS TEXT), l.memo) ORDER BY l.line_no, l.id)
             END
        FROM journal_lines l LEFT JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = e.id))
   END,

@@ -61,7 +61,7 @@ const ENTRIES_SQL = `SELECT id, fund_id, number, entry_date, description, source
   FROM journal_entries WHERE id > ? AND id <= ? ORDER BY id`;
 const LINES_SQL = `SELECT entry_id, line_no, account_id, CAST(debit AS TEXT) AS debit,
        CAST(credit AS TEXT) AS credit, memo
-  FROM journal_lines WHERE entry_id > ? AND entry_id <= ? ORDER BY entry_id, line_no`;
+  FROM journal_lines WHERE entry_id > ? AND entry_id <= ? ORDER BY entry_id, line_no, id`;
 
 /** Where the one chain kept before the chain went per fund has got to in the walk: its last entry, its length. */
 interface ChainTip {

@@ -170,6 +170,22 @@ describe('SQLite JSON text and JSON.stringify', () => {
       );
     });
 
+    it('does not take a hash made over lines renumbered out of the order they are stored in', async () => {
+      // The two lines swap numbers: in storage order SQLite would print line 2 first; the JavaScript path line 1 first.
+      const target = entries[7];
+      await door.exec('UPDATE journal_lines SET line_no = 3 - line_no WHERE entry_id = ?', [target.id]);
+      const storageOrder = `(SELECT json_group_array(json_array(l.line_no, a.code, CAST(l.debit AS TEXT),
+        CAST(l.credit AS TEXT), l.memo)) FROM (SELECT * FROM journal_lines ORDER BY id) l
+        JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = e.id)`;
+      await forgeHash(target.id, sha256(sqliteText(target.id, storageOrder)));
+      for (const size of [1, 2000]) {
+        const { report } = await reports(size);
+        expect(report.problems).toContain(
+          `entry ${target.id} (fund TA no. ${target.number}): content does not match its hash (an amount, account, line or field was changed)`,
+        );
+      }
+    });
+
     it('names an entry that does not balance, even when its hash was made again over its new lines', async () => {
       const target = entries[4];
       await door.exec('UPDATE journal_lines SET credit = credit + 1 WHERE entry_id = ? AND credit > 0', [
