@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { sha256Text } from '../common/sha256';
 import { InvalidRequestError } from '../common/errors';
 import { foldVietnamese } from '../common/text';
 import { CellValue, cellText, isBlankRow } from './cells';
@@ -127,13 +127,12 @@ export class RowCells<C extends string> {
  * keys.
  */
 export function importKey(fingerprint: string, occurrence: number): string {
-  // crypto.hash: the one-shot SHA-256, the same digest without a Hash object per call (two a row in an import).
-  return hash('sha256', `${fingerprint}#${occurrence}`, 'hex');
+  return sha256Text(`${fingerprint}#${occurrence}`);
 }
 
 /** SHA-256 (hex) of a row's identifying parts, joined by a separator no cell text holds. */
 export function fingerprintOf(parts: readonly string[]): string {
-  return hash('sha256', parts.join('\u001f'), 'hex');
+  return sha256Text(parts.join('\u001f'));
 }
 
 /**

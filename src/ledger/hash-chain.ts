@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { sha256Text } from '../common/sha256';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -36,5 +36,5 @@ export function entryHash(prevHash: string, entry: CanonicalEntry): string {
     entry.lines.map((line) => [line.lineNo, line.account, line.debit, line.credit, line.memo]),
   ]);
   // The one-shot SHA-256 (UTF-8, as before): the same digest without a Hash object per entry.
-  return hash('sha256', canonical, 'hex');
+  return sha256Text(canonical);
 }

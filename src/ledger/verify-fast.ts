@@ -1,4 +1,4 @@
-import { hash as sha256Once, createHash } from 'node:crypto';
+import { sha256Text } from '../common/sha256';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /**
@@ -109,12 +109,6 @@ export interface PageSummary {
   turnover: TurnoverRow[];
 }
 
-/** SHA-256 hex of a string's UTF-8 bytes: the one-shot crypto.hash where Node has it (20.12+), about twice as fast. */
-export const sha256Hex: (text: string) => string =
-  typeof sha256Once === 'function'
-    ? (text) => sha256Once('sha256', text, 'hex')
-    : (text) => createHash('sha256').update(text, 'utf8').digest('hex');
-
 /**
  * Checks one page's rows: each entry's hash, its link to the entry before it in the same chain and its number,
  * within the page; what the page's first entries link to is left to the caller (its funds' spans).
@@ -131,7 +125,7 @@ export function summarizePage(page: number, rows: FastRow[], cutover: number): P
   const funds = new Map<number, FundSpan>();
   let legacy: PageSummary['legacy'] = null;
   for (const [id, fundId, number, prevHash, hash, canonical] of rows) {
-    if (canonical === null || !canonical.endsWith(']]') || sha256Hex(canonical) !== hash) return dirty;
+    if (canonical === null || !canonical.endsWith(']]') || sha256Text(canonical) !== hash) return dirty;
     const fund = Number(fundId);
     const span = funds.get(fund);
     if (id <= cutover) {
