@@ -248,7 +248,13 @@ export class ExportSourceService {
    */
   async *hledgerPagesById(plan: ExportPlan): AsyncGenerator<ExportEntry[] | TextPage> {
     const file = this.textInDatabase ? this.sqliteFile() : null;
-    const text = file === null ? null : HledgerSqlText.open(file, plan);
+    let text: HledgerSqlText | null = null;
+    try {
+      text = file === null ? null : HledgerSqlText.open(file, plan);
+    } catch {
+      // The file cannot be opened a second time (gone, locked, no room for the temporary tables): the writer makes
+      // every page, from this export's own connection.
+    }
     if (text === null) {
       yield* this.pagesById(plan);
       return;

@@ -240,6 +240,19 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
     }
   });
 
+  it('a second connection that cannot be opened: the writer makes every page, the same bytes', async () => {
+    const open = jest.spyOn(HledgerSqlText, 'open').mockImplementation(() => {
+      throw new Error('SQLITE_CANTOPEN');
+    });
+    try {
+      const expected = await hledger(false, 1000, 5000, null, '2023-05-31');
+      expect(await hledger(true, 1000, 5000, null, '2023-05-31')).toBe(expected);
+      if (DB_LABEL.startsWith('SQLite')) expect(open).toHaveBeenCalled();
+    } finally {
+      open.mockRestore();
+    }
+  });
+
   it('numbers out of id order (damaged books): the same bytes, in number order', async () => {
     for (const [pageSize, textPageSize] of [
       [1000, 5000],
