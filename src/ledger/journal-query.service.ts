@@ -155,15 +155,18 @@ export class JournalQueryService {
   }
 }
 
-function isLastDayOfMonth(date: string): boolean {
+/** Whether a YYYY-MM-DD date is the last day of its month (its month's stored row is then complete). */
+export function isLastDayOfMonth(date: string): boolean {
   const next = new Date(`${date}T00:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
   return next.getUTCDate() === 1;
 }
 
 /** "2023-12-31" → "2024-01": the first period after the date's month. */
-function nextPeriod(date: string): string {
+export function nextPeriod(date: string): string {
   const year = Number(date.slice(0, 4));
   const month = Number(date.slice(5, 7));
-  return month === 12 ? `${year + 1}-01` : `${date.slice(0, 4)}-${String(month + 1).padStart(2, '0')}`;
+  return month === 12
+    ? `${String(year + 1).padStart(4, '0')}-01`
+    : `${date.slice(0, 4)}-${String(month + 1).padStart(2, '0')}`;
 }

@@ -3,7 +3,7 @@ import { Money } from '../common/money';
 import { sql, sumDong } from '../database/sql';
 import type { Fund } from '../funds/fund.entity';
 import type { AccountType } from '../ledger/entities';
-import { JournalQueryService } from '../ledger/journal-query.service';
+import { isLastDayOfMonth, JournalQueryService, nextPeriod } from '../ledger/journal-query.service';
 import {
   dayBefore,
   FUND_LEVEL_KEYS,
@@ -445,20 +445,4 @@ export class PeriodReader {
     for (const row of perPurpose) result.get(Number(row.year))?.byPurpose.set(row.purpose, Number(row.n));
     return result;
   }
-}
-
-/** Whether a YYYY-MM-DD date is the last day of its month (its month's stored row is then complete). */
-function isLastDayOfMonth(date: string): boolean {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.getUTCDate() === 1;
-}
-
-/** "2023-12-31" → "2024-01": the first period after the date's month. */
-function nextPeriod(date: string): string {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7));
-  return month === 12
-    ? `${String(year + 1).padStart(4, '0')}-01`
-    : `${date.slice(0, 4)}-${String(month + 1).padStart(2, '0')}`;
 }

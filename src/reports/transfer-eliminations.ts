@@ -101,18 +101,8 @@ export async function transferEliminationsByFund(
   );
   const names = new Map(rows.map((r) => [r.code, r.name]));
   // The closes of the group's funds also closed these transfers' 5121 and 6121 turnover: that part goes too.
-  const closed = new Map<string, { fundId: number; account: string; debit: Money; credit: Money }>();
-  for (const part of await closingParts(manager, fundIds, asOf, removed)) {
-    const key = `${part.fundId}|${part.account}`;
-    const sum = closed.get(key) ?? {
-      fundId: part.fundId,
-      account: part.account,
-      debit: Money.ZERO,
-      credit: Money.ZERO,
-    };
-    closed.set(key, { ...sum, debit: sum.debit.plus(part.debit), credit: sum.credit.plus(part.credit) });
-  }
-  const unnamed = [...new Set([...closed.values()].map((c) => c.account))].filter((code) => !names.has(code));
+  const closed = sumClosed(await closingParts(manager, fundIds, asOf, removed));
+  const unnamed = [...new Set(closed.map((c) => c.account))].filter((code) => !names.has(code));
   if (unnamed.length) {
     // 431, which no transfer touches: its name from the group's charts.
     const found = await sql<{ code: string; name: string }>(
@@ -126,23 +116,11 @@ export async function transferEliminationsByFund(
   }
   return {
     transfers: count,
-    rows: [
-      ...rows.map((r) => ({
-        fundId: Number(r.fund_id),
-        account: r.code,
-        name: r.name,
-        debit: Money.fromStored(r.debit).toString(),
-        credit: Money.fromStored(r.credit).toString(),
-      })),
-      ...[...closed.values()].map((c) => ({
-        fundId: c.fundId,
-        account: c.account,
-        name: names.get(c.account) ?? c.account,
-        debit: c.debit.toString(),
-        credit: c.credit.toString(),
-        closing: true as const,
-      })),
-    ],
+    rows: eliminatedRows(
+      rows.map((r) => ({ ...r, fundId: Number(r.fund_id) })),
+      closed,
+      names,
+    ),
   };
 }
 
@@ -285,20 +263,8 @@ export async function transferEliminationsByFundAt(
               .map((l) => l.walked),
             closesOnDay,
           );
-    const closed = new Map<string, { fundId: number; account: string; debit: Money; credit: Money }>();
-    for (const part of parts) {
-      const key = `${part.fundId}|${part.account}`;
-      const sum = closed.get(key) ?? {
-        fundId: part.fundId,
-        account: part.account,
-        debit: Money.ZERO,
-        credit: Money.ZERO,
-      };
-      closed.set(key, { ...sum, debit: sum.debit.plus(part.debit), credit: sum.credit.plus(part.credit) });
-    }
-    const unnamed = [...new Set([...closed.values()].map((c) => c.account))].filter(
-      (code) => !names.has(code),
-    );
+    const closed = sumClosed(parts);
+    const unnamed = [...new Set(closed.map((c) => c.account))].filter((code) => !names.has(code));
     if (unnamed.length) {
       // 431, which no transfer touches: its name from the group's charts (read once, for every code).
       groupNames ??= new Map(
@@ -319,23 +285,7 @@ export async function transferEliminationsByFundAt(
     result.set(day, {
       transfers: count,
       parts,
-      rows: [
-        ...rows.map((r) => ({
-          fundId: r.fundId,
-          account: r.code,
-          name: r.name,
-          debit: Money.fromStored(r.debit).toString(),
-          credit: Money.fromStored(r.credit).toString(),
-        })),
-        ...[...closed.values()].map((c) => ({
-          fundId: c.fundId,
-          account: c.account,
-          name: names.get(c.account) ?? c.account,
-          debit: c.debit.toString(),
-          credit: c.credit.toString(),
-          closing: true as const,
-        })),
-      ],
+      rows: eliminatedRows(rows, closed, names),
     });
   }
   return result;
@@ -419,4 +369,58 @@ export function eliminate(balance: TrialBalance, eliminated: EliminatedRow[]): T
     totalDebit: Money.sum(rows.map((r) => Money.fromStored(r.debit))).toString(),
     totalCredit: Money.sum(rows.map((r) => Money.fromStored(r.credit))).toString(),
   };
+}
+
+interface ClosedSum {
+  fundId: number;
+  account: string;
+  debit: Money;
+  credit: Money;
+}
+
+/** The closes' part summed per fund and account, in the order first met. */
+function sumClosed(parts: readonly ClosingPart[]): ClosedSum[] {
+  const closed = new Map<string, ClosedSum>();
+  for (const part of parts) {
+    const key = `${part.fundId}|${part.account}`;
+    const sum = closed.get(key) ?? {
+      fundId: part.fundId,
+      account: part.account,
+      debit: Money.ZERO,
+      credit: Money.ZERO,
+    };
+    closed.set(key, { ...sum, debit: sum.debit.plus(part.debit), credit: sum.credit.plus(part.credit) });
+  }
+  return [...closed.values()];
+}
+
+/** The rows a consolidation removes: the transfers' own lines per fund and account, then the closes' part. */
+function eliminatedRows(
+  own: readonly {
+    fundId: number;
+    code: string;
+    name: string;
+    debit: string | bigint;
+    credit: string | bigint;
+  }[],
+  closed: readonly ClosedSum[],
+  names: ReadonlyMap<string, string>,
+) {
+  return [
+    ...own.map((r) => ({
+      fundId: r.fundId,
+      account: r.code,
+      name: r.name,
+      debit: Money.fromStored(r.debit).toString(),
+      credit: Money.fromStored(r.credit).toString(),
+    })),
+    ...closed.map((c) => ({
+      fundId: c.fundId,
+      account: c.account,
+      name: names.get(c.account) ?? c.account,
+      debit: c.debit.toString(),
+      credit: c.credit.toString(),
+      closing: true as const,
+    })),
+  ];
 }
