@@ -42,6 +42,7 @@ import { BeneficiaryDistinctPairs1764500000000 } from './migrations/176450000000
 import { HashChainPerFund1764520000000 } from './migrations/1764520000000-hash-chain-per-fund';
 import { ReportIndices1764540000000 } from './migrations/1764540000000-report-indices';
 import { PartyLookupIndices1764550000000 } from './migrations/1764550000000-party-lookup-indices';
+import { CoveringBalancesIndex1764560000000 } from './migrations/1764560000000-covering-balances-index';
 import { Disbursement, DisbursementEvent, HouseProject } from '../disbursements/entities';
 import { Transfer } from '../transfers/transfer.entity';
 import { DocumentSeries } from '../documents/document-series.entity';
@@ -125,6 +126,7 @@ export const MIGRATIONS = [
   HashChainPerFund1764520000000,
   ReportIndices1764540000000,
   PartyLookupIndices1764550000000,
+  CoveringBalancesIndex1764560000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

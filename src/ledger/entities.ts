@@ -179,7 +179,7 @@ export class JournalLine {
 
 /** Debit and credit turnover per account and month, kept in the posting transaction (invariant 4). */
 @Entity({ name: 'account_balances' })
-@Index('ix_balances_fund_period', ['fundId', 'period'])
+@Index('ix_balances_fund_period', ['fundId', 'period', 'accountId', 'debit', 'credit'])
 export class AccountBalance {
   @PrimaryColumn({ name: 'account_id', type: 'integer' })
   accountId: number;
