@@ -13,7 +13,6 @@ import { ApiValidationPipe } from './common/validation-pipe';
 import { requireUtf8 } from './common/utf8-body';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { TEMPLATES_DIR } from './common/paths';
-import { RequestInterceptor } from './common/request.interceptor';
 import { requestContext } from './common/request-context';
 import { AppConfig, DEFAULT_HOST } from './config/app-config';
 import { openDatabase } from './database/data-source';
@@ -35,28 +34,31 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // (a SHA-1 of each body) would be computed for nothing.
   app.set('etag', false);
   app.use(helmet());
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Never the body: it may carry passwords or citizen IDs.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
-      },
-    }),
-  );
-  app.use((req: Request & { id?: string | number }, _res: Response, next: NextFunction) =>
-    requestContext.run({ requestId: String(req.id) }, next),
-  );
+  // Each request's id (a client's X-Request-Id if well-formed) on the request, the answer and the request context.
+  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    req.id = id;
+    res.setHeader('X-Request-Id', id);
+    requestContext.run({ requestId: id }, next);
+  });
+  // One line per request, unless LOG_LEVEL=silent (then pino-http's logger per request would write nothing).
+  if (logger.level !== 'silent') {
+    app.use(
+      pinoHttp({
+        logger,
+        genReqId: (req) => (req as Request & { id: string }).id,
+        // Never the body: it may carry passwords or citizen IDs.
+        serializers: {
+          req: (req: { id: string; method: string; url: string }) => ({
+            id: req.id,
+            method: req.method,
+            url: req.url,
+          }),
+        },
+      }),
+    );
+  }
   // After the request id, so that a body refused by the parser (bad JSON, bad UTF-8) is answered with its id too.
   // Nest's own JSON parser (same limit), refusing bodies that are not valid UTF-8 with a 400.
   // Contributions and payments may carry their attachments (base64, up to 8 MB a file): a larger limit there only.
@@ -67,7 +69,6 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('view options', { layout: 'layouts/public' });
   app.useGlobalPipes(new ApiValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalInterceptors(new RequestInterceptor());
   app.enableShutdownHooks();
 
   // Built on the first request for it, not at start (about a tenth of the start's CPU, and memory kept idle).

@@ -32,7 +32,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(dataSource),
+        DatabaseModule.forRoot(dataSource, { walCheckpointer: true }),
         LedgerModule,
         FundsModule,
         AuthModule,

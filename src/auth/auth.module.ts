@@ -1,6 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { BodyGuardMiddleware } from '../common/body-guard';
+import { RequestGuard } from '../common/request.guard';
 import { FundsModule } from '../funds/funds.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -9,7 +10,13 @@ import { AuthService } from './auth.service';
 @Module({
   imports: [FundsModule],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  // In this order: a request is recorded (RequestGuard) once its sender is known, so an anonymous one is refused
+  // with 401 before its Idempotency-Key is looked at.
+  providers: [
+    AuthService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: RequestGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule implements NestModule {

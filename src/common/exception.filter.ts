@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { IdempotentReplay } from '../database/unit-of-work';
 import { DomainError, TooManyRequestsError } from './errors';
 import { type Language, languageFromHeader } from './i18n';
 import { renderMessage } from './messages';
@@ -78,6 +79,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof IdempotentReplay) {
+      // The stored answer of the request that first used this Idempotency-Key (UnitOfWork), exactly as it was sent.
+      response.status(exception.statusCode).setHeader('Idempotent-Replayed', 'true');
+      if (exception.body === null) response.send();
+      else response.json(exception.body);
+      return;
+    }
     const request = host.switchToHttp().getRequest<Request>();
     const body = errorBody(exception, languageFromHeader(request?.headers?.['accept-language']));
     if (body.statusCode >= 500) {
