@@ -178,7 +178,7 @@ export class PeriodReader {
   /**
    * Reads what the funds' own books held at the end of each of `days`, per fund level, in one query: every
    * stored monthly row (account_balances) is summed into the first day whose balance holds it — grouped per
-   * fund, account and that day — and, for a day that does not end its month, its month's lines up to it are
+   * account and that day — and, for a day that does not end its month, its month's lines up to it are
    * added (as the trial balance does, journal-query.service.ts); the days' balances are then running sums in
    * exact BigInt. A statement reads its day before `from`, its year ends and its `to` so, once, instead of one
    * trial balance per day (and one per level). The cumulative figures of those days then read nothing more
@@ -206,23 +206,25 @@ export class PeriodReader {
       };
     });
     // Bucket k holds the stored months before bounds[k] and not before bounds[k − 1]: one index range each, summed
-    // per account (a CASE over the months would sort every stored row by its bucket: measured slower).
+    // per account (a CASE over the months would sort every stored row by its bucket: measured slower). An account
+    // is one fund's (its rows and lines are that fund's), so the account alone is the key — a shorter sort than
+    // fund and account (at 10⁶ entries 3.1 → 2.7 ms) — and its fund comes from the chart.
     const bounds = [...new Set(cuts.map((c) => c.through))].sort();
     const parts = bounds.map((bound, k) => ({
-      text: `SELECT b.fund_id, b.account_id, ${k} AS k, SUM(b.debit) AS debit, SUM(b.credit) AS credit
+      text: `SELECT b.account_id, ${k} AS k, SUM(b.debit) AS debit, SUM(b.credit) AS credit
                FROM account_balances b
               WHERE b.fund_id IN (${this.marks}) AND b.period < ?${k > 0 ? ' AND b.period >= ?' : ''}
-              GROUP BY b.fund_id, b.account_id`,
+              GROUP BY b.account_id`,
       params: [...this.ids, bound, ...(k > 0 ? [bounds[k - 1]] : [])],
     }));
     // A day's own month up to the day, from its lines (as the trial balance reads it): bucket −1 − (the day's index).
     for (const [index, cut] of cuts.entries()) {
       if (cut.monthStart === null) continue;
       parts.push({
-        text: `SELECT e.fund_id, l.account_id, ${-1 - index} AS k, SUM(l.debit) AS debit, SUM(l.credit) AS credit
+        text: `SELECT l.account_id, ${-1 - index} AS k, SUM(l.debit) AS debit, SUM(l.credit) AS credit
                  FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
                 WHERE e.fund_id IN (${this.marks}) AND e.entry_date >= ? AND e.entry_date <= ?
-                GROUP BY e.fund_id, l.account_id`,
+                GROUP BY l.account_id`,
         params: [...this.ids, cut.monthStart, cut.day],
       });
     }
@@ -234,7 +236,7 @@ export class PeriodReader {
       credit: string;
     }>(
       this.manager,
-      `SELECT t.fund_id, a.code AS code, t.k, CAST(t.debit AS TEXT) AS debit, CAST(t.credit AS TEXT) AS credit
+      `SELECT a.fund_id, a.code AS code, t.k, CAST(t.debit AS TEXT) AS debit, CAST(t.credit AS TEXT) AS credit
          FROM (${parts.map((p) => p.text).join('\n UNION ALL ')}) t
          JOIN accounts a ON a.id = t.account_id`,
       parts.flatMap((p) => p.params),
