@@ -55,11 +55,19 @@ export function aliasKey(text: string): string {
 
 const GROUPED = /^-?\d{1,3}(\.\d{3})+$/;
 
+/** Amount cells met so far and their Money (immutable): a file repeats a few hundred amounts a million times. */
+const AMOUNTS = new Map<string, Money>();
+const MAX_REMEMBERED_AMOUNTS = 10_000;
+
 /**
  * Whole đồng: digits, optionally grouped by dots the Vietnamese way ("55.500.000"), or an integer number cell.
  * A fraction is an error, never rounded (VND has no minor unit), and so is anything but a positive amount.
  */
 export function parseAmount(cell: CellValue): Money | { error: string } {
+  if (typeof cell === 'string') {
+    const known = AMOUNTS.get(cell);
+    if (known !== undefined) return known;
+  }
   if (cell === null || (typeof cell === 'string' && cell.trim() === ''))
     return { error: 'amount is required' };
   if (typeof cell !== 'number' && typeof cell !== 'string')
@@ -80,6 +88,10 @@ export function parseAmount(cell: CellValue): Money | { error: string } {
     return { error: `amount ${Money.problem(input)}` };
   }
   if (!amount.isPositive()) return { error: 'amount must be a positive whole number of đồng' };
+  if (typeof cell === 'string') {
+    if (AMOUNTS.size >= MAX_REMEMBERED_AMOUNTS) AMOUNTS.clear();
+    AMOUNTS.set(cell, amount);
+  }
   return amount;
 }
 

@@ -5,6 +5,7 @@ import { ContributionsService, RecordContribution } from '../contributions/contr
 import { contributionsRepository } from '../contributions/contributions.repository';
 import { DonorsService } from '../contributions/donors.service';
 import { Donor } from '../contributions/entities';
+import { sql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FundsService } from '../funds/funds.service';
 import {
@@ -28,6 +29,14 @@ export type { BadRow, ImportOptions, ImportProgress, ImportReport, ImportSource 
 export const MAX_IMPORT_ROWS = 2_000_000;
 /** Rows posted at a time (recordMany): the statements per chunk are few, the memory one chunk's. */
 const CHUNK_ROWS = 2_000;
+/**
+ * Indexes of `contributions` that a large import into books without imported rows builds once at its end (SQLite):
+ * the import key is random, so inserted row by row it touched a random page of an index larger than the page cache
+ * for every row; the donor index nearly so.
+ */
+const INDEXES_BUILT_AT_END = ['uq_contributions_import_key', 'ix_contributions_donor'];
+/** Rows from which an import builds them at its end, if it at least doubles the table. */
+const BUILD_INDEXES_FROM_ROWS = 50_000;
 /** Hops followed through donor merges before giving up (a merge chain is normally one hop long). */
 const MAX_MERGE_HOPS = 20;
 
@@ -91,26 +100,65 @@ class Posting implements RowWriter<ContributionRow, ImportReport> {
    * 50–100 bytes an entry (50–100 MB for a million distinct rows).
    */
   private readonly keys: ImportKeys;
+  /**
+   * Whether rows imported before this run can be met: on SQLite (one writer; this transaction holds the write
+   * lock), none when no contribution had an import key as it began. The keys this run writes are distinct.
+   */
+  private keysBefore: boolean | null = null;
+  /** The indexes dropped for this run (their CREATE statements, as the schema has them), made again by finish(). */
+  private indexesToBuild: string[] | null = null;
 
   constructor(
     private readonly tx: EntityManager,
     private readonly contributions: ContributionsService,
     private readonly donors: DonorsService,
     private readonly createdBy: string,
-    rows: number,
+    private readonly rows: number,
   ) {
     // Sized for the file's rows at once: growing it (a table twice the size beside the old one) raised the peak.
     this.keys = new ImportKeys(rows);
   }
 
-  finish(run: CheckedRun): Promise<ImportReport> {
+  async finish(run: CheckedRun): Promise<ImportReport> {
+    // The same statements, in the same transaction: a unique key met twice fails here, and everything rolls back.
+    for (const create of this.indexesToBuild ?? []) await this.tx.query(create);
     return recordRun(this.tx, 'contributions', run, this, this.createdBy);
+  }
+
+  /**
+   * On SQLite, when no contribution was imported before and this run at least doubles the table, drops the
+   * INDEXES_BUILT_AT_END for finish() to build again, sorted, in the same transaction (a rollback or a crash keeps
+   * them). Nothing reads them meanwhile: imported keys are not looked up (keysBefore), donors are found by name.
+   */
+  private async deferIndexes(): Promise<string[]> {
+    if (this.keysBefore !== false || this.rows < BUILD_INDEXES_FROM_ROWS) return [];
+    const [table] = await sql<{ rows: number }>(
+      this.tx,
+      'SELECT COALESCE(MAX(id), 0) AS rows FROM contributions',
+    );
+    if (Number(table.rows) > this.rows) return [];
+    const creates: string[] = [];
+    for (const name of INDEXES_BUILT_AT_END) {
+      const [index] = await sql<{ sql: string | null }>(
+        this.tx,
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contributions' AND name = ?",
+        [name],
+      );
+      if (!index?.sql) continue;
+      await this.tx.query(`DROP INDEX "${name}"`);
+      creates.push(index.sql);
+    }
+    return creates;
   }
 
   async write(rows: ContributionRow[]): Promise<void> {
     if (rows.length === 0) return;
     const keys = rows.map((row) => this.keyOf(row));
-    const imported = await contributionsRepository.importedKeys(this.tx, keys);
+    this.keysBefore ??= await anyImportKey(this.tx);
+    this.indexesToBuild ??= await this.deferIndexes();
+    const imported = this.keysBefore
+      ? await contributionsRepository.importedKeys(this.tx, keys)
+      : new Set<string>();
     const fresh = rows.filter((_, i) => !imported.has(keys[i]));
     this.skipped += rows.length - fresh.length;
     await this.resolveDonors(fresh);
@@ -184,6 +232,16 @@ class Posting implements RowWriter<ContributionRow, ImportReport> {
     }
     return current.id;
   }
+}
+
+/** False when this SQLite database has no imported contribution yet; always true on PostgreSQL (other writers). */
+async function anyImportKey(tx: EntityManager): Promise<boolean> {
+  if (tx.connection.options.type === 'postgres') return true;
+  const [row] = await sql<{ found: number }>(
+    tx,
+    'SELECT EXISTS (SELECT 1 FROM contributions WHERE import_key IS NOT NULL) AS found',
+  );
+  return Number(row?.found) === 1;
 }
 
 function donorKey(row: ContributionRow): string {

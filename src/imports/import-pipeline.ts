@@ -14,7 +14,7 @@ import {
   RowNoun,
   Scan,
 } from './import-run';
-import { detectFormat, readTable, sha256File, TableFormat } from './table-reader';
+import { detectFormat, readTableBatches, sha256File, TableFormat } from './table-reader';
 
 /**
  * The one import pipeline, whatever the rows mean (contributions, households, bank statement lines):
@@ -117,7 +117,7 @@ export async function runImport<Header, Row, Context, Report>(
 
   // Pass 1: a dry run outside the write lock.
   const dry = newScan();
-  const checked = goodRows(source.path, format, schema, await job.context(uow.manager), dry, () => {
+  const checked = goodRows(source.path, format, schema, await job.context(uow.manager), dry, false, () => {
     if (dry.rows % PROGRESS_EVERY_ROWS === 0) progress('validating', dry);
   });
   while (!(await checked.next()).done) {
@@ -134,15 +134,17 @@ export async function runImport<Header, Row, Context, Report>(
   return uow.write(async (tx) => {
     const writer = await job.writer(tx, fileSha256, dry.rows);
     const scan = newScan();
-    const rows = goodRows(source.path, format, schema, await job.context(tx), scan);
+    // All-or-nothing: the read stops at the first good row after a bad one (the rollback undoes all anyway).
+    const rows = goodRows(source.path, format, schema, await job.context(tx), scan, !partial);
     let chunk: Row[] = [];
-    for await (const row of rows) {
-      if (!partial && scan.bad.count > 0) break;
-      chunk.push(row);
-      if (chunk.length === chunkRows) {
-        await writer.write(chunk);
-        chunk = [];
-        progress(writer.phase, scan);
+    for await (const good of rows) {
+      for (const row of good) {
+        chunk.push(row);
+        if (chunk.length === chunkRows) {
+          await writer.write(chunk);
+          chunk = [];
+          progress(writer.phase, scan);
+        }
       }
     }
     const booksChanged = !partial && scan.bad.count > 0;
@@ -167,27 +169,41 @@ export async function runImport<Header, Row, Context, Report>(
   }, job.label);
 }
 
-/** Streams the file's good rows; counts every data row and records the bad ones in `scan`. */
+/**
+ * Streams the file's good rows, in file order, a batch at a time; counts every data row and records the bad ones
+ * in `scan`. `stopAfterBad`: the read ends at the first good row after a bad one, that row not given.
+ */
 async function* goodRows<Header, Row, Context>(
   path: string,
   format: TableFormat,
   schema: RowSchema<Header, Row, Context>,
   context: Context,
   scan: Scan,
+  stopAfterBad: boolean,
   onRow?: () => void,
-): AsyncGenerator<Row> {
+): AsyncGenerator<Row[]> {
   let header: { map: Header } | null = null;
-  for await (const source of readTable(path, format, scan.meter)) {
-    if (header === null) {
-      header = { map: schema.readHeader(source.cells) };
-      continue;
+  for await (const batch of readTableBatches(path, format, scan.meter)) {
+    const good: Row[] = [];
+    for (const source of batch) {
+      if (header === null) {
+        header = { map: schema.readHeader(source.cells) };
+        continue;
+      }
+      scan.rows += 1;
+      if (scan.rows > schema.maxRows) throw new InvalidRequestError(schema.tooManyRows);
+      const parsed = schema.parseRow(source.line, source.cells, header.map, context);
+      if (!parsed.ok) scan.bad.add(source.line, parsed.errors);
+      onRow?.();
+      if (parsed.ok) {
+        if (stopAfterBad && scan.bad.count > 0) {
+          if (good.length > 0) yield good;
+          return;
+        }
+        good.push(parsed.row);
+      }
     }
-    scan.rows += 1;
-    if (scan.rows > schema.maxRows) throw new InvalidRequestError(schema.tooManyRows);
-    const parsed = schema.parseRow(source.line, source.cells, header.map, context);
-    if (!parsed.ok) scan.bad.add(source.line, parsed.errors);
-    onRow?.();
-    if (parsed.ok) yield parsed.row;
+    if (good.length > 0) yield good;
   }
   if (header === null) throw new InvalidRequestError('the file is empty; its first row must be the header');
 }

@@ -61,6 +61,19 @@ describe('CSV', () => {
     ]);
   });
 
+  it('reads a file without quotes or carriage returns (the fast path) as csv-parse reads it with CRLF', async () => {
+    // Past one 64 KB block, so that letters of several bytes straddle the blocks; blank lines and a BOM.
+    const lines = ['\ufeffma_quy,ten', ...Array.from({ length: 3000 }, (_, i) => `LC,Nguyễn Văn Hùng ${i}`)];
+    lines.splice(5, 0, '', ',,');
+    const plain = await rows(file(`${lines.join('\n')}\n`));
+    expect(plain).toEqual(await rows(file(`${lines.join('\r\n')}\r\n`)));
+    expect(plain).toHaveLength(3001);
+    expect(plain[5]).toEqual({ line: 8, cells: ['LC', 'Nguyễn Văn Hùng 4'] });
+    await expect(rows(file(`a,b\n1,${'x'.repeat(70_000)}\n`))).rejects.toThrow(
+      /^line 2: the file is not valid CSV/,
+    );
+  });
+
   it('refuses broken quoting with its line', async () => {
     const path = file('a,b\n1,2\n3,"x"y\n');
     await expect(rows(path)).rejects.toThrow(InvalidRequestError);

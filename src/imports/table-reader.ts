@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { InvalidRequestError } from '../common/errors';
+import { StringDecoder } from 'node:string_decoder';
+import { ConflictError, InvalidRequestError } from '../common/errors';
 import { CellValue, isBlankRow } from './cells';
 import { MAX_COLUMNS, readXlsxRows } from './xlsx-reader';
 
@@ -53,18 +54,120 @@ export async function* readTable(
   format: TableFormat,
   meter?: ReadMeter,
 ): AsyncGenerator<SourceRow> {
+  for await (const batch of readTableBatches(path, format, meter)) yield* batch;
+}
+
+/** Rows of a batch from the full CSV parser or an XLSX sheet (a plain CSV file gives one batch per block read). */
+const BATCH_ROWS = 500;
+/** Bytes read at a time from a plain CSV file. */
+const PLAIN_BLOCK_BYTES = 64 * 1024;
+
+/**
+ * readTable's rows, in file order, a batch at a time: an import of a million rows then awaits a few thousand
+ * times, not a million (every awaited step of an async generator is several promises). Memory holds one batch.
+ */
+export async function* readTableBatches(
+  path: string,
+  format: TableFormat,
+  meter: ReadMeter = { bytesRead: 0 },
+): AsyncGenerator<SourceRow[]> {
   if (format === 'xlsx') {
-    yield* readXlsxRows(path, meter);
+    yield* batchesOf(readXlsxRows(path, meter));
     return;
   }
   const delimiter = await sniffDelimiter(path);
+  if (await isPlainCsv(path)) {
+    yield* plainCsvRows(path, delimiter, meter);
+    return;
+  }
   const stream = createReadStream(path);
-  if (meter) stream.on('data', (chunk) => (meter.bytesRead += chunk.length));
+  stream.on('data', (chunk) => (meter.bytesRead += chunk.length));
   try {
-    yield* csvRows(stream, delimiter);
+    yield* batchesOf(csvRows(stream, delimiter));
   } finally {
     stream.destroy();
   }
+}
+
+async function* batchesOf(rows: AsyncIterable<SourceRow>): AsyncGenerator<SourceRow[]> {
+  let batch: SourceRow[] = [];
+  for await (const row of rows) {
+    batch.push(row);
+    if (batch.length === BATCH_ROWS) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * True when the file holds no quote and no carriage return: then every line is a record and every delimiter
+ * separates two cells, exactly as csv-parse reads it (with the options csvRows gives it), and plainCsvRows reads
+ * it some five times faster. A file saved by Excel (CRLF) or with quoted cells goes through csv-parse.
+ */
+async function isPlainCsv(path: string): Promise<boolean> {
+  for await (const chunk of createReadStream(path, { highWaterMark: PLAIN_BLOCK_BYTES })) {
+    if ((chunk as Buffer).includes(0x22) || (chunk as Buffer).includes(0x0d)) return false;
+  }
+  return true;
+}
+
+/** A plain CSV file's rows (see isPlainCsv), a block of the file at a time. */
+async function* plainCsvRows(path: string, delimiter: string, meter: ReadMeter): AsyncGenerator<SourceRow[]> {
+  const decoder = new StringDecoder('utf8');
+  const stream = createReadStream(path, { highWaterMark: PLAIN_BLOCK_BYTES });
+  let rest = '';
+  let started = false;
+  let line = 1;
+  const take = (text: string, batch: SourceRow[]) => {
+    if (!started && text.length > 0) {
+      started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      const row = plainRecord(line, text.slice(start, end), delimiter);
+      if (row) batch.push(row);
+      line += 1;
+      start = end + 1;
+    }
+    return text.slice(start);
+  };
+  try {
+    for await (const chunk of stream) {
+      const bytes = chunk as Buffer;
+      meter.bytesRead += bytes.length;
+      // It was plain when isPlainCsv read it: a quote now means the file is being changed under the import.
+      if (bytes.includes(0x22) || bytes.includes(0x0d)) {
+        throw new ConflictError('the file changed while it was being imported; nothing was written');
+      }
+      const batch: SourceRow[] = [];
+      rest = take(rest + decoder.write(bytes), batch);
+      if (rest.length > MAX_CSV_RECORD_CHARS) plainRecord(line, rest, delimiter);
+      if (batch.length > 0) yield batch;
+    }
+    const batch: SourceRow[] = [];
+    const last = take(rest + decoder.end(), batch);
+    if (last.length > 0) {
+      const row = plainRecord(line, last, delimiter);
+      if (row) batch.push(row);
+    }
+    if (batch.length > 0) yield batch;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** One line of a plain CSV file as its row, or null when blank; refused as csvRows refuses it. */
+function plainRecord(line: number, text: string, delimiter: string): SourceRow | null {
+  if (text.length > MAX_CSV_RECORD_CHARS) {
+    throw new InvalidRequestError(
+      `line ${line}: the file is not valid CSV: Max Record Size: record exceed the maximum number of tolerated ` +
+        `bytes of ${MAX_CSV_RECORD_CHARS} at line ${line}`,
+    );
+  }
+  return checkedRecord(line, text.split(delimiter));
 }
 
 async function* csvRows(stream: Readable, delimiter: string): AsyncGenerator<SourceRow> {
@@ -84,18 +187,8 @@ async function* csvRows(stream: Readable, delimiter: string): AsyncGenerator<Sou
     for await (const record of parser as AsyncIterable<string[]>) {
       const start = line;
       line += 1 + record.reduce((n, field) => n + countLineBreaks(field), 0);
-      if (record.length > MAX_COLUMNS && !isBlankRow(record.slice(MAX_COLUMNS))) {
-        throw new InvalidRequestError(
-          `line ${start}: the row has ${record.length} cells; the limit is ${MAX_COLUMNS} columns`,
-        );
-      }
-      // csv-parse decodes leniently: bytes that are not UTF-8 arrive as U+FFFD, which would be stored in a name.
-      if (record.some((field) => field.includes('\ufffd'))) {
-        throw new InvalidRequestError(
-          `line ${start}: the file is not UTF-8 text (a character could not be read); save it as "CSV UTF-8" and upload it again`,
-        );
-      }
-      if (!isBlankRow(record)) yield { line: start, cells: record };
+      const row = checkedRecord(start, record);
+      if (row) yield row;
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -106,6 +199,23 @@ async function* csvRows(stream: Readable, delimiter: string): AsyncGenerator<Sou
   } finally {
     parser.destroy();
   }
+}
+
+/** A CSV record as its row (null when blank), or the file refused: too many columns, or not UTF-8. */
+function checkedRecord(line: number, record: string[]): SourceRow | null {
+  if (record.length > MAX_COLUMNS && !isBlankRow(record.slice(MAX_COLUMNS))) {
+    throw new InvalidRequestError(
+      `line ${line}: the row has ${record.length} cells; the limit is ${MAX_COLUMNS} columns`,
+    );
+  }
+  // Bytes that are not UTF-8 are decoded leniently (csv-parse, StringDecoder) as U+FFFD, which would be stored in
+  // a name.
+  if (record.some((field) => field.includes('\ufffd'))) {
+    throw new InvalidRequestError(
+      `line ${line}: the file is not UTF-8 text (a character could not be read); save it as "CSV UTF-8" and upload it again`,
+    );
+  }
+  return isBlankRow(record) ? null : { line, cells: record };
 }
 
 /** SHA-256 (hex) of the file's bytes, read as a stream. */
