@@ -35,8 +35,8 @@ const CHUNK_ROWS = 2_000;
  * for every row; the donor index nearly so.
  */
 const INDEXES_BUILT_AT_END = ['uq_contributions_import_key', 'ix_contributions_donor'];
-/** Rows from which an import builds them at its end, if it at least doubles the table. */
-const BUILD_INDEXES_FROM_ROWS = 50_000;
+/** Rows from which an import builds them at its end, if it at least doubles the table (imports.e2e's 10,000 do). */
+const BUILD_INDEXES_FROM_ROWS = 10_000;
 /** Hops followed through donor merges before giving up (a merge chain is normally one hop long). */
 const MAX_MERGE_HOPS = 20;
 
