@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
+import { preparedArrays } from '../database/prepared';
 import { sql, sumDong } from '../database/sql';
 import type { EliminatedRow } from './transfer-eliminations';
 
@@ -31,8 +32,13 @@ export async function mergerEliminations(
   const inGroup = `FROM fund_mergers m WHERE m.predecessor_id IN (${marks}) AND m.successor_id IN (${marks})
                      AND m.cutoff <= ?`;
   const params = [...fundIds, ...fundIds, asOf];
-  const [count] = await sql<{ n: string | number }>(manager, `SELECT COUNT(*) AS n ${inGroup}`, params);
-  if (Number(count.n) === 0) return { mergers: 0, rows: [] };
+  // A prepared statement (prepared.ts): every consolidated trial balance runs it, most often to find none.
+  const [[count]] = await preparedArrays<[string | number]>(
+    manager,
+    `SELECT COUNT(*) AS n ${inGroup}`,
+    params,
+  );
+  if (Number(count) === 0) return { mergers: 0, rows: [] };
 
   const rows = await sql<{ code: string; name: string; debit: string; credit: string }>(
     manager,
@@ -50,7 +56,7 @@ export async function mergerEliminations(
     [...params, ...params],
   );
   return {
-    mergers: Number(count.n),
+    mergers: Number(count),
     rows: rows.map((r) => ({
       account: r.code,
       name: r.name,

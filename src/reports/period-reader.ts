@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
-import { sql, sumDong } from '../database/sql';
+import { preparedArrays } from '../database/prepared';
+import { sumDong } from '../database/sql';
 import type { Fund } from '../funds/fund.entity';
 import type { AccountType } from '../ledger/entities';
 import { isLastDayOfMonth, JournalQueryService, nextPeriod } from '../ledger/journal-query.service';
@@ -228,13 +229,9 @@ export class PeriodReader {
         params: [...this.ids, cut.monthStart, cut.day],
       });
     }
-    const rows = await sql<{
-      fund_id: number | string;
-      code: string;
-      k: number | string;
-      debit: string;
-      credit: string;
-    }>(
+    // A prepared statement read as arrays (prepared.ts): the same text for the same days and funds, so SQLite
+    // parses it once and TypeORM's query path is skipped.
+    const rows = await preparedArrays<[number | string, string, number | string, string, string]>(
       this.manager,
       `SELECT a.fund_id, a.code AS code, t.k, CAST(t.debit AS TEXT) AS debit, CAST(t.credit AS TEXT) AS credit
          FROM (${parts.map((p) => p.text).join('\n UNION ALL ')}) t
@@ -247,21 +244,21 @@ export class PeriodReader {
     type AccountSums = { buckets: Sums[]; partial: Map<number, Sums> };
     const sums = new Map<FundLevelKey, Map<string, AccountSums>>();
     const zero = (): Sums => ({ debit: 0n, credit: 0n, present: false });
-    for (const row of rows) {
-      const level = levelOf.get(Number(row.fund_id)) as FundLevelKey;
+    for (const [fundId, code, bucket, debit, credit] of rows) {
+      const level = levelOf.get(Number(fundId)) as FundLevelKey;
       let codes = sums.get(level);
       if (!codes) sums.set(level, (codes = new Map<string, AccountSums>()));
-      let account = codes.get(row.code);
-      if (!account) codes.set(row.code, (account = { buckets: bounds.map(zero), partial: new Map() }));
-      const k = Number(row.k);
+      let account = codes.get(code);
+      if (!account) codes.set(code, (account = { buckets: bounds.map(zero), partial: new Map() }));
+      const k = Number(bucket);
       let target: Sums;
       if (k >= 0) target = account.buckets[k];
       else {
         target = account.partial.get(-1 - k) ?? zero();
         account.partial.set(-1 - k, target);
       }
-      target.debit += BigInt(row.debit);
-      target.credit += BigInt(row.credit);
+      target.debit += BigInt(debit);
+      target.credit += BigInt(credit);
       target.present = true;
     }
     const result = new Map<string, Map<FundLevelKey, Turnovers>>(cuts.map((c) => [c.day, new Map()]));
@@ -311,13 +308,7 @@ export class PeriodReader {
   }
 
   private async readClosingLines(from: string, to: string): Promise<ClosingLines[]> {
-    const rows = await sql<{
-      year: string;
-      level: FundLevelKey;
-      code: string;
-      debit: string;
-      credit: string;
-    }>(
+    const rows = await preparedArrays<[string, FundLevelKey, string, string, string]>(
       this.manager,
       `SELECT SUBSTR(e.entry_date, 1, 4) AS year, f.level AS level, a.code AS code,
               ${sumDong('l.debit')} AS debit, ${sumDong('l.credit')} AS credit
@@ -351,7 +342,9 @@ export class PeriodReader {
       }
       groups.set(key, group);
     };
-    for (const row of rows) addTo(Number(row.year), row.level, turnoversOf([{ account: row.code, ...row }]));
+    for (const [year, level, account, debit, credit] of rows) {
+      addTo(Number(year), level, turnoversOf([{ account, debit, credit }]));
+    }
     if (this.scope.consolidated) {
       // Net of the eliminations, like the cumulative figures: the closes' part in transfers inside the group
       // (closing-eliminations.ts) was removed from those, so it is not added back either.
@@ -375,11 +368,11 @@ export class PeriodReader {
 
   /** Account types by code over the scope's charts (an account added in one fund only still counts). */
   accountTypes(): Promise<Map<string, AccountType>> {
-    this.types ??= sql<{ code: string; type: AccountType }>(
+    this.types ??= preparedArrays<[string, AccountType]>(
       this.manager,
       `SELECT a.code, MIN(a.type) AS type FROM accounts a WHERE a.fund_id IN (${this.marks}) GROUP BY a.code`,
       this.ids,
-    ).then((rows) => new Map(rows.map((r) => [r.code, r.type])));
+    ).then((rows) => new Map(rows));
     return this.types;
   }
 
@@ -412,17 +405,17 @@ export class PeriodReader {
     const params = [...paid.params, ...(purposes ?? [])];
     const base = `FROM disbursements d LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
                   WHERE ${paid.text}${only}`;
-    const perPurpose = await sql<{ purpose: string; n: string | number }>(
+    const perPurpose = await preparedArrays<[string, string | number]>(
       this.manager,
       `SELECT d.purpose AS purpose, COUNT(DISTINCT d.beneficiary_id) AS n ${base} GROUP BY d.purpose`,
       params,
     );
-    const [all] = await sql<{ n: string | number }>(
+    const [[all]] = await preparedArrays<[string | number]>(
       this.manager,
       `SELECT COUNT(DISTINCT d.beneficiary_id) AS n ${base}`,
       params,
     );
-    return { byPurpose: new Map(perPurpose.map((r) => [r.purpose, Number(r.n)])), all: Number(all.n) };
+    return { byPurpose: new Map(perPurpose.map(([purpose, n]) => [purpose, Number(n)])), all: Number(all) };
   }
 
   /** The same counts, per calendar year of the payment date. */
@@ -430,21 +423,21 @@ export class PeriodReader {
     const paid = this.supportedInRange(from, to);
     const base = `FROM disbursements d LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
                   WHERE ${paid.text}`;
-    const perPurpose = await sql<{ year: string; purpose: string; n: string | number }>(
+    const perPurpose = await preparedArrays<[string, string, string | number]>(
       this.manager,
       `SELECT SUBSTR(d.payment_date, 1, 4) AS year, d.purpose AS purpose, COUNT(DISTINCT d.beneficiary_id) AS n
          ${base} GROUP BY SUBSTR(d.payment_date, 1, 4), d.purpose`,
       paid.params,
     );
-    const all = await sql<{ year: string; n: string | number }>(
+    const all = await preparedArrays<[string, string | number]>(
       this.manager,
       `SELECT SUBSTR(d.payment_date, 1, 4) AS year, COUNT(DISTINCT d.beneficiary_id) AS n
          ${base} GROUP BY SUBSTR(d.payment_date, 1, 4)`,
       paid.params,
     );
     const result = new Map<number, HouseholdCounts>();
-    for (const row of all) result.set(Number(row.year), { byPurpose: new Map(), all: Number(row.n) });
-    for (const row of perPurpose) result.get(Number(row.year))?.byPurpose.set(row.purpose, Number(row.n));
+    for (const [year, n] of all) result.set(Number(year), { byPurpose: new Map(), all: Number(n) });
+    for (const [year, purpose, n] of perPurpose) result.get(Number(year))?.byPurpose.set(purpose, Number(n));
     return result;
   }
 }

@@ -65,10 +65,32 @@ describe('statement and trial balance query plans', () => {
     const runner = books.dataSource.createQueryRunner() as QueryRunner & { query: QueryRunner['query'] };
     const query = runner.query.bind(runner);
     // SQLite has one query runner: every read of the services below goes through it.
-    runner.query = ((sql: string, params?: unknown[], ...rest: [never]) => {
+    let inRunner = false;
+    runner.query = (async (sql: string, params?: unknown[], ...rest: [never]) => {
       if (/^\s*(SELECT|WITH)\b/i.test(sql)) queries.push({ sql, params: params ?? [], request });
-      return query(sql, params, ...rest);
+      inRunner = true;
+      try {
+        return await query(sql, params, ...rest);
+      } finally {
+        inRunner = false;
+      }
     }) as QueryRunner['query'];
+    // The reads on prepared statements (database/prepared.ts) go to better-sqlite3's connection itself.
+    const connection = (
+      books.dataSource.driver as unknown as {
+        databaseConnection: { prepare(text: string): { all(...params: unknown[]): unknown[] } };
+      }
+    ).databaseConnection;
+    const prepare = connection.prepare.bind(connection);
+    connection.prepare = (text: string) => {
+      const statement = prepare(text);
+      const all = statement.all.bind(statement);
+      statement.all = (...params: unknown[]) => {
+        if (!inRunner && /^\s*(SELECT|WITH)\b/i.test(text)) queries.push({ sql: text, params, request });
+        return all(...params);
+      };
+      return statement;
+    };
     const funds = new FundsService(books.uow, new BalancesService());
     await books.statements.statement(ADMIN_ACTOR, 'P', '2014-01-01', '2023-12-31', true);
     request = 'trial balance';
@@ -79,6 +101,7 @@ describe('statement and trial balance query plans', () => {
       true,
     );
     runner.query = query;
+    connection.prepare = prepare;
 
     plans = [];
     for (const { sql, params, request } of queries) {

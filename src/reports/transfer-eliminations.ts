@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
+import { preparedArrays } from '../database/prepared';
 import { sql, sumDong } from '../database/sql';
 import type { TrialBalance, TrialBalanceRow } from '../ledger/journal-query.service';
 import { ClosingPart, closingParts, readCloses, RemovedLine, walkClosingParts } from './closing-eliminations';
@@ -149,24 +150,37 @@ export async function transferEliminationsByFundAt(
   if (fundIds.length < 2 || days.length === 0) return result;
   const last = [...days].sort()[days.length - 1];
   const group = inGroup(fundIds, last);
-  const transfers = await sql<{
-    transfer_date: string;
-    from_entry_id: number | string;
-    to_entry_id: number | string;
-    ro_id: number | string | null;
-    ro_date: string | null;
-    ri_id: number | string | null;
-    ri_date: string | null;
-  }>(
-    manager,
-    `SELECT t.transfer_date, t.from_entry_id, t.to_entry_id, ro.id AS ro_id, ro.entry_date AS ro_date,
-            ri.id AS ri_id, ri.entry_date AS ri_date
-       FROM transfers t
-       LEFT JOIN journal_entries ro ON ro.reversal_of_id = t.from_entry_id
-       LEFT JOIN journal_entries ri ON ri.reversal_of_id = t.to_entry_id
-      WHERE ${group.text}`,
-    group.params,
-  );
+  // A prepared statement (prepared.ts): every consolidated statement runs it, most often to find no transfer.
+  const transfers = (
+    await preparedArrays<
+      [
+        string,
+        number | string,
+        number | string,
+        number | string | null,
+        string | null,
+        number | string | null,
+        string | null,
+      ]
+    >(
+      manager,
+      `SELECT t.transfer_date, t.from_entry_id, t.to_entry_id, ro.id AS ro_id, ro.entry_date AS ro_date,
+              ri.id AS ri_id, ri.entry_date AS ri_date
+         FROM transfers t
+         LEFT JOIN journal_entries ro ON ro.reversal_of_id = t.from_entry_id
+         LEFT JOIN journal_entries ri ON ri.reversal_of_id = t.to_entry_id
+        WHERE ${group.text}`,
+      group.params,
+    )
+  ).map(([transfer_date, from_entry_id, to_entry_id, ro_id, ro_date, ri_id, ri_date]) => ({
+    transfer_date,
+    from_entry_id,
+    to_entry_id,
+    ro_id,
+    ro_date,
+    ri_id,
+    ri_date,
+  }));
   if (transfers.length === 0) return result;
   /** The entries removed as of `day` (removedEntriesQuery). */
   const removedOn = (day: string): Set<number> => {
@@ -299,12 +313,12 @@ export async function eliminatedTransferCount(
 ): Promise<number> {
   if (fundIds.length < 2) return 0;
   const group = inGroup(fundIds, asOf);
-  const [count] = await sql<{ n: string | number }>(
+  const [[count]] = await preparedArrays<[string | number]>(
     manager,
     `SELECT COUNT(*) AS n FROM transfers t WHERE ${group.text}`,
     group.params,
   );
-  return Number(count.n);
+  return Number(count);
 }
 
 /**
