@@ -129,6 +129,62 @@ export interface FundDates {
   createdAt: string | null;
 }
 
+/** What posting reads of a fund before it checks entries: its book, dates and the accounts its entries name. */
+export interface FundReads {
+  book: Book;
+  dates: FundDates;
+  accounts: PostingAccount[];
+}
+
+/** An entry's line as the PostgreSQL write takes it: its entry is known by (fund, number), its id not yet. */
+export interface NewPostedLine extends NewLineRow {
+  fundId: number;
+  number: number;
+}
+
+/**
+ * PostgreSQL, one round trip: the fund's books row locked FOR UPDATE (as bookByCode), its dates (as fundDates) and
+ * the accounts of `codes` (as accounts). The row lock waits for the fund's previous poster and the statement then
+ * reads the books and funds rows as committed; accounts and funds change only in writes that hold lock 7201
+ * exclusively, never beside this one.
+ */
+const FUND_READS_PG = `SELECT b.fund_id, b.fund_code, b.locked_through, b.last_entry_no, b.last_hash, b.closed_on,
+         b.closed_note, f.valid_from, f.created_at,
+         (SELECT json_agg(json_build_array(a.id, a.code, a.name_vi, a.non_negative))
+            FROM accounts a WHERE a.fund_id = b.fund_id AND a.code = ANY(?::text[])) AS accounts
+    FROM books b LEFT JOIN funds f ON f.id = b.fund_id
+   WHERE b.fund_code = ? FOR UPDATE OF b`;
+
+/**
+ * PostgreSQL, one round trip for what posting writes (issue 13): the entries (one row per array element), their
+ * lines matched to them by (fund, number) and kept in input order, the monthly turnovers added, and each fund's
+ * head moved. One fixed text whatever the number of entries, lines and funds; answers the entries' ids.
+ */
+const WRITE_POSTED_PG = `WITH e AS (
+    INSERT INTO journal_entries (fund_id, number, entry_date, description, source, source_ref, reversal_of_id,
+           posted_by, posted_at, prev_hash, hash)
+    SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[],
+           ?::text[], ?::text[], ?::text[])
+    RETURNING id, fund_id, number
+  ), l AS (
+    INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo)
+    SELECT e.id, x.line_no, x.account_id, x.debit, x.credit, x.memo
+      FROM unnest(?::int[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::text[])
+           WITH ORDINALITY AS x(fund_id, number, line_no, account_id, debit, credit, memo, ord)
+      JOIN e ON e.fund_id = x.fund_id AND e.number = x.number
+     ORDER BY x.ord
+  ), t AS (
+    INSERT INTO account_balances (account_id, period, fund_id, debit, credit)
+    SELECT * FROM unnest(?::int[], ?::text[], ?::int[], ?::bigint[], ?::bigint[])
+    ON CONFLICT (account_id, period) DO UPDATE
+       SET debit = account_balances.debit + excluded.debit, credit = account_balances.credit + excluded.credit
+  ), h AS (
+    UPDATE books SET last_entry_no = x.last_entry_no, last_hash = x.last_hash
+      FROM unnest(?::int[], ?::int[], ?::text[]) AS x(fund_id, last_entry_no, last_hash)
+     WHERE books.fund_id = x.fund_id
+  )
+  SELECT id, fund_id, number FROM e`;
+
 export const postingRepository = {
   /**
    * The fund's books, for this transaction's posting. On PostgreSQL `FOR UPDATE` is the row lock that serializes
@@ -160,6 +216,85 @@ export const postingRepository = {
       closedOn: row.closed_on,
       closedNote: row.closed_note,
     };
+  },
+
+  /** PostgreSQL: the fund's book, dates and accounts in one round trip (FUND_READS_PG); null when no such fund. */
+  async fundReadsPg(tx: EntityManager, fundCode: string, codes: string[]): Promise<FundReads | null> {
+    const [row] = await prepared<{
+      fund_id: number;
+      fund_code: string;
+      locked_through: string | null;
+      last_entry_no: number;
+      last_hash: string;
+      closed_on: string | null;
+      closed_note: string | null;
+      valid_from: string | null;
+      created_at: string | null;
+      accounts: [number, string, string, number | boolean][] | null;
+    }>(tx, FUND_READS_PG, [codes, fundCode]);
+    if (!row) return null;
+    return {
+      book: {
+        fundId: row.fund_id,
+        fundCode: row.fund_code,
+        lockedThrough: row.locked_through,
+        lastEntryNo: row.last_entry_no,
+        lastHash: row.last_hash,
+        closedOn: row.closed_on,
+        closedNote: row.closed_note,
+      },
+      dates: { validFrom: row.valid_from ?? null, createdAt: row.created_at ?? null },
+      accounts: (row.accounts ?? []).map(([id, code, nameVi, nonNegative]) => ({
+        id: Number(id),
+        code,
+        nameVi,
+        nonNegative: Number(nonNegative),
+      })),
+    };
+  },
+
+  /**
+   * PostgreSQL: writes entries, their lines, the turnovers and the funds' heads in one statement (WRITE_POSTED_PG)
+   * and answers the entries' ids, in order. The same rows as insertEntries, insertLines, addToBalances and
+   * setBookHead one after the other.
+   */
+  async writePostedPg(
+    tx: EntityManager,
+    entries: NewEntryRow[],
+    lines: NewPostedLine[],
+    balances: BalanceDelta[],
+    heads: { fundId: number; lastEntryNo: number; lastHash: string }[],
+  ): Promise<number[]> {
+    const rows = await prepared<{ id: number; fund_id: number; number: number }>(tx, WRITE_POSTED_PG, [
+      entries.map((e) => e.fundId),
+      entries.map((e) => e.number),
+      entries.map((e) => e.entryDate),
+      entries.map((e) => e.description),
+      entries.map((e) => e.source),
+      entries.map((e) => e.sourceRef),
+      entries.map((e) => e.reversalOfId),
+      entries.map((e) => e.postedBy),
+      entries.map((e) => e.postedAt),
+      entries.map((e) => e.prevHash),
+      entries.map((e) => e.hash),
+      lines.map((l) => l.fundId),
+      lines.map((l) => l.number),
+      lines.map((l) => l.lineNo),
+      lines.map((l) => l.accountId),
+      lines.map((l) => l.debit),
+      lines.map((l) => l.credit),
+      lines.map((l) => l.memo),
+      balances.map((b) => b.accountId),
+      balances.map((b) => b.period),
+      balances.map((b) => b.fundId),
+      balances.map((b) => b.debit),
+      balances.map((b) => b.credit),
+      heads.map((h) => h.fundId),
+      heads.map((h) => h.lastEntryNo),
+      heads.map((h) => h.lastHash),
+    ]);
+    const ids = new Map(rows.map((r) => [`${r.fund_id}:${r.number}`, Number(r.id)]));
+    return entries.map((e) => present(ids.get(`${e.fundId}:${e.number}`), `entry ${e.fundId}:${e.number}`));
   },
 
   /** Moves the fund's head to its new last entry: its number and hash. */

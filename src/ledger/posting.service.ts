@@ -133,26 +133,58 @@ export class PostingService {
         hash,
       };
     });
-    const ids = await postingRepository.insertEntries(tx, rows);
-    await postingRepository.insertLines(
-      tx,
-      checked.flatMap((entry, i) =>
-        entry.lines.map((l) => ({
-          entryId: ids[i],
-          lineNo: l.lineNo,
-          accountId: l.account.id,
-          debit: l.debit.toString(),
-          credit: l.credit.toString(),
-          memo: l.memo,
+    const books = [...new Set(checked.map((entry) => entry.book))];
+    let ids: number[];
+    if (tx.connection.options.type === 'postgres') {
+      // One round trip for entries, lines, turnovers and heads (issue 13); invariant 5 is then checked on the books
+      // as written, as below (a refusal rolls the whole transaction back, head and all).
+      ids = await postingRepository.writePostedPg(
+        tx,
+        rows,
+        checked.flatMap((entry, i) =>
+          entry.lines.map((l) => ({
+            fundId: rows[i].fundId,
+            number: rows[i].number,
+            lineNo: l.lineNo,
+            accountId: l.account.id,
+            debit: l.debit.toString(),
+            credit: l.credit.toString(),
+            memo: l.memo,
+          })),
+        ),
+        balanceDeltas(checked),
+        books.map((book) => ({
+          fundId: book.fundId,
+          lastEntryNo: book.lastEntryNo,
+          lastHash: book.lastHash,
         })),
-      ),
-    );
-    await postingRepository.addToBalances(tx, balanceDeltas(checked));
-    for (const { book, input, lines } of checked)
-      if (lines.some(decreasesNonNegative)) await this.assertNonNegative(tx, book.fundId, input.date, lines);
-    // Each fund's head moves once, past its last entry here (on PostgreSQL its books row is locked since the read).
-    for (const book of new Set(checked.map((entry) => entry.book)))
-      await postingRepository.setBookHead(tx, book.fundId, book.lastEntryNo, book.lastHash);
+      );
+      for (const { book, input, lines } of checked)
+        if (lines.some(decreasesNonNegative))
+          await this.assertNonNegative(tx, book.fundId, input.date, lines);
+    } else {
+      ids = await postingRepository.insertEntries(tx, rows);
+      await postingRepository.insertLines(
+        tx,
+        checked.flatMap((entry, i) =>
+          entry.lines.map((l) => ({
+            entryId: ids[i],
+            lineNo: l.lineNo,
+            accountId: l.account.id,
+            debit: l.debit.toString(),
+            credit: l.credit.toString(),
+            memo: l.memo,
+          })),
+        ),
+      );
+      await postingRepository.addToBalances(tx, balanceDeltas(checked));
+      for (const { book, input, lines } of checked)
+        if (lines.some(decreasesNonNegative))
+          await this.assertNonNegative(tx, book.fundId, input.date, lines);
+      // Each fund's head moves once, past its last entry here.
+      for (const book of books)
+        await postingRepository.setBookHead(tx, book.fundId, book.lastEntryNo, book.lastHash);
+    }
 
     return checked.map(({ input, book, lines }, i) => ({
       id: ids[i],
@@ -467,6 +499,17 @@ class BookReads {
       for (const line of input.lines) codes.add(line.account);
     }
     for (const [fundCode, codes] of codesOf) {
+      if (!this.books.has(fundCode) && this.tx.connection.options.type === 'postgres') {
+        // PostgreSQL: the book (locked), its dates and its accounts in one round trip (issue 13).
+        const read = await postingRepository.fundReadsPg(this.tx, fundCode, [...codes]);
+        this.books.set(fundCode, read?.book ?? null);
+        if (read) {
+          this.dates.set(read.book.fundId, read.dates);
+          const known = new Map<string, PostingAccount | null>();
+          for (const code of codes) known.set(code, read.accounts.find((a) => a.code === code) ?? null);
+          this.accountsOf.set(read.book.fundId, known);
+        }
+      }
       if (!this.books.has(fundCode))
         this.books.set(fundCode, await postingRepository.bookByCode(this.tx, fundCode));
       const book = this.books.get(fundCode);
