@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
-import { preparedArrays } from '../database/prepared';
 import { sql, sumDong } from '../database/sql';
 import type { EliminatedRow } from './transfer-eliminations';
+import { keptArrays } from './read-cache';
 
 export interface MergerEliminations {
   /** How many mergers had both their predecessor and their successor inside the consolidated funds. */
@@ -32,12 +32,8 @@ export async function mergerEliminations(
   const inGroup = `FROM fund_mergers m WHERE m.predecessor_id IN (${marks}) AND m.successor_id IN (${marks})
                      AND m.cutoff <= ?`;
   const params = [...fundIds, ...fundIds, asOf];
-  // A prepared statement (prepared.ts): every consolidated trial balance runs it, most often to find none.
-  const [[count]] = await preparedArrays<[string | number]>(
-    manager,
-    `SELECT COUNT(*) AS n ${inGroup}`,
-    params,
-  );
+  // Prepared and kept (read-cache.ts): every consolidated trial balance runs it, most often to find none.
+  const [[count]] = await keptArrays<[string | number]>(manager, `SELECT COUNT(*) AS n ${inGroup}`, params);
   if (Number(count) === 0) return { mergers: 0, rows: [] };
 
   const rows = await sql<{ code: string; name: string; debit: string; credit: string }>(

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
-import { preparedArrays } from '../database/prepared';
 import { sumDong } from '../database/sql';
 import type { Fund } from '../funds/fund.entity';
 import type { AccountType } from '../ledger/entities';
@@ -21,6 +20,7 @@ import {
   transferEliminationsByFund,
   transferEliminationsByFundAt,
 } from './transfer-eliminations';
+import { keptArrays } from './read-cache';
 
 /** The funds a report covers: one fund, or a fund and every fund below it (consolidated). */
 export interface ReportScope {
@@ -229,9 +229,9 @@ export class PeriodReader {
         params: [...this.ids, cut.monthStart, cut.day],
       });
     }
-    // A prepared statement read as arrays (prepared.ts): the same text for the same days and funds, so SQLite
-    // parses it once and TypeORM's query path is skipped.
-    const rows = await preparedArrays<[number | string, string, number | string, string, string]>(
+    // A prepared statement read as arrays (prepared.ts), kept while the books stay as they were (read-cache.ts):
+    // the same text for the same days and funds, so SQLite parses it once and TypeORM's query path is skipped.
+    const rows = await keptArrays<[number | string, string, number | string, string, string]>(
       this.manager,
       `SELECT a.fund_id, a.code AS code, t.k, CAST(t.debit AS TEXT) AS debit, CAST(t.credit AS TEXT) AS credit
          FROM (${parts.map((p) => p.text).join('\n UNION ALL ')}) t
@@ -308,7 +308,7 @@ export class PeriodReader {
   }
 
   private async readClosingLines(from: string, to: string): Promise<ClosingLines[]> {
-    const rows = await preparedArrays<[string, FundLevelKey, string, string, string]>(
+    const rows = await keptArrays<[string, FundLevelKey, string, string, string]>(
       this.manager,
       `SELECT SUBSTR(e.entry_date, 1, 4) AS year, f.level AS level, a.code AS code,
               ${sumDong('l.debit')} AS debit, ${sumDong('l.credit')} AS credit
@@ -368,7 +368,7 @@ export class PeriodReader {
 
   /** Account types by code over the scope's charts (an account added in one fund only still counts). */
   accountTypes(): Promise<Map<string, AccountType>> {
-    this.types ??= preparedArrays<[string, AccountType]>(
+    this.types ??= keptArrays<[string, AccountType]>(
       this.manager,
       `SELECT a.code, MIN(a.type) AS type FROM accounts a WHERE a.fund_id IN (${this.marks}) GROUP BY a.code`,
       this.ids,
@@ -405,12 +405,12 @@ export class PeriodReader {
     const params = [...paid.params, ...(purposes ?? [])];
     const base = `FROM disbursements d LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
                   WHERE ${paid.text}${only}`;
-    const perPurpose = await preparedArrays<[string, string | number]>(
+    const perPurpose = await keptArrays<[string, string | number]>(
       this.manager,
       `SELECT d.purpose AS purpose, COUNT(DISTINCT d.beneficiary_id) AS n ${base} GROUP BY d.purpose`,
       params,
     );
-    const [[all]] = await preparedArrays<[string | number]>(
+    const [[all]] = await keptArrays<[string | number]>(
       this.manager,
       `SELECT COUNT(DISTINCT d.beneficiary_id) AS n ${base}`,
       params,
@@ -423,13 +423,13 @@ export class PeriodReader {
     const paid = this.supportedInRange(from, to);
     const base = `FROM disbursements d LEFT JOIN journal_entries re ON re.id = d.reversal_entry_id
                   WHERE ${paid.text}`;
-    const perPurpose = await preparedArrays<[string, string, string | number]>(
+    const perPurpose = await keptArrays<[string, string, string | number]>(
       this.manager,
       `SELECT SUBSTR(d.payment_date, 1, 4) AS year, d.purpose AS purpose, COUNT(DISTINCT d.beneficiary_id) AS n
          ${base} GROUP BY SUBSTR(d.payment_date, 1, 4), d.purpose`,
       paid.params,
     );
-    const all = await preparedArrays<[string, string | number]>(
+    const all = await keptArrays<[string, string | number]>(
       this.manager,
       `SELECT SUBSTR(d.payment_date, 1, 4) AS year, COUNT(DISTINCT d.beneficiary_id) AS n
          ${base} GROUP BY SUBSTR(d.payment_date, 1, 4)`,

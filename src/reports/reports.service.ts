@@ -4,6 +4,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { FundsService } from '../funds/funds.service';
 import { JournalQueryService, TrialBalance } from '../ledger/journal-query.service';
 import { combineEliminations, mergerEliminations } from './merger-eliminations';
+import { keptRead } from './read-cache';
 import { eliminate, EliminatedRow, transferEliminations } from './transfer-eliminations';
 
 export interface TrialBalanceReport extends TrialBalance {
@@ -49,7 +50,11 @@ export class ReportsService {
       ? await mergerEliminations(manager, fundIds, asOf)
       : { mergers: 0, rows: [] };
     const removed = combineEliminations(eliminations.rows, mergers.rows);
-    const balance = await this.journal.trialBalance(manager, fundIds, asOf);
+    // Kept while the books stay as they were (read-cache.ts); its rows copied, as the answer hands them out.
+    const kept = await keptRead(manager, `trial balance|${fundIds.join(',')}|${asOf}`, () =>
+      this.journal.trialBalance(manager, fundIds, asOf),
+    );
+    const balance = { ...kept, rows: kept.rows.map((row) => ({ ...row })) };
     return {
       fund: fundCode,
       asOf,

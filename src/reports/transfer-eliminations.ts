@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
-import { preparedArrays } from '../database/prepared';
 import { sql, sumDong } from '../database/sql';
 import type { TrialBalance, TrialBalanceRow } from '../ledger/journal-query.service';
 import { ClosingPart, closingParts, readCloses, RemovedLine, walkClosingParts } from './closing-eliminations';
+import { keptArrays } from './read-cache';
 
 export interface EliminatedRow {
   account: string;
@@ -150,9 +150,9 @@ export async function transferEliminationsByFundAt(
   if (fundIds.length < 2 || days.length === 0) return result;
   const last = [...days].sort()[days.length - 1];
   const group = inGroup(fundIds, last);
-  // A prepared statement (prepared.ts): every consolidated statement runs it, most often to find no transfer.
+  // Prepared and kept (read-cache.ts): every consolidated statement runs it, most often to find no transfer.
   const transfers = (
-    await preparedArrays<
+    await keptArrays<
       [
         string,
         number | string,
@@ -313,7 +313,7 @@ export async function eliminatedTransferCount(
 ): Promise<number> {
   if (fundIds.length < 2) return 0;
   const group = inGroup(fundIds, asOf);
-  const [[count]] = await preparedArrays<[string | number]>(
+  const [[count]] = await keptArrays<[string | number]>(
     manager,
     `SELECT COUNT(*) AS n FROM transfers t WHERE ${group.text}`,
     group.params,
