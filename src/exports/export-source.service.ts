@@ -20,7 +20,7 @@ import { ledgerHead } from '../ledger/chain-head';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { eliminate, transferEliminations } from '../reports/transfer-eliminations';
 import { addDays } from './dates';
-import { HledgerSqlText, TextPage } from './formats/hledger-sql';
+import { HledgerTextPages, TextPage } from './formats/hledger-sql';
 import type {
   AccountBalanceRow,
   BundleTrialBalance,
@@ -248,9 +248,9 @@ export class ExportSourceService {
    */
   async *hledgerPagesById(plan: ExportPlan): AsyncGenerator<ExportEntry[] | TextPage> {
     const file = this.textInDatabase ? this.sqliteFile() : null;
-    let text: HledgerSqlText | null = null;
+    let text: HledgerTextPages | null = null;
     try {
-      text = file === null ? null : HledgerSqlText.open(file, plan);
+      text = file === null ? null : HledgerTextPages.open(file, plan, this.textPageSize);
     } catch {
       // The file cannot be opened a second time (gone, locked, no room for the temporary tables): the writer makes
       // every page, from this export's own connection.
@@ -265,7 +265,7 @@ export class ExportSourceService {
       const fundIds = plan.funds.map((f) => f.id);
       for (let after = 0; after < lastEntryId; after += this.textPageSize) {
         const through = Math.min(after + this.textPageSize, lastEntryId);
-        const page = text.page(after, through);
+        const page = await text.page(after, through);
         if (page !== null) {
           if (page.entries > 0) yield page;
           continue;
@@ -277,7 +277,7 @@ export class ExportSourceService {
         }
       }
     } finally {
-      text.close();
+      await text.close();
     }
   }
 

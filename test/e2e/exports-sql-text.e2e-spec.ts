@@ -2,7 +2,7 @@ import { CLI_ACTOR } from '../../src/common/actor';
 import { sql } from '../../src/database/sql';
 import { ExportSourceService } from '../../src/exports/export-source.service';
 import { ExportsService } from '../../src/exports/exports.service';
-import { HledgerSqlText } from '../../src/exports/formats/hledger-sql';
+import { HledgerSqlText, HledgerTextPages } from '../../src/exports/formats/hledger-sql';
 import { PassThrough } from 'node:stream';
 import { DB_LABEL } from '../support/database';
 import { startTestApp, TestApp } from '../support/app';
@@ -196,7 +196,7 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
     [3, 7],
     [1000, 5000],
   ])('pages of %i entries, %i ids of text: the same bytes', async (pageSize, textPageSize) => {
-    const made = jest.spyOn(HledgerSqlText.prototype, 'page');
+    const made = jest.spyOn(HledgerSqlText.prototype, 'checked');
     try {
       const expected = await hledger(false, pageSize, textPageSize, null, '2023-05-31');
       expect(made).not.toHaveBeenCalled();
@@ -217,7 +217,7 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
   });
 
   it('a range of clean text: SQLite makes all of it, the same bytes', async () => {
-    const made = jest.spyOn(HledgerSqlText.prototype, 'page');
+    const made = jest.spyOn(HledgerSqlText.prototype, 'checked');
     try {
       for (const [pageSize, textPageSize] of [
         [1000, 5000],
@@ -237,6 +237,37 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
       }
     } finally {
       made.mockRestore();
+    }
+  });
+
+  it('pages made on two connections at once (a worker thread) or on one: the same bytes', async () => {
+    const checked = jest.spyOn(HledgerSqlText.prototype, 'checked');
+    const local = jest.spyOn(HledgerSqlText.prototype, 'page');
+    try {
+      for (const [pageSize, textPageSize] of [
+        [1000, 5000],
+        [2, 3],
+        [1, 1],
+      ]) {
+        HledgerTextPages.parallel = false;
+        checked.mockClear();
+        local.mockClear();
+        const alone = await hledger(true, pageSize, textPageSize, null, null);
+        expect(checked.mock.calls.length).toBe(local.mock.calls.length);
+        HledgerTextPages.parallel = true;
+        checked.mockClear();
+        local.mockClear();
+        const both = await hledger(true, pageSize, textPageSize, null, null);
+        expect(both).toBe(alone);
+        expect(both).toBe(await hledger(false, pageSize, textPageSize, null, null));
+        // With more than one window of ids, the worker made some of the pages (they are checked, not made here).
+        if (DB_LABEL.startsWith('SQLite') && textPageSize < 10)
+          expect(checked.mock.calls.length).toBeGreaterThan(local.mock.calls.length);
+      }
+    } finally {
+      HledgerTextPages.parallel = true;
+      checked.mockRestore();
+      local.mockRestore();
     }
   });
 

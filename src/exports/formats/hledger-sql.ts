@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { isUtf8 } from 'node:buffer';
+import { Worker } from 'node:worker_threads';
 import type { ExportPlan } from '../export.types';
 import { plainTextAccountName } from './account-names';
 
@@ -98,6 +99,10 @@ SELECT x.fund_id, count(*), min(x.number), max(x.number),
   ) x
  GROUP BY x.fund_id`;
 
+/** The temporary tables of the export's connections: account names and fund codes by id. */
+const SETUP_SQL = `CREATE TEMP TABLE export_accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+                   CREATE TEMP TABLE export_funds (id INTEGER PRIMARY KEY, code TEXT NOT NULL)`;
+
 type PageRow = [fundId: number, count: number, first: number, last: number, bytes: Buffer];
 
 /**
@@ -123,8 +128,7 @@ export class HledgerSqlText {
         db.close();
         return null;
       }
-      db.exec(`CREATE TEMP TABLE export_accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-               CREATE TEMP TABLE export_funds (id INTEGER PRIMARY KEY, code TEXT NOT NULL)`);
+      db.exec(SETUP_SQL);
       const account = db.prepare('INSERT INTO temp.export_accounts (id, name) VALUES (?, ?)');
       const fund = db.prepare('INSERT INTO temp.export_funds (id, code) VALUES (?, ?)');
       db.transaction(() => {
@@ -144,12 +148,15 @@ export class HledgerSqlText {
    * not make all of it (the caller writes the page with the writer instead).
    */
   page(afterId: number, throughId: number): TextPage | null {
-    const rows = this.statement.all({
-      after: afterId,
-      through: throughId,
-      from: this.from,
-      to: this.to,
-    }) as PageRow[];
+    return this.checked(this.statement.all(this.parameters(afterId, throughId)) as PageRow[]);
+  }
+
+  parameters(afterId: number, throughId: number): Record<string, number | string> {
+    return { after: afterId, through: throughId, from: this.from, to: this.to };
+  }
+
+  /** A page's rows (from this connection or a `TextWorker`'s) as text; null when the writer must make it. */
+  checked(rows: PageRow[]): TextPage | null {
     const texts: FundText[] = [];
     let entries = 0;
     for (const [fundId, count, first, last, bytes] of rows) {
@@ -162,5 +169,181 @@ export class HledgerSqlText {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/**
+ * The worker thread of `HledgerTextPages`: its own read-only connection with the same temporary tables and query,
+ * answering `{ k, parameters }` with `{ k, rows }`. Plain JavaScript evaluated as it is (no module of the
+ * application is loaded: the worker adds little memory, and runs the same under ts-jest).
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+const Database = require(w.sqlite);
+const db = new Database(w.file, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+db.exec(w.setup);
+const account = db.prepare('INSERT INTO temp.export_accounts (id, name) VALUES (?, ?)');
+const fund = db.prepare('INSERT INTO temp.export_funds (id, code) VALUES (?, ?)');
+db.transaction(() => {
+  for (const a of w.accounts) account.run(a[0], a[1]);
+  for (const f of w.funds) fund.run(f[0], f[1]);
+})();
+const statement = db.prepare(w.sql).raw(true);
+parentPort.on('message', ({ k, parameters }) => {
+  let rows;
+  try {
+    rows = statement.all(parameters);
+  } catch (error) {
+    parentPort.postMessage({ k, error: String((error && error.message) || error) });
+    return;
+  }
+  // Each BLOB's memory goes to the main thread as it is, not copied (when it is a whole ArrayBuffer of its own).
+  const transfer = [];
+  for (const row of rows) {
+    const b = row[4];
+    if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !transfer.includes(b.buffer)) transfer.push(b.buffer);
+  }
+  try {
+    parentPort.postMessage({ k, rows }, transfer);
+  } catch {
+    parentPort.postMessage({ k, rows });
+  }
+});
+`;
+
+type WorkerReply = { k: number; rows?: PageRow[]; error?: string };
+
+/**
+ * The pages of `HledgerSqlText`, windows of `size` ids, made on two connections at once: the odd windows by a
+ * worker thread with a read-only connection of its own, the even ones on the caller's thread, so that SQLite's
+ * work (most of an export's) runs on two cores. Pages come back in order, each the bytes the one connection would
+ * make (the worker's rows go through the same `checked`). While the caller waits for the worker's page it makes
+ * its next one, and the worker has the next two of its windows queued: it never waits for the caller's writes.
+ * Any failure of the worker (it could not open the file, it died) makes its windows on the caller's thread.
+ * Memory: the worker's isolate (a few MB, no application modules) and a page or three of text (~2 MB each).
+ */
+export class HledgerTextPages {
+  /** Whether `open` starts a worker (tests compare both). */
+  static parallel = true;
+
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, { done: (reply: WorkerReply) => void }>();
+  private readonly replies = new Map<number, Promise<WorkerReply>>();
+  private posted = -1;
+  /** A page the caller's thread made ahead, while it waited for the worker's. */
+  private ahead: { k: number; page: TextPage | null } | null = null;
+
+  private constructor(
+    readonly text: HledgerSqlText,
+    private readonly size: number,
+    private readonly lastId: number,
+  ) {}
+
+  /** `HledgerSqlText.open` with a worker; null when the file cannot be read that way (see there). */
+  static open(file: string, plan: ExportPlan, size: number): HledgerTextPages | null {
+    const text = HledgerSqlText.open(file, plan);
+    if (text === null) return null;
+    const pages = new HledgerTextPages(text, size, plan.chainHead.lastEntryId ?? 0);
+    if (HledgerTextPages.parallel && pages.lastId > size) pages.start(file, plan);
+    return pages;
+  }
+
+  private start(file: string, plan: ExportPlan): void {
+    try {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: {
+          sqlite: require.resolve('better-sqlite3'),
+          file,
+          setup: SETUP_SQL,
+          sql: PAGE_SQL,
+          accounts: plan.accounts.map((a) => [a.id, plainTextAccountName(a)]),
+          funds: plan.funds.map((f) => [f.id, f.code]),
+        },
+        // Its heap holds one page's rows at a time: a small young generation keeps its memory small.
+        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
+      });
+      worker.on('message', (reply: WorkerReply) => this.waiting.get(reply.k)?.done(reply));
+      const fail = (error: unknown) => this.stop(String(error));
+      worker.on('error', fail);
+      worker.on('exit', () => fail('the worker stopped'));
+      this.worker = worker;
+    } catch {
+      this.worker = null; // no worker thread: every page on this one
+    }
+  }
+
+  /** Ends the worker; its windows not yet answered are made on the caller's thread. */
+  private stop(reason: string): void {
+    const worker = this.worker;
+    this.worker = null;
+    for (const [, wait] of this.waiting) wait.done({ k: -1, error: reason });
+    this.waiting.clear();
+    if (worker) void worker.terminate().catch(() => undefined);
+  }
+
+  private window(k: number): [number, number] {
+    return [k * this.size, Math.min((k + 1) * this.size, this.lastId)];
+  }
+
+  /** Queues the worker's (odd) windows up to `k`. */
+  private post(k: number): void {
+    const worker = this.worker;
+    if (worker === null) return;
+    for (let j = this.posted + 1; j <= k && j * this.size < this.lastId; j++) {
+      this.posted = j;
+      if (j % 2 === 0) continue;
+      const [after, through] = this.window(j);
+      this.replies.set(
+        j,
+        new Promise<WorkerReply>((done) => this.waiting.set(j, { done })).finally(() =>
+          this.waiting.delete(j),
+        ),
+      );
+      worker.postMessage({ k: j, parameters: this.text.parameters(after, through) });
+    }
+  }
+
+  /** The page of ids (afterId, throughId], as `HledgerSqlText.page`; the caller asks for the windows in order. */
+  async page(afterId: number, throughId: number): Promise<TextPage | null> {
+    const k = afterId / this.size;
+    const [after, through] = Number.isInteger(k) ? this.window(k) : [NaN, NaN];
+    if (after !== afterId || through !== throughId) return this.text.page(afterId, throughId);
+    if (this.ahead?.k === k) {
+      const { page } = this.ahead;
+      this.ahead = null;
+      return page;
+    }
+    this.post(k + 2);
+    const reply = this.replies.get(k);
+    this.replies.delete(k);
+    if (reply === undefined) return this.text.page(afterId, throughId);
+    // The worker makes this one: make the next meanwhile.
+    const next = this.window(k + 1);
+    if (next[0] < this.lastId && !this.replies.has(k + 1))
+      this.ahead = { k: k + 1, page: this.text.page(next[0], next[1]) };
+    const { rows, error } = await reply;
+    if (rows === undefined) {
+      if (error !== undefined && this.worker) this.stop(error);
+      return this.text.page(afterId, throughId);
+    }
+    for (const row of rows) {
+      const bytes = row[4] as Uint8Array;
+      if (!Buffer.isBuffer(bytes)) row[4] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.text.checked(rows);
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.waiting.clear();
+    this.replies.clear();
+    try {
+      if (worker) await worker.terminate();
+    } finally {
+      this.text.close();
+    }
   }
 }
