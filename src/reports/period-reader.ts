@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Money } from '../common/money';
+import { preparedArrays } from '../database/prepared';
 import { sumDong } from '../database/sql';
 import type { Fund } from '../funds/fund.entity';
 import type { AccountType } from '../ledger/entities';
@@ -20,7 +21,7 @@ import {
   transferEliminationsByFund,
   transferEliminationsByFundAt,
 } from './transfer-eliminations';
-import { keptArrays } from './read-cache';
+import { keptArrays, keptRead } from './read-cache';
 
 /** The funds a report covers: one fund, or a fund and every fund below it (consolidated). */
 export interface ReportScope {
@@ -198,6 +199,17 @@ export class PeriodReader {
         this.partsAt.set(day, parts);
       }
     }
+    // What the funds held on those days, worked out once while the books stay as they were (read-cache.ts): the
+    // maps are only read from here on. The funds' levels are part of the key, as they split the sums.
+    const levels = this.scope.funds.map((f) => `${f.id}:${f.level}`).join(',');
+    const stored = await keptRead(this.manager, `stored days|${levels}|${wanted.join(',')}`, () =>
+      this.readStored(wanted),
+    );
+    for (const [day, byLevel] of stored) this.stored.set(day, byLevel);
+  }
+
+  /** prefetch()'s read of the stored months (and partial months) of `wanted` (sorted, distinct days). */
+  private async readStored(wanted: string[]): Promise<Map<string, Map<FundLevelKey, Turnovers>>> {
     const cuts = wanted.map((day) => {
       const whole = isLastDayOfMonth(day);
       return {
@@ -229,9 +241,9 @@ export class PeriodReader {
         params: [...this.ids, cut.monthStart, cut.day],
       });
     }
-    // A prepared statement read as arrays (prepared.ts), kept while the books stay as they were (read-cache.ts):
-    // the same text for the same days and funds, so SQLite parses it once and TypeORM's query path is skipped.
-    const rows = await keptArrays<[number | string, string, number | string, string, string]>(
+    // A prepared statement read as arrays (prepared.ts): the same text for the same days and funds, so SQLite
+    // parses it once and TypeORM's query path is skipped.
+    const rows = await preparedArrays<[number | string, string, number | string, string, string]>(
       this.manager,
       `SELECT a.fund_id, a.code AS code, t.k, CAST(t.debit AS TEXT) AS debit, CAST(t.credit AS TEXT) AS credit
          FROM (${parts.map((p) => p.text).join('\n UNION ALL ')}) t
@@ -288,7 +300,7 @@ export class PeriodReader {
         }
       }
     }
-    for (const [day, byLevel] of result) this.stored.set(day, byLevel);
+    return result;
   }
 
   /**
