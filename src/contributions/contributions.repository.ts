@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { present } from '../common/assert';
 import { prepared } from '../database/prepared';
-import { insertEachSqlite, insertOne } from '../ledger/posting.repository';
+import { insertEachSqlite, insertOne, RowsOfEntries } from '../ledger/posting.repository';
 import type { Campaign, Contribution, Donor } from './entities';
 import type { Fund } from '../funds/fund.entity';
 
@@ -61,6 +61,36 @@ export const contributionsRepository = {
     );
   },
 
+  /**
+   * PostgreSQL: fundsByCode and donorsById in one round trip (a gift over HTTP reads both before its fund is held;
+   * issue 13).
+   */
+  async fundsAndDonorsPg(
+    tx: EntityManager,
+    codes: readonly string[],
+    ids: readonly number[],
+  ): Promise<{ funds: Map<string, ContributionFund>; donors: Map<number, ContributionDonor> }> {
+    const [row] = await prepared<{
+      funds: [number, string, ContributionFund['status']][] | null;
+      donors: [number, string, Donor['kind'], number | null][] | null;
+    }>(
+      tx,
+      `SELECT (SELECT json_agg(json_build_array(id, code, status)) FROM funds WHERE code = ANY(?::text[])) AS funds,
+              (SELECT json_agg(json_build_array(id, name, kind, merged_into_id)) FROM donors WHERE id = ANY(?::int[]))
+                AS donors`,
+      [codes, ids],
+    );
+    return {
+      funds: new Map((row.funds ?? []).map(([id, code, status]) => [code, { id: Number(id), code, status }])),
+      donors: new Map(
+        (row.donors ?? []).map(([id, name, kind, mergedIntoId]) => [
+          Number(id),
+          { id: Number(id), name, kind, mergedIntoId: mergedIntoId === null ? null : Number(mergedIntoId) },
+        ]),
+      ),
+    };
+  },
+
   async campaignsByCode(
     tx: EntityManager,
     codes: readonly string[],
@@ -83,6 +113,20 @@ export const contributionsRepository = {
       [param],
     );
     return new Set(rows.map((r) => r.import_key));
+  },
+
+  /**
+   * PostgreSQL: contribution rows written in posting's own statement, each given its entry's id there
+   * (PostingService.postManyWith; issue 13). `rows` is called once, when the entries are about to be written; their
+   * `entryId` is not read.
+   */
+  withEntries(rows: () => NewContribution[]): RowsOfEntries {
+    return {
+      table: 'contributions',
+      columns: COLUMNS_BUT_ENTRY,
+      types: COLUMNS_BUT_ENTRY.map((c) => PG_TYPES[c] ?? 'text'),
+      rows: () => rows().map((row) => columnsOf(row).filter((_, i) => i !== ENTRY_ID_INDEX)),
+    };
   },
 
   /** Inserts contribution rows and answers their ids, in order. */
@@ -129,6 +173,9 @@ const COLUMNS = [
   'created_by',
   'created_at',
 ] as const;
+
+const ENTRY_ID_INDEX = COLUMNS.indexOf('entry_id');
+const COLUMNS_BUT_ENTRY = COLUMNS.filter((c) => c !== 'entry_id');
 
 /** One row: the amount goes in as digit text, cast so that it is stored as an INTEGER. SQLite runs it per row. */
 const INSERT_ROW = `INSERT INTO contributions (${COLUMNS.join(', ')})

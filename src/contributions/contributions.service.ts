@@ -115,7 +115,12 @@ export class ContributionsService {
     return this.uow.writeToFunds([dto.fundCode], async (tx) => {
       // Read before the fund is held (numbering holds it): the answer is built from what the write holds, with no
       // second read of the fund, campaign or donor through TypeORM (a fifth of a gift's CPU over HTTP, issue 13).
-      const donors = await contributionsRepository.donorsById(tx, [dto.donorId]);
+      // On PostgreSQL the fund is read with the donor, in one round trip.
+      const known =
+        tx.connection.options.type === 'postgres'
+          ? await contributionsRepository.fundsAndDonorsPg(tx, [dto.fundCode], [dto.donorId])
+          : { donors: await contributionsRepository.donorsById(tx, [dto.donorId]), funds: undefined };
+      const donors = known.donors;
       const [contribution] = await this.recordMany(
         tx,
         [
@@ -139,6 +144,7 @@ export class ContributionsService {
           },
         ],
         donors,
+        known.funds,
       );
       await this.attachments.store(
         tx,
@@ -178,10 +184,13 @@ export class ContributionsService {
     inputs: RecordContribution[],
     /** The inputs' donors, when the caller has just read them in this transaction. */
     knownDonors?: Map<number, ContributionDonor>,
+    /** The inputs' funds, likewise. */
+    knownFunds?: Map<string, ContributionFund>,
   ): Promise<Contribution[]> {
     if (inputs.length === 0) return [];
     const unique = <T>(values: T[]) => [...new Set(values)];
-    const funds = await contributionsRepository.fundsByCode(tx, unique(inputs.map((i) => i.fundCode)));
+    const funds =
+      knownFunds ?? (await contributionsRepository.fundsByCode(tx, unique(inputs.map((i) => i.fundCode))));
     const donors =
       knownDonors ?? (await contributionsRepository.donorsById(tx, unique(inputs.map((i) => i.donorId))));
     const campaigns = await contributionsRepository.campaignsByCode(
@@ -235,36 +244,61 @@ export class ContributionsService {
         ],
       });
     }
-    const entries = await this.posting.postMany(tx, postings);
-    const createdAt = nowIso();
-    const rows: NewContribution[] = checked.map(({ input, fund, donor, campaign, kind }, i) => ({
-      fundId: fund.id,
-      donorId: donor.id,
-      campaignId: campaign?.id ?? null,
-      batchId: input.batchId ?? null,
-      date: input.date,
-      amount: input.amount.toString(),
-      method: input.method ?? 'in_kind',
-      kind: kind.kind,
-      inKindDescription: input.inKindDescription ?? null,
-      inKindQuantity: input.inKindQuantity ?? null,
-      valuationBasis: input.valuationBasis ?? null,
-      purpose: input.purpose ?? null,
-      receiptNo: receipts[i].number,
-      entryId: entries[i].id,
-      status: 'posted',
-      voidEntryId: null,
-      voidReason: null,
-      voidedAt: null,
-      externalRef: input.externalRef ?? null,
-      originalNo: input.historical?.originalNo ?? null,
-      bankRef: input.bankRef ?? null,
-      bankDate: input.bankDate ?? null,
-      handedOverBy: input.handedOverBy ?? null,
-      importKey: input.importKey ?? null,
-      createdBy: input.createdBy,
-      createdAt,
-    }));
+    const newRows = (createdAt: string, entryIds: readonly number[]): NewContribution[] =>
+      checked.map(({ input, fund, donor, campaign, kind }, i) => ({
+        fundId: fund.id,
+        donorId: donor.id,
+        campaignId: campaign?.id ?? null,
+        batchId: input.batchId ?? null,
+        date: input.date,
+        amount: input.amount.toString(),
+        method: input.method ?? 'in_kind',
+        kind: kind.kind,
+        inKindDescription: input.inKindDescription ?? null,
+        inKindQuantity: input.inKindQuantity ?? null,
+        valuationBasis: input.valuationBasis ?? null,
+        purpose: input.purpose ?? null,
+        receiptNo: receipts[i].number,
+        entryId: entryIds[i],
+        status: 'posted',
+        voidEntryId: null,
+        voidReason: null,
+        voidedAt: null,
+        externalRef: input.externalRef ?? null,
+        originalNo: input.historical?.originalNo ?? null,
+        bankRef: input.bankRef ?? null,
+        bankDate: input.bankDate ?? null,
+        handedOverBy: input.handedOverBy ?? null,
+        importKey: input.importKey ?? null,
+        createdBy: input.createdBy,
+        createdAt,
+      }));
+    let entries: { id: number }[];
+    if (tx.connection.options.type === 'postgres') {
+      // The rows go in posting's own statement, with their entries (one round trip fewer in the fund's lock).
+      let written: NewContribution[] = [];
+      const posted = await this.posting.postManyWith(
+        tx,
+        postings,
+        contributionsRepository.withEntries(
+          () =>
+            (written = newRows(
+              nowIso(),
+              postings.map(() => 0),
+            )),
+        ),
+      );
+      const rowIds = posted.rowIds;
+      if (rowIds)
+        return written.map((row, i) =>
+          Object.assign(new Contribution(), row, { entryId: posted.views[i].id, id: rowIds[i] }),
+        );
+      entries = posted.views;
+    } else entries = await this.posting.postMany(tx, postings);
+    const rows = newRows(
+      nowIso(),
+      entries.map((e) => e.id),
+    );
     const ids = await contributionsRepository.insert(tx, rows);
     return rows.map((row, i) => Object.assign(new Contribution(), row, { id: ids[i] }));
   }

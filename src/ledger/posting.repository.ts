@@ -156,11 +156,41 @@ const FUND_READS_PG = `SELECT b.fund_id, b.fund_code, b.locked_through, b.last_e
    WHERE b.fund_code = ? FOR UPDATE OF b`;
 
 /**
- * PostgreSQL, one round trip for what posting writes (issue 13): the entries (one row per array element), their
- * lines matched to them by (fund, number) and kept in input order, the monthly turnovers added, and each fund's
- * head moved. One fixed text whatever the number of entries, lines and funds; answers the entries' ids.
+ * PostgreSQL: another table's rows written in the same statement as their entries (a contribution's row), each
+ * given its entry's id in `entry_id`, the last column. Saves the row's own round trip inside the fund's lock.
  */
-const WRITE_POSTED_PG = `WITH e AS (
+export interface RowsOfEntries {
+  /** The table and its columns, without `entry_id`; a fixed text (statement texts are cached by it). */
+  table: string;
+  columns: readonly string[];
+  /** Each column's PostgreSQL type, as the arrays' element type: 'int', 'bigint', 'text'. */
+  types: readonly string[];
+  /** One row per entry, in the entries' order: the columns' values. Built when called, after the entries'. */
+  rows: () => (readonly unknown[])[];
+}
+
+/**
+ * PostgreSQL, one round trip for what posting writes (issue 13): the entries (one row per array element), their
+ * lines matched to them by (fund, number) and kept in input order, the monthly turnovers added, each fund's head
+ * moved, and with `also` another table's rows. One fixed text whatever the number of entries, lines and funds;
+ * answers the entries' ids (and the other rows' ids).
+ */
+function writePostedText(also: Omit<RowsOfEntries, 'rows'> | null): string {
+  const key = also ? `${also.table}(${also.columns.join(',')}):${also.types.join(',')}` : '';
+  let text = writePostedTexts.get(key);
+  if (text) return text;
+  const alsoPart = also
+    ? `, r AS (
+    INSERT INTO ${also.table} (${also.columns.join(', ')}, entry_id)
+    SELECT ${also.columns.map((_, i) => `x.v${i}`).join(', ')}, e.id
+      FROM unnest(${also.types.map((t) => `?::${t}[]`).join(', ')}, ?::int[], ?::int[])
+           WITH ORDINALITY AS x(${also.columns.map((_, i) => `v${i}`).join(', ')}, fund_id, number, ord)
+      JOIN e ON e.fund_id = x.fund_id AND e.number = x.number
+     ORDER BY x.ord
+    RETURNING id, entry_id
+  )`
+    : '';
+  text = `WITH e AS (
     INSERT INTO journal_entries (fund_id, number, entry_date, description, source, source_ref, reversal_of_id,
            posted_by, posted_at, prev_hash, hash)
     SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[],
@@ -182,8 +212,12 @@ const WRITE_POSTED_PG = `WITH e AS (
     UPDATE books SET last_entry_no = x.last_entry_no, last_hash = x.last_hash
       FROM unnest(?::int[], ?::int[], ?::text[]) AS x(fund_id, last_entry_no, last_hash)
      WHERE books.fund_id = x.fund_id
-  )
-  SELECT id, fund_id, number FROM e`;
+  )${alsoPart}
+  ${also ? 'SELECT e.id, e.fund_id, e.number, r.id AS row_id FROM e LEFT JOIN r ON r.entry_id = e.id' : 'SELECT id, fund_id, number, NULL AS row_id FROM e'}`;
+  writePostedTexts.set(key, text);
+  return text;
+}
+const writePostedTexts = new Map<string, string>();
 
 export const postingRepository = {
   /**
@@ -254,9 +288,9 @@ export const postingRepository = {
   },
 
   /**
-   * PostgreSQL: writes entries, their lines, the turnovers and the funds' heads in one statement (WRITE_POSTED_PG)
-   * and answers the entries' ids, in order. The same rows as insertEntries, insertLines, addToBalances and
-   * setBookHead one after the other.
+   * PostgreSQL: writes entries, their lines, the turnovers and the funds' heads in one statement (writePostedText),
+   * and `also`'s rows, and answers the entries' ids, in order (and the other rows', null without `also`). The same
+   * rows as insertEntries, insertLines, addToBalances and setBookHead one after the other.
    */
   async writePostedPg(
     tx: EntityManager,
@@ -264,8 +298,9 @@ export const postingRepository = {
     lines: NewPostedLine[],
     balances: BalanceDelta[],
     heads: { fundId: number; lastEntryNo: number; lastHash: string }[],
-  ): Promise<number[]> {
-    const rows = await prepared<{ id: number; fund_id: number; number: number }>(tx, WRITE_POSTED_PG, [
+    also: RowsOfEntries | null = null,
+  ): Promise<{ ids: number[]; rowIds: number[] | null }> {
+    const params: unknown[] = [
       entries.map((e) => e.fundId),
       entries.map((e) => e.number),
       entries.map((e) => e.entryDate),
@@ -292,9 +327,32 @@ export const postingRepository = {
       heads.map((h) => h.fundId),
       heads.map((h) => h.lastEntryNo),
       heads.map((h) => h.lastHash),
-    ]);
-    const ids = new Map(rows.map((r) => [`${r.fund_id}:${r.number}`, Number(r.id)]));
-    return entries.map((e) => present(ids.get(`${e.fundId}:${e.number}`), `entry ${e.fundId}:${e.number}`));
+    ];
+    if (also) {
+      const rows = also.rows();
+      assert(
+        rows.length === entries.length,
+        `${rows.length} ${also.table} rows for ${entries.length} entries`,
+      );
+      params.push(
+        ...also.columns.map((_, c) => rows.map((row) => row[c])),
+        entries.map((e) => e.fundId),
+        entries.map((e) => e.number),
+      );
+    }
+    const answer = await prepared<{ id: number; fund_id: number; number: number; row_id: number | null }>(
+      tx,
+      writePostedText(also),
+      params,
+    );
+    const byEntry = new Map(answer.map((r) => [`${r.fund_id}:${r.number}`, r]));
+    const found = entries.map((e) =>
+      present(byEntry.get(`${e.fundId}:${e.number}`), `entry ${e.fundId}:${e.number}`),
+    );
+    return {
+      ids: found.map((r) => Number(r.id)),
+      rowIds: also ? found.map((r) => Number(present(r.row_id, `${also.table} row of entry ${r.id}`))) : null,
+    };
   },
 
   /** Moves the fund's head to its new last entry: its number and hash. */

@@ -21,6 +21,7 @@ import {
   NewEntryRow,
   PostingAccount,
   postingRepository,
+  RowsOfEntries,
 } from './posting.repository';
 import { msg } from '../common/messages';
 import { autoLockedThrough, autoLockRule } from './auto-lock';
@@ -43,7 +44,9 @@ interface CheckedLine {
 @Injectable()
 export class PostingService {
   async post(tx: EntityManager, input: PostingInput, reversalOfId: number | null = null): Promise<EntryView> {
-    const [entry] = await this.postAll(tx, [{ input, reversalOfId }]);
+    const {
+      views: [entry],
+    } = await this.postAll(tx, [{ input, reversalOfId }]);
     return entry;
   }
 
@@ -55,10 +58,29 @@ export class PostingService {
    * its head moved once, and entries, lines and balances written in bulk (one statement per table on PostgreSQL). An
    * import posts each chunk of rows through it.
    */
-  postMany(tx: EntityManager, inputs: PostingInput[]): Promise<EntryView[]> {
+  async postMany(tx: EntityManager, inputs: PostingInput[]): Promise<EntryView[]> {
+    return (
+      await this.postAll(
+        tx,
+        inputs.map((input) => ({ input, reversalOfId: null })),
+      )
+    ).views;
+  }
+
+  /**
+   * postMany, and on PostgreSQL `also`'s rows (one per entry, e.g. the contributions) written in the same statement
+   * as the entries, each with its entry's id (issue 13): their ids come back in `rowIds`. `rowIds` is null when
+   * they were not written (SQLite, or a batch posted entry by entry): the caller then writes them itself.
+   */
+  postManyWith(
+    tx: EntityManager,
+    inputs: PostingInput[],
+    also: RowsOfEntries,
+  ): Promise<{ views: EntryView[]; rowIds: number[] | null }> {
     return this.postAll(
       tx,
       inputs.map((input) => ({ input, reversalOfId: null })),
+      also,
     );
   }
 
@@ -66,8 +88,9 @@ export class PostingService {
   private async postAll(
     tx: EntityManager,
     items: { input: PostingInput; reversalOfId: number | null }[],
-  ): Promise<EntryView[]> {
-    if (items.length === 0) return [];
+    also: RowsOfEntries | null = null,
+  ): Promise<{ views: EntryView[]; rowIds: number[] | null }> {
+    if (items.length === 0) return { views: [], rowIds: null };
     // A write confined to its funds holds them from here at the latest (if numbering has not already).
     await holdFunds(tx);
     const reads = new BookReads(tx);
@@ -91,8 +114,8 @@ export class PostingService {
     // a batch with one posts its entries one at a time.
     if (checked.length > 1 && checked.some((entry) => entry.lines.some(decreasesNonNegative))) {
       const views: EntryView[] = [];
-      for (const item of items) views.push(...(await this.postAll(tx, [item])));
-      return views;
+      for (const item of items) views.push(...(await this.postAll(tx, [item])).views);
+      return { views, rowIds: null };
     }
 
     const postedAt = nowIso();
@@ -135,10 +158,11 @@ export class PostingService {
     });
     const books = [...new Set(checked.map((entry) => entry.book))];
     let ids: number[];
+    let rowIds: number[] | null = null;
     if (tx.connection.options.type === 'postgres') {
       // One round trip for entries, lines, turnovers and heads (issue 13); invariant 5 is then checked on the books
       // as written, as below (a refusal rolls the whole transaction back, head and all).
-      ids = await postingRepository.writePostedPg(
+      ({ ids, rowIds } = await postingRepository.writePostedPg(
         tx,
         rows,
         checked.flatMap((entry, i) =>
@@ -158,7 +182,8 @@ export class PostingService {
           lastEntryNo: book.lastEntryNo,
           lastHash: book.lastHash,
         })),
-      );
+        also,
+      ));
       for (const { book, input, lines } of checked)
         if (lines.some(decreasesNonNegative))
           await this.assertNonNegative(tx, book.fundId, input.date, lines);
@@ -186,7 +211,7 @@ export class PostingService {
         await postingRepository.setBookHead(tx, book.fundId, book.lastEntryNo, book.lastHash);
     }
 
-    return checked.map(({ input, book, lines }, i) => ({
+    const views = checked.map(({ input, book, lines }, i) => ({
       id: ids[i],
       number: rows[i].number,
       fundCode: book.fundCode,
@@ -206,6 +231,7 @@ export class PostingService {
         memo: l.memo,
       })),
     }));
+    return { views, rowIds };
   }
 
   /**
