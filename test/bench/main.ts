@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { adminPages } from './admin.pages';
 import { exportHledger } from './export.hledger';
-import { Bench, QUICK, failed, fmt, machine, printTable, results, writeResults } from './harness';
+import { Bench, QUICK, alongside, failed, fmt, machine, printTable, results, writeResults } from './harness';
 import { importCsv, importCsvPg } from './import.csv';
 import { postHttp, postHttpPg } from './post.http';
 import { receiptPdf } from './receipt.pdf';
@@ -66,6 +66,13 @@ async function main(): Promise<void> {
       } catch (error) {
         failed(bench.name, error);
       }
+      console.error(`  (${fmt((performance.now() - start) / 1000, 1)} s)`);
+    }
+    // What was to run alongside a later benchmark that did not run (--only, or it failed before): alone, now.
+    for (const job of alongside.splice(0)) {
+      const start = performance.now();
+      console.error(`${job.what} (alone)…`);
+      await job.run().catch((error: unknown) => failed(job.name, error));
       console.error(`  (${fmt((performance.now() - start) / 1000, 1)} s)`);
     }
   } finally {

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { hledgerJournal } from './export.hledger';
 import { largeBooks } from './import.csv';
-import { Api, Bench, QUICK, fmt, median, report, samples, skip, startApp } from './harness';
+import { Api, Bench, QUICK, alongside, fmt, median, report, samples, skip, startApp } from './harness';
 
 const RUNS = QUICK ? 10 : 50;
 const TARGET = '≥ 100× faster than ledger; p50 ≤ 20 ms';
@@ -79,8 +79,7 @@ export const reportStatement: Bench = {
 
     const journal = await hledgerJournal(ctx);
     const ledger = await program('ledger', ['-f', journal, 'bal', '--flat', '--no-total']);
-    const hledger = ledger ? await program('hledger', ['-f', journal, 'bal', '--flat', '--no-total']) : null;
-    if (!ledger || !hledger) {
+    if (!ledger) {
       console.log(`report.statement: p50 ${fmt(p50, 1)} ms over ${fmt(books.entries)} entries`);
       return skip(
         'report.statement',
@@ -89,27 +88,63 @@ export const reportStatement: Bench = {
         'hledger/ledger not installed (apt-get install hledger ledger)',
       );
     }
-    const equal =
-      sameTotals(totalsByCode(ledger.stdout), trial) && sameTotals(totalsByCode(hledger.stdout), trial);
-    if (!equal)
+    const ledgerEqual = sameTotals(totalsByCode(ledger.stdout), trial);
+    if (!ledgerEqual)
       console.error(
-        'report.statement: ledger/hledger totals differ from the trial balance',
+        'report.statement: ledger totals differ from the trial balance',
         ledger.stdout.slice(0, 2000),
       );
     const ratio = ledger.ms / p50;
-    report(
-      {
-        name: 'report.statement',
-        unit: 'ms',
-        value: p50,
-        baseline: ledger.ms,
-        ratio,
-        target: TARGET,
-        pass: equal && ratio >= 100 && p50 <= 20,
-      },
-      `ledger bal ${fmt(ledger.ms)} ms, hledger bal ${fmt(hledger.ms)} ms${equal ? ', totals equal' : ', TOTALS DIFFER'}`,
-      `statement + trial balance p50 ${fmt(p50, 1)} ms (${RUNS} runs, ${fmt(books.entries)} entries)`,
-      'consolidated 10-year statement and trial balance over 10 funds; ratio = ledger time / ours',
+    const result = (equal: boolean) => ({
+      name: 'report.statement',
+      unit: 'ms',
+      value: p50,
+      baseline: ledger.ms,
+      ratio,
+      target: TARGET,
+      pass: equal && ratio >= 100 && p50 <= 20,
+    });
+    const measured = `statement + trial balance p50 ${fmt(p50, 1)} ms (${RUNS} runs, ${fmt(books.entries)} entries)`;
+    const meaning =
+      'consolidated 10-year statement and trial balance over 10 funds; ratio = ledger time / ours';
+    const amend = report(
+      result(ledgerEqual),
+      `ledger bal ${fmt(ledger.ms)} ms, hledger bal pending`,
+      measured,
+      meaning,
     );
+    // `hledger bal` is only a check of the totals (its time is printed, in no ratio): it runs later, beside the
+    // receipt zip (whose figure is its peak RSS), or alone at the end when that does not run.
+    alongside.push({
+      name: 'report.statement',
+      what: "hledger bal (report.statement's totals check)",
+      run: async (with_) => {
+        const beside = with_ ? ` beside ${with_}` : '';
+        const hledger = await program('hledger', ['-f', journal, 'bal', '--flat', '--no-total']);
+        const equal = ledgerEqual && hledger !== null && sameTotals(totalsByCode(hledger.stdout), trial);
+        if (hledger && !equal)
+          console.error(
+            'report.statement: hledger totals differ from the trial balance',
+            hledger.stdout.slice(0, 2000),
+          );
+        if (!hledger)
+          return amend(
+            {
+              ...result(false),
+              pass: false,
+              skipped: 'hledger not installed (apt-get install hledger ledger)',
+            },
+            `ledger bal ${fmt(ledger.ms)} ms, hledger not installed`,
+            measured,
+            meaning,
+          );
+        amend(
+          result(equal),
+          `ledger bal ${fmt(ledger.ms)} ms, hledger bal ${fmt(hledger.ms)} ms${beside}${equal ? ', totals equal' : ', TOTALS DIFFER'}`,
+          measured,
+          meaning,
+        );
+      },
+    });
   },
 };
