@@ -29,9 +29,12 @@ describe('WalCheckpointer', () => {
     await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
     const empty = fs.statSync(file).size;
 
-    const checkpointer = await WalCheckpointer.start(dataSource, { intervalMs: 20 });
+    const checkpointer = WalCheckpointer.start(dataSource, { intervalMs: 20, startBytes: 100_000 });
     expect(checkpointer).not.toBeNull();
-    expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 10_000 }]);
+    // Idle, no thread: the log is empty.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(checkpointer!.running).toBe(false);
+    expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 1000 }]);
     for (let i = 0; i < 50; i++) {
       await dataSource.transaction(async (tx) => {
         for (let j = 0; j < 20; j++) await tx.query('INSERT INTO t (text) VALUES (?)', ['x'.repeat(1000)]);
@@ -42,6 +45,8 @@ describe('WalCheckpointer', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(fs.statSync(file).size).toBeGreaterThan(empty + 500_000);
+    expect(checkpointer!.running).toBe(true);
+    expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 10_000 }]);
 
     await checkpointer!.stop();
     await checkpointer!.stop(); // twice is harmless: the thread has gone
@@ -53,7 +58,7 @@ describe('WalCheckpointer', () => {
 
   it('is not started for an in-memory database', async () => {
     const dataSource = await open(':memory:');
-    expect(await WalCheckpointer.start(dataSource)).toBeNull();
+    expect(WalCheckpointer.start(dataSource)).toBeNull();
     await dataSource.destroy();
   });
 });

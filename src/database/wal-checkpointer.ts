@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
 
@@ -11,45 +12,78 @@ import type { DataSource } from 'typeorm';
  * keep the two apart, and a checkpoint interrupted by a crash is redone from the log on the next open). The
  * writer's own automatic checkpoint stays as a backstop at `backstopPages`, should the thread fall behind or stop.
  *
- * Durability is unchanged: a COMMIT is durable once in the log (`synchronous = NORMAL`), as before.
+ * The thread starts with the first writes, once the log passes `startBytes` (an idle server does not pay for its
+ * memory). Durability is unchanged: a COMMIT is durable once in the log (`synchronous = NORMAL`), as before.
  */
 export class WalCheckpointer {
-  private readonly exited: Promise<void>;
+  private worker: Worker | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly watch: NodeJS.Timeout;
+  private stopped = false;
 
-  private constructor(private readonly worker: Worker) {
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+  private constructor(
+    private readonly dataSource: DataSource,
+    private readonly file: string,
+    private readonly options: { intervalMs: number; backstopPages: number; startBytes: number },
+  ) {
+    // The log's size is looked at every few intervals until it passes `startBytes`.
+    this.watch = setInterval(() => void this.startWhenWritten(), options.intervalMs * 2.5);
+    this.watch.unref();
   }
 
-  /** Starts the thread for a file-backed SQLite data source; null for PostgreSQL, in-memory databases, or no thread. */
-  static async start(
+  /** For a file-backed SQLite data source; null for PostgreSQL and in-memory databases. */
+  static start(
     dataSource: DataSource,
-    options: { intervalMs?: number; backstopPages?: number } = {},
-  ): Promise<WalCheckpointer | null> {
+    options: { intervalMs?: number; backstopPages?: number; startBytes?: number } = {},
+  ): WalCheckpointer | null {
     const o = dataSource.options;
     if (o.type !== 'better-sqlite3' || o.database === ':memory:') return null;
+    return new WalCheckpointer(dataSource, String(o.database), {
+      intervalMs: options.intervalMs ?? 100,
+      backstopPages: options.backstopPages ?? 10_000,
+      startBytes: options.startBytes ?? 1 << 20,
+    });
+  }
+
+  /** Whether the thread runs (it starts once the log has grown). */
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
+  private async startWhenWritten(): Promise<void> {
+    const size = await fs.promises.stat(`${this.file}-wal`).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size < this.options.startBytes || this.worker || this.stopped) return;
+    clearInterval(this.watch);
     let worker: Worker;
     try {
       worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: {
           driver: require.resolve('better-sqlite3'),
-          file: o.database,
-          intervalMs: options.intervalMs ?? 100,
+          file: this.file,
+          intervalMs: this.options.intervalMs,
         },
       });
     } catch {
-      return null; // no thread could start: SQLite's automatic checkpoint alone, as before
+      return; // no thread could start: SQLite's automatic checkpoint alone, as before
     }
     worker.on('error', () => undefined); // the backstop keeps the log bounded
     worker.unref();
-    const checkpointer = new WalCheckpointer(worker);
-    await dataSource.query(`PRAGMA wal_autocheckpoint = ${options.backstopPages ?? 10_000}`);
-    return checkpointer;
+    this.worker = worker;
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    await this.dataSource
+      .query(`PRAGMA wal_autocheckpoint = ${this.options.backstopPages}`)
+      .catch(() => undefined);
   }
 
   /** Stops the thread after its last checkpoint; the caller closes the data source after. */
   async stop(): Promise<void> {
-    this.worker.postMessage('stop');
+    this.stopped = true;
+    clearInterval(this.watch);
+    this.worker?.postMessage('stop');
     await this.exited;
   }
 }
