@@ -7,7 +7,7 @@ import { ADMIN_ACTOR, LedgerBooks } from '../../test/support/ledger-books';
 import { FundsService } from '../funds/funds.service';
 import { BalancesService } from '../ledger/balances.service';
 import { JournalQueryService } from '../ledger/journal-query.service';
-import { keptArrays } from './read-cache';
+import { keptArrays, keptRead } from './read-cache';
 import { ReportsService } from './reports.service';
 
 /**
@@ -99,6 +99,42 @@ describe('kept reads of the statement and trial balance', () => {
     ).rejects.toThrow('roll back');
     expect(inside).toEqual(['1500', '1500']);
     expect([await receipts(), await cash()]).toEqual(['1000', '1000']);
+  });
+
+  it('reads the stored months once for reports on unchanged books', async () => {
+    const connection = (
+      books.dataSource.driver as unknown as {
+        databaseConnection: { prepare(text: string): { all(...params: unknown[]): unknown[] } };
+      }
+    ).databaseConnection;
+    const prepare = connection.prepare.bind(connection);
+    const reads: string[] = [];
+    connection.prepare = (text: string) => {
+      const statement = prepare(text);
+      const all = statement.all.bind(statement);
+      statement.all = (...params: unknown[]) => {
+        if (text.includes('account_balances')) reads.push(text);
+        return all(...params);
+      };
+      return statement;
+    };
+    try {
+      await statement();
+      await trial();
+      const first = reads.length;
+      expect(first).toBeGreaterThan(0);
+      await statement();
+      await trial();
+      expect(reads.length).toBe(first);
+      let calls = 0;
+      const read = () => Promise.resolve(++calls);
+      expect([
+        await keptRead(books.uow.manager, 'k', read),
+        await keptRead(books.uow.manager, 'k', read),
+      ]).toEqual([1, 1]);
+    } finally {
+      connection.prepare = prepare;
+    }
   });
 
   it('hands out frozen rows', async () => {
