@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import * as yauzl from 'yauzl';
 import * as yazl from 'yazl';
 import { amountInWords } from '../../src/common/number-words';
 import { Money } from '../../src/common/money';
@@ -322,6 +323,29 @@ export async function receiptsZip(out: string, count: number): Promise<void> {
   }
 }
 
+/**
+ * The zip holds receipts 1 to `count`, in order, under their names; the first two (one from each thread), one from
+ * the middle and the last are byte for byte the product's receipt rendered here. Throws otherwise.
+ */
+export async function checkReceiptsZip(out: string, count: number): Promise<void> {
+  const sample = new Set([1, 2, Math.ceil(count / 2), count]);
+  const zip = await yauzl.openPromise(out, { lazyEntries: true, autoClose: true });
+  let n = 0;
+  for await (const entry of zip.eachEntry()) {
+    n++;
+    const name = `PT-2023-${String(n).padStart(6, '0')}.pdf`;
+    if (entry.fileName !== name)
+      throw new Error(`receipts zip: entry ${n} is ${entry.fileName}, not ${name}`);
+    if (!sample.has(n)) continue;
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await zip.openReadStreamPromise(entry)) as AsyncIterable<Buffer>)
+      chunks.push(chunk);
+    if (!Buffer.concat(chunks).equals(await renderVoucher(receiptView(n))))
+      throw new Error(`receipts zip: ${name} differs from the receipt rendered in one thread`);
+  }
+  if (n !== count) throw new Error(`receipts zip: ${n} entries, not ${count}`);
+}
+
 export const receiptPdf: Bench = {
   name: 'receipt.pdf',
   async run({ dir }) {
@@ -383,6 +407,7 @@ export const receiptPdf: Bench = {
       await Promise.all(side);
     }
     if (run.code !== 0) throw new Error(`receipts-zip: ${run.stderr}`);
+    await checkReceiptsZip(out, zipped);
     const size = fs.statSync(out).size;
     fs.rmSync(out);
     const limit = 250 * 1024 * 1024;
