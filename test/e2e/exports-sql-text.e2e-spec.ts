@@ -265,7 +265,30 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
           expect(checked.mock.calls.length).toBeGreaterThan(local.mock.calls.length);
       }
     } finally {
-      HledgerTextPages.parallel = true;
+      HledgerTextPages.parallel = 'auto';
+      checked.mockRestore();
+      local.mockRestore();
+    }
+  });
+
+  it("'auto': a worker only when the CPUs were idle while the first windows were made; the same bytes", async () => {
+    const checked = jest.spyOn(HledgerSqlText.prototype, 'checked');
+    const local = jest.spyOn(HledgerSqlText.prototype, 'page');
+    const times = HledgerTextPages.cpuTimes;
+    try {
+      const expected = await hledger(false, 2, 3, null, null);
+      for (const idle of [0, 1]) {
+        // Each call, 100 ms more of CPU time, `idle` of it idle.
+        let now = 0;
+        HledgerTextPages.cpuTimes = () => ((now += 100), { idle: now * idle, total: now });
+        checked.mockClear();
+        local.mockClear();
+        expect(await hledger(true, 2, 3, null, null)).toBe(expected);
+        if (DB_LABEL.startsWith('SQLite'))
+          expect(checked.mock.calls.length > local.mock.calls.length).toBe(idle === 1);
+      }
+    } finally {
+      HledgerTextPages.cpuTimes = times;
       checked.mockRestore();
       local.mockRestore();
     }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { isUtf8 } from 'node:buffer';
+import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ExportPlan } from '../export.types';
 import { plainTextAccountName } from './account-names';
@@ -103,6 +104,14 @@ SELECT x.fund_id, count(*), min(x.number), max(x.number),
 const SETUP_SQL = `CREATE TEMP TABLE export_accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
                    CREATE TEMP TABLE export_funds (id INTEGER PRIMARY KEY, code TEXT NOT NULL)`;
 
+/**
+ * The page cache of each text connection: 2 MB (SQLite's own default) instead of better-sqlite3's 16 MB. The
+ * query reads the journal once, in id order, so a large cache holds nothing it reads again; each connection's 16
+ * MB filled up and stayed in the peak RSS (10^6 entries: one connection 111 -> 95 MB, two 145-154 -> 114 MB, the
+ * same CPU time; at 1 MB or 256 kB SQLite reads the indexes' inner pages again, more system time).
+ */
+const CACHE_SIZE = 'cache_size = -2000';
+
 type PageRow = [fundId: number, count: number, first: number, last: number, bytes: Buffer];
 
 /**
@@ -124,6 +133,7 @@ export class HledgerSqlText {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
+      db.pragma(CACHE_SIZE);
       if (db.pragma('encoding', { simple: true }) !== 'UTF-8') {
         db.close();
         return null;
@@ -182,6 +192,7 @@ const { parentPort, workerData: w } = require('node:worker_threads');
 const Database = require(w.sqlite);
 const db = new Database(w.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+db.pragma(w.cacheSize);
 db.exec(w.setup);
 const account = db.prepare('INSERT INTO temp.export_accounts (id, name) VALUES (?, ?)');
 const fund = db.prepare('INSERT INTO temp.export_funds (id, code) VALUES (?, ?)');
@@ -214,18 +225,44 @@ parentPort.on('message', ({ k, parameters }) => {
 
 type WorkerReply = { k: number; rows?: PageRow[]; error?: string };
 
+/** 'auto': windows made on the caller's thread before the CPUs' idle time decides, and the idle share needed. */
+const AUTO_AFTER = 2;
+const IDLE_SHARE = 0.25;
+
+/** The CPUs' idle and total time so far (ms), all cores together. */
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
+}
+
 /**
- * The pages of `HledgerSqlText`, windows of `size` ids, made on two connections at once: the odd windows by a
- * worker thread with a read-only connection of its own, the even ones on the caller's thread, so that SQLite's
+ * The pages of `HledgerSqlText`, windows of `size` ids, made on two connections at once: two of every three
+ * windows by a worker thread with a read-only connection of its own, the others on the caller's thread, so that SQLite's
  * work (most of an export's) runs on two cores. Pages come back in order, each the bytes the one connection would
  * make (the worker's rows go through the same `checked`). While the caller waits for the worker's page it makes
- * its next one, and the worker has the next two of its windows queued: it never waits for the caller's writes.
+ * its next one, and the worker has its next windows queued: it never waits for the caller's writes.
  * Any failure of the worker (it could not open the file, it died) makes its windows on the caller's thread.
  * Memory: the worker's isolate (a few MB, no application modules) and a page or three of text (~2 MB each).
  */
 export class HledgerTextPages {
-  /** Whether `open` starts a worker (tests compare both). */
-  static parallel = true;
+  /**
+   * Whether `open` starts a worker (tests compare both). 'auto': only when a core is mostly idle while this thread
+   * makes the first windows (`IDLE_SHARE`): on a machine that is busy anyway a second thread makes nothing sooner
+   * (the scheduler shares the CPU between sessions, not threads) and costs a seventh more CPU.
+   */
+  static parallel: boolean | 'auto' = 'auto';
+  /**
+   * Of every `cycle` windows the caller's thread makes the first, the worker the rest: the caller also writes
+   * every page and collects its garbage (alternate windows left the worker idle a quarter of the time).
+   */
+  static cycle = 3;
+  /** The CPUs' idle and total time so far (replaced in tests). */
+  static cpuTimes = cpuTimes;
 
   private worker: Worker | null = null;
   private readonly waiting = new Map<number, { done: (reply: WorkerReply) => void }>();
@@ -233,6 +270,9 @@ export class HledgerTextPages {
   private posted = -1;
   /** A page the caller's thread made ahead, while it waited for the worker's. */
   private ahead: { k: number; page: TextPage | null } | null = null;
+  /** 'auto': the CPUs' times at the start, and what starts the worker once they show an idle core. */
+  private idleSince: { idle: number; total: number } | null = null;
+  private starter: (() => void) | null = null;
 
   private constructor(
     readonly text: HledgerSqlText,
@@ -245,8 +285,25 @@ export class HledgerTextPages {
     const text = HledgerSqlText.open(file, plan);
     if (text === null) return null;
     const pages = new HledgerTextPages(text, size, plan.chainHead.lastEntryId ?? 0);
-    if (HledgerTextPages.parallel && pages.lastId > size) pages.start(file, plan);
+    if (HledgerTextPages.parallel === true && pages.lastId > size) pages.start(file, plan);
+    else if (HledgerTextPages.parallel === 'auto' && pages.lastId > (AUTO_AFTER + 1) * size) {
+      pages.idleSince = HledgerTextPages.cpuTimes();
+      pages.starter = () => pages.start(file, plan);
+    }
     return pages;
+  }
+
+  /** 'auto': after `AUTO_AFTER` windows, starts the worker for the rest when the CPUs were idle enough. */
+  private decide(k: number): void {
+    const start = this.starter;
+    if (start === null || k < AUTO_AFTER || this.idleSince === null) return;
+    this.starter = null;
+    const now = HledgerTextPages.cpuTimes();
+    const total = now.total - this.idleSince.total;
+    if (total > 0 && (now.idle - this.idleSince.idle) / total >= IDLE_SHARE) {
+      this.posted = k;
+      start();
+    }
   }
 
   private start(file: string, plan: ExportPlan): void {
@@ -257,6 +314,7 @@ export class HledgerTextPages {
           sqlite: require.resolve('better-sqlite3'),
           file,
           setup: SETUP_SQL,
+          cacheSize: CACHE_SIZE,
           sql: PAGE_SQL,
           accounts: plan.accounts.map((a) => [a.id, plainTextAccountName(a)]),
           funds: plan.funds.map((f) => [f.id, f.code]),
@@ -287,13 +345,13 @@ export class HledgerTextPages {
     return [k * this.size, Math.min((k + 1) * this.size, this.lastId)];
   }
 
-  /** Queues the worker's (odd) windows up to `k`. */
+  /** Queues the worker's windows up to `k`. */
   private post(k: number): void {
     const worker = this.worker;
     if (worker === null) return;
     for (let j = this.posted + 1; j <= k && j * this.size < this.lastId; j++) {
       this.posted = j;
-      if (j % 2 === 0) continue;
+      if (j % HledgerTextPages.cycle === 0) continue;
       const [after, through] = this.window(j);
       this.replies.set(
         j,
@@ -315,14 +373,16 @@ export class HledgerTextPages {
       this.ahead = null;
       return page;
     }
-    this.post(k + 2);
+    this.decide(k);
+    this.post(k + HledgerTextPages.cycle);
     const reply = this.replies.get(k);
     this.replies.delete(k);
     if (reply === undefined) return this.text.page(afterId, throughId);
-    // The worker makes this one: make the next meanwhile.
-    const next = this.window(k + 1);
-    if (next[0] < this.lastId && !this.replies.has(k + 1))
-      this.ahead = { k: k + 1, page: this.text.page(next[0], next[1]) };
+    // The worker makes this one: make this thread's next meanwhile.
+    const mine = (Math.floor(k / HledgerTextPages.cycle) + 1) * HledgerTextPages.cycle;
+    const next = this.window(mine);
+    if (this.ahead === null && next[0] < this.lastId && !this.replies.has(mine))
+      this.ahead = { k: mine, page: this.text.page(next[0], next[1]) };
     const { rows, error } = await reply;
     if (rows === undefined) {
       if (error !== undefined && this.worker) this.stop(error);
