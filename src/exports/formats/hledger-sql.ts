@@ -226,7 +226,7 @@ parentPort.on('message', ({ k, parameters }) => {
 type WorkerReply = { k: number; rows?: PageRow[]; error?: string };
 
 /** 'auto': windows made on the caller's thread before the CPUs' idle time decides, and the idle share needed. */
-const AUTO_AFTER = 2;
+const AUTO_AFTER = 4;
 const IDLE_SHARE = 0.25;
 
 /** The CPUs' idle and total time so far (ms), all cores together. */
