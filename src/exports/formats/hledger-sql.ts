@@ -213,7 +213,8 @@ parentPort.on('message', ({ k, parameters }) => {
   const transfer = [];
   for (const row of rows) {
     const b = row[4];
-    if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !transfer.includes(b.buffer)) transfer.push(b.buffer);
+    const whole = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+    if (whole && !transfer.includes(b.buffer)) transfer.push(b.buffer);
   }
   try {
     parentPort.postMessage({ k, rows }, transfer);
@@ -242,12 +243,13 @@ function cpuTimes(): { idle: number; total: number } {
 
 /**
  * The pages of `HledgerSqlText`, windows of `size` ids, made on two connections at once: two of every three
- * windows by a worker thread with a read-only connection of its own, the others on the caller's thread, so that SQLite's
- * work (most of an export's) runs on two cores. Pages come back in order, each the bytes the one connection would
- * make (the worker's rows go through the same `checked`). While the caller waits for the worker's page it makes
- * its next one, and the worker has its next windows queued: it never waits for the caller's writes.
- * Any failure of the worker (it could not open the file, it died) makes its windows on the caller's thread.
- * Memory: the worker's isolate (a few MB, no application modules) and a page or three of text (~2 MB each).
+ * windows by a worker thread with a read-only connection of its own, the others on the caller's thread, so that
+ * SQLite's work (most of an export's) runs on two cores. Pages come back in order, each the bytes the one
+ * connection would make (the worker's rows go through the same `checked`). While the caller waits for the
+ * worker's page it makes its next one, and the worker has its next windows queued: it never waits for the
+ * caller's writes. Any failure of the worker (it could not open the file, it died) makes its windows on the
+ * caller's thread. Memory: the worker's isolate (no application modules), its connection and a few pages of text
+ * (~2 MB each): 10^6 entries, peak RSS 152-156 -> 180-184 MB.
  */
 export class HledgerTextPages {
   /**
