@@ -5,6 +5,7 @@ import { FundsService } from '../funds/funds.service';
 import { JournalQueryService, TrialBalance } from '../ledger/journal-query.service';
 import { combineEliminations, mergerEliminations } from './merger-eliminations';
 import { keptRead } from './read-cache';
+import { scopeFunds } from './statement.service';
 import { eliminate, EliminatedRow, transferEliminations } from './transfer-eliminations';
 
 export interface TrialBalanceReport extends TrialBalance {
@@ -36,9 +37,7 @@ export class ReportsService {
   ): Promise<TrialBalanceReport> {
     assertFundInScope(actor, fundCode);
     const manager = this.uow.manager;
-    const funds = consolidated
-      ? await this.funds.withDescendants(manager, fundCode)
-      : [await this.funds.byCode(manager, fundCode)];
+    const funds = await scopeFunds(manager, this.funds, fundCode, consolidated);
     const fundIds = funds.map((f) => f.id);
     // A fund's own books show its transfers; only a consolidation over several funds removes those between them.
     // Read before the balance: entries are never deleted, so a transfer committed in between is at worst left

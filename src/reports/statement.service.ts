@@ -4,7 +4,9 @@ import { Actor, assertFundInScope } from '../common/actor';
 import { InvalidRequestError } from '../common/errors';
 import { Money } from '../common/money';
 import { UnitOfWork } from '../database/unit-of-work';
+import { Fund } from '../funds/fund.entity';
 import { FundsService } from '../funds/funds.service';
+import { keptRead } from './read-cache';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { HouseholdCounts, PeriodReader, ReportScope } from './period-reader';
 import type { FundHeader } from '../documents/document.types';
@@ -201,10 +203,7 @@ export class StatementService {
   /** The fund (in the actor's scope; 404 if unknown) and, consolidated, every fund below it. */
   async scope(actor: Actor, fundCode: string, consolidated: boolean): Promise<ReportScope> {
     assertFundInScope(actor, fundCode);
-    const manager = this.uow.manager;
-    const funds = consolidated
-      ? await this.funds.withDescendants(manager, fundCode)
-      : [await this.funds.byCode(manager, fundCode)];
+    const funds = await scopeFunds(this.uow.manager, this.funds, fundCode, consolidated);
     return { root: funds[0], funds, consolidated };
   }
 
@@ -400,6 +399,22 @@ export class StatementService {
     }
     return result;
   }
+}
+
+/**
+ * The fund and, consolidated, every fund below it (404 if unknown), as FundsService finds them, kept while the books
+ * stay as they were (read-cache.ts); each caller gets its own copies of the funds.
+ */
+export async function scopeFunds(
+  manager: EntityManager,
+  funds: FundsService,
+  fundCode: string,
+  consolidated: boolean,
+): Promise<Fund[]> {
+  const kept = await keptRead(manager, `scope funds|${consolidated}|${fundCode}`, async () =>
+    consolidated ? funds.withDescendants(manager, fundCode) : [await funds.byCode(manager, fundCode)],
+  );
+  return kept.map((fund) => Object.assign(Object.create(Fund.prototype) as Fund, fund));
 }
 
 function purposeFigures(
