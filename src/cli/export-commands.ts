@@ -105,7 +105,7 @@ function progress(): { update: (done: number, total: number) => void; done: () =
 }
 
 /**
- * A collection of V8's young generation (a scavenge: under a millisecond, little lives there), for once a page.
+ * A collection of V8's young generation (a scavenge: a few milliseconds, little lives there), for every few pages.
  * The hledger text SQLite makes (src/exports/formats/hledger-sql.ts) comes as Buffers, memory outside V8's heap
  * that is dead once written; V8 counts such memory and collects after tens of MB more of it, but a scavenge frees
  * the Buffers that died young, which these all do. 300,000 entries to hledger: peak RSS 186-191 -> 144-162 MB, the
@@ -120,6 +120,9 @@ function youngCollection(): () => void {
     return () => undefined; // a Node that ignores the flag at run time: V8 collects as it would anyway
   }
 }
+
+/** Pages between two young-generation collections (see `youngCollection`). */
+const COLLECT_EVERY = 3;
 
 /**
  * `export journal|bundle`: the same snapshot, files and checks as GET /api/exports/…, as the command line (all
@@ -138,8 +141,12 @@ export async function runExport(args: string[]): Promise<number> {
   const collect = youngCollection();
   const context = await openApp();
   const bar = progress();
+  // A scavenge costs about 3 ms even with little to free (the application's heap is its roots): once every third
+  // page, not every page. 10^6 entries to hledger, alternately: CPU 6.9-7.4 -> 5.8-6.6 s, peak RSS 155-156 ->
+  // 157-159 MB (every sixth page: 0.2-0.5 s less again, 3 MB more).
+  let pages = 0;
   const onProgress = (done: number, total: number) => {
-    collect();
+    if (++pages % COLLECT_EVERY === 0) collect();
     bar.update(done, total);
   };
   const partial = parsed.out === null ? null : `${parsed.out}.partial`;
