@@ -13,9 +13,15 @@ import { ReportsService } from './reports.service';
 /**
  * The statement's and trial balance's reads are kept while the books stay as they were (read-cache.ts): every
  * way the books can change must show in the next report — a write through the app, a write by another connection
- * (another process, a cli command), and a write rolled back after a report read inside it.
+ * (another process, a cli command), and a write rolled back after a report read inside it. In both shapes: reports
+ * read on the app's query_only reader connection (`openReader`, as DatabaseModule wires it for a file), where only
+ * `data_version` moves; and on the one connection that also writes (an in-memory database), where
+ * `total_changes()` moves too.
  */
-describe('kept reads of the statement and trial balance', () => {
+describe.each([
+  { shape: 'reads on the query_only reader connection, as the app does', reader: true },
+  { shape: 'reads on the one connection that writes', reader: false },
+])('kept reads of the statement and trial balance: $shape', ({ reader }) => {
   let dir: string;
   let file: string;
   let books: LedgerBooks;
@@ -29,7 +35,7 @@ describe('kept reads of the statement and trial balance', () => {
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-cache-'));
     file = path.join(dir, 'books.sqlite');
-    books = await LedgerBooks.open({ type: 'sqlite', path: file });
+    books = await LedgerBooks.open({ type: 'sqlite', path: file }, { reader });
     reports = new ReportsService(
       books.uow,
       new FundsService(books.uow, new BalancesService()),
@@ -45,6 +51,11 @@ describe('kept reads of the statement and trial balance', () => {
   afterEach(async () => {
     await books.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads where the app reads', () => {
+    expect(books.uow.manager.connection).toBe(books.reader);
+    expect(books.reader !== books.dataSource).toBe(reader);
   });
 
   it('answers the same reports the same, and a write through the app shows in the next ones', async () => {
@@ -92,18 +103,19 @@ describe('kept reads of the statement and trial balance', () => {
             { account: '5111', credit: Money.parse(500) },
           ],
         });
-        // Reports outside the transaction's manager, on the one connection, while the write is open.
+        // Reports outside the transaction's manager while the write is open: on the one connection they see it,
+        // on the reader only what is committed.
         inside.push(await receipts(), await cash());
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
-    expect(inside).toEqual(['1500', '1500']);
+    expect(inside).toEqual(reader ? ['1000', '1000'] : ['1500', '1500']);
     expect([await receipts(), await cash()]).toEqual(['1000', '1000']);
   });
 
   it('reads the stored months once for reports on unchanged books', async () => {
     const connection = (
-      books.dataSource.driver as unknown as {
+      books.reader.driver as unknown as {
         databaseConnection: { prepare(text: string): { all(...params: unknown[]): unknown[] } };
       }
     ).databaseConnection;

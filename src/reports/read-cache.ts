@@ -5,18 +5,25 @@ import { preparedArrays } from '../database/prepared';
  * The reads of the statement and the trial balance, kept while the books stay as they were (SQLite only).
  *
  * A report reads the same stored months, closes and transfers as the report before it until something is written,
- * so each read is kept with the books' version at the moment it was asked for: SQLite's `total_changes()` (every
- * row inserted, updated or deleted through the app's one connection, committed or not, never going back) and
- * `PRAGMA data_version` (which changes whenever another connection — another process, a `cli` command, a worker
- * thread — commits). Before a read is answered from memory both are read again; if either moved, every kept read is
- * dropped. A read asked for while the connection is inside a transaction (a write in progress may be rolled back,
- * and total_changes would not go back with it) or on a transaction's manager is never kept nor answered from memory.
+ * so each read is kept with the books' version at the moment it was asked for, read on the connection the report
+ * reads through: SQLite's `total_changes()` (every row inserted, updated or deleted through that connection,
+ * committed or not, never going back) and `PRAGMA data_version` (which changes whenever any other connection
+ * commits). For a database in a file, reports read on the query_only reader connection (`openReader` in
+ * src/database/data-source.ts; `UnitOfWork.manager`), where `total_changes()` never moves: every write — the app's
+ * own, through its writer connection, or another process's, a `cli` command's, a worker thread's — shows as a new
+ * `data_version` once committed, and a write in progress or rolled back is not seen there at all. For an in-memory
+ * database reports read on the one connection that also writes, and `total_changes()` is what moves. Before a read
+ * is answered from memory both are read again; if either moved, every kept read is dropped. A read asked for while
+ * its connection is inside a transaction (a write in progress there may be rolled back, and total_changes would not
+ * go back with it) or on a transaction's manager is never kept nor answered from memory.
  *
  * Why a kept read is never stale: its version is taken before it runs, so what it returns is at least that recent;
  * if the books changed after the version was taken, the counters moved, and they never come back to a value already
  * seen, so that version is never met again. PostgreSQL (several processes, no such counter) always reads.
  *
- * Kept rows are frozen: callers read them, never change them.
+ * A kept answer is shared by every later request until the books change: keptArrays() freezes its rows, and every
+ * other caller of keptRead() freezes what it keeps or keeps it read-only by type (ReadonlyMap) and copies what it
+ * changes. Callers read kept answers, never change them.
  */
 
 interface SqliteConnection {
@@ -35,7 +42,7 @@ const MAX_KEPT = 200;
 
 const kept = new WeakMap<object, Kept>();
 
-/** The app's better-sqlite3 connection when a read may be kept: SQLite, outside any transaction. */
+/** The better-sqlite3 connection `manager` reads on, when a read may be kept: SQLite, outside any transaction. */
 function keepable(manager: EntityManager): SqliteConnection | null {
   if (manager.connection.options.type !== 'better-sqlite3' || manager.queryRunner) return null;
   const connection = (manager.connection.driver as unknown as { databaseConnection?: SqliteConnection })

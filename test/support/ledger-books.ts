@@ -3,7 +3,7 @@ import type { Actor } from '../../src/common/actor';
 import { nowIso } from '../../src/common/clock';
 import { Money } from '../../src/common/money';
 import type { DatabaseConfig } from '../../src/config/app-config';
-import { openDatabase } from '../../src/database/data-source';
+import { openDatabase, openReader } from '../../src/database/data-source';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { Fund, FundLevel } from '../../src/funds/fund.entity';
 import { FundsService } from '../../src/funds/funds.service';
@@ -33,6 +33,8 @@ export class LedgerBooks {
   private constructor(
     readonly dataSource: DataSource,
     readonly uow: UnitOfWork,
+    /** The data source reports read on: `dataSource` unless opened with `reader`. */
+    readonly reader: DataSource,
   ) {
     this.transfers = new TransfersService(uow, this.posting);
     this.statements = new StatementService(
@@ -42,13 +44,22 @@ export class LedgerBooks {
     );
   }
 
-  static async open(database: DatabaseConfig = { type: 'sqlite', path: ':memory:' }): Promise<LedgerBooks> {
+  /**
+   * `reader`: reads on a reader of their own, as the app reads (`openReader`, DatabaseModule: for a SQLite file the
+   * query_only second connection; the writer itself otherwise); without it, reads go through the writer.
+   */
+  static async open(
+    database: DatabaseConfig = { type: 'sqlite', path: ':memory:' },
+    options: { reader?: boolean } = {},
+  ): Promise<LedgerBooks> {
     const dataSource = await openDatabase(database);
-    return new LedgerBooks(dataSource, new UnitOfWork(dataSource));
+    const reader = options.reader ? await openReader(dataSource) : dataSource;
+    return new LedgerBooks(dataSource, new UnitOfWork(dataSource, reader), reader);
   }
 
-  close(): Promise<void> {
-    return this.dataSource.destroy();
+  async close(): Promise<void> {
+    if (this.reader !== this.dataSource) await this.reader.destroy();
+    await this.dataSource.destroy();
   }
 
   /** An active fund named `Quỹ <code>` with its chart of accounts; returns its id. */
