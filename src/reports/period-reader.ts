@@ -10,6 +10,7 @@ import {
   FUND_LEVEL_KEYS,
   FundLevelKey,
   minusTurnovers,
+  ReadonlyTurnovers,
   sumTurnovers,
   Turnovers,
   turnoversOf,
@@ -45,6 +46,13 @@ export interface Cumulative {
 
 type Eliminations = Awaited<ReturnType<typeof transferEliminationsByFund>>;
 
+/**
+ * What the funds' own books held at the end of one day, per fund level (prefetch()). Kept by keptRead() and so shared
+ * by every request until the books change: read-only by type, its turnovers frozen; a caller that needs to change
+ * one works on a copy (sumTurnovers() and minusTurnovers() return new maps).
+ */
+type StoredDay = ReadonlyMap<FundLevelKey, ReadonlyTurnovers>;
+
 /** Lines of closing entries, by calendar year and fund level. */
 export interface ClosingLines {
   year: number;
@@ -69,7 +77,7 @@ export class PeriodReader {
   private readonly closings = new Map<string, Promise<ClosingLines[]>>();
   private readonly eliminationReads = new Map<string, Promise<Eliminations>>();
   /** What the funds' own books held at the end of a day, per fund level, as prefetch() read it. */
-  private readonly stored = new Map<string, Map<FundLevelKey, Turnovers>>();
+  private readonly stored = new Map<string, StoredDay>();
   /** The closes' part in transfers inside the group as of a day (closingParts()), as prefetch() read it. */
   private readonly partsAt = new Map<string, ClosingPart[]>();
   private types: Promise<Map<string, AccountType>> | null = null;
@@ -144,12 +152,12 @@ export class PeriodReader {
     }
     const levelOf = new Map(this.scope.funds.map((f) => [f.id, f.level]));
     const byLevel = new Map<FundLevelKey, Turnovers>();
-    const raws: Turnovers[] = [];
+    const raws: ReadonlyTurnovers[] = [];
     for (const level of FUND_LEVEL_KEYS) {
       const ids = this.scope.funds.filter((f) => f.level === level).map((f) => f.id);
       if (ids.length === 0) continue;
-      const raw = stored
-        ? (stored.get(level) ?? (new Map() as Turnovers))
+      const raw: ReadonlyTurnovers = stored
+        ? (stored.get(level) ?? new Map())
         : turnoversOf((await this.journal.trialBalance(this.manager, ids, asOf)).rows);
       const removed = turnoversOf(eliminations.rows.filter((row) => levelOf.get(row.fundId) === level));
       raws.push(raw);
@@ -199,8 +207,8 @@ export class PeriodReader {
         this.partsAt.set(day, parts);
       }
     }
-    // What the funds held on those days, worked out once while the books stay as they were (read-cache.ts): the
-    // maps are only read from here on. The funds' levels are part of the key, as they split the sums.
+    // What the funds held on those days, worked out once while the books stay as they were (read-cache.ts) and
+    // shared with later requests: read-only (StoredDay). The funds' levels are part of the key, as they split the sums.
     const levels = this.scope.funds.map((f) => `${f.id}:${f.level}`).join(',');
     const stored = await keptRead(this.manager, `stored days|${levels}|${wanted.join(',')}`, () =>
       this.readStored(wanted),
@@ -209,7 +217,7 @@ export class PeriodReader {
   }
 
   /** prefetch()'s read of the stored months (and partial months) of `wanted` (sorted, distinct days). */
-  private async readStored(wanted: string[]): Promise<Map<string, Map<FundLevelKey, Turnovers>>> {
+  private async readStored(wanted: string[]): Promise<ReadonlyMap<string, StoredDay>> {
     const cuts = wanted.map((day) => {
       const whole = isLastDayOfMonth(day);
       return {
@@ -296,7 +304,10 @@ export class PeriodReader {
           const byLevel = result.get(cut.day) as Map<FundLevelKey, Turnovers>;
           let turnovers = byLevel.get(level);
           if (!turnovers) byLevel.set(level, (turnovers = new Map() as Turnovers));
-          turnovers.set(code, { debit: Money.fromStored(debit), credit: Money.fromStored(credit) });
+          turnovers.set(
+            code,
+            Object.freeze({ debit: Money.fromStored(debit), credit: Money.fromStored(credit) }),
+          );
         }
       }
     }

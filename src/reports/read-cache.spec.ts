@@ -9,6 +9,7 @@ import { BalancesService } from '../ledger/balances.service';
 import { JournalQueryService } from '../ledger/journal-query.service';
 import { keptArrays, keptRead } from './read-cache';
 import { ReportsService } from './reports.service';
+import { scopeFunds } from './statement.service';
 
 /**
  * The statement's and trial balance's reads are kept while the books stay as they were (read-cache.ts): every
@@ -147,6 +148,40 @@ describe.each([
     } finally {
       connection.prepare = prepare;
     }
+  });
+
+  it('hands each caller its own answer: changing one leaves the next reports as they were', async () => {
+    const first = await trial();
+    for (const row of first.rows) row.debit = '999';
+    first.rows.length = 0;
+    const report = await statement();
+    report.receipts.total = '0';
+    report.closingBalance = '0';
+    expect([await receipts(), await cash()]).toEqual(['1000', '1000']);
+    expect((await statement()).closingBalance).toBe('1000');
+  });
+
+  it('shares the stored days between requests, read-only and frozen', async () => {
+    const funds = await scopeFunds(
+      books.uow.manager,
+      new FundsService(books.uow, new BalancesService()),
+      'P',
+      true,
+    );
+    const scope = { root: funds[0], funds, consolidated: true };
+    const storedOf = async () => {
+      const reader = books.statements.reader(scope);
+      await reader.prefetch(['2022-12-31', '2023-12-31']);
+      return (reader as unknown as { stored: Map<string, ReadonlyMap<string, ReadonlyMap<string, object>>> })
+        .stored;
+    };
+    const [one, two] = [await storedOf(), await storedOf()];
+    expect(two.get('2023-12-31')).toBe(one.get('2023-12-31'));
+    const turnovers = [...one.values()].flatMap((byLevel) =>
+      [...byLevel.values()].flatMap((t) => [...t.values()]),
+    );
+    expect(turnovers.length).toBeGreaterThan(0);
+    expect(turnovers.every((t) => Object.isFrozen(t))).toBe(true);
   });
 
   it('hands out frozen rows', async () => {

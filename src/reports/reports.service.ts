@@ -49,10 +49,12 @@ export class ReportsService {
       ? await mergerEliminations(manager, fundIds, asOf)
       : { mergers: 0, rows: [] };
     const removed = combineEliminations(eliminations.rows, mergers.rows);
-    // Kept while the books stay as they were (read-cache.ts); its rows copied, as the answer hands them out.
-    const kept = await keptRead(manager, `trial balance|${fundIds.join(',')}|${asOf}`, () =>
-      this.journal.trialBalance(manager, fundIds, asOf),
-    );
+    // Kept while the books stay as they were (read-cache.ts) and shared with later requests: frozen, and its rows
+    // copied, as the answer hands them out.
+    const kept = await keptRead(manager, `trial balance|${fundIds.join(',')}|${asOf}`, async () => {
+      const read = await this.journal.trialBalance(manager, fundIds, asOf);
+      return Object.freeze({ ...read, rows: Object.freeze(read.rows.map((row) => Object.freeze(row))) });
+    });
     const balance = { ...kept, rows: kept.rows.map((row) => ({ ...row })) };
     return {
       fund: fundCode,

@@ -68,6 +68,9 @@ export interface Turnover {
 /** Turnover per account code. */
 export type Turnovers = Map<string, Turnover>;
 
+/** Turnover per account code, read-only: a map shared between requests (a kept read, read-cache.ts). */
+export type ReadonlyTurnovers = ReadonlyMap<string, Readonly<Turnover>>;
+
 /** A row of a trial balance or of an elimination: amounts as digit strings. */
 export interface AmountRow {
   account: string;
@@ -87,14 +90,14 @@ function add(target: Turnovers, account: string, debit: Money, credit: Money): v
 }
 
 /** Σ of several turnover maps, account by account. */
-export function sumTurnovers(parts: Iterable<Turnovers>): Turnovers {
+export function sumTurnovers(parts: Iterable<ReadonlyTurnovers>): Turnovers {
   const result: Turnovers = new Map();
   for (const part of parts) for (const [account, t] of part) add(result, account, t.debit, t.credit);
   return result;
 }
 
 /** a − b, account by account (an account missing on one side counts as zero). */
-export function minusTurnovers(a: Turnovers, b: Turnovers): Turnovers {
+export function minusTurnovers(a: ReadonlyTurnovers, b: ReadonlyTurnovers): Turnovers {
   const result: Turnovers = new Map();
   for (const [account, t] of a) add(result, account, t.debit, t.credit);
   for (const [account, t] of b) add(result, account, t.debit.negated(), t.credit.negated());

@@ -411,9 +411,13 @@ export async function scopeFunds(
   fundCode: string,
   consolidated: boolean,
 ): Promise<Fund[]> {
-  const kept = await keptRead(manager, `scope funds|${consolidated}|${fundCode}`, async () =>
-    consolidated ? funds.withDescendants(manager, fundCode) : [await funds.byCode(manager, fundCode)],
-  );
+  const kept = await keptRead(manager, `scope funds|${consolidated}|${fundCode}`, async () => {
+    const found = consolidated
+      ? await funds.withDescendants(manager, fundCode)
+      : [await funds.byCode(manager, fundCode)];
+    // Shared with later requests: frozen.
+    return Object.freeze(found.map((fund) => Object.freeze(fund)));
+  });
   return kept.map((fund) => Object.assign(Object.create(Fund.prototype) as Fund, fund));
 }
 
