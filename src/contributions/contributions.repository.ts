@@ -31,13 +31,33 @@ function oneOf(tx: EntityManager, column: string, type: 'int' | 'text', values: 
     : { where: `${column} IN (SELECT value FROM json_each(?))`, param: JSON.stringify(values) };
 }
 
+/** A fund as read, by SELECT id, code, status (fundsByCode) or as a JSON array of them (fundsAndDonorsPg). */
+const fundOf = (id: number, code: string, status: ContributionFund['status']): ContributionFund => ({
+  id: Number(id),
+  code,
+  status,
+});
+
+/** A donor as read, by SELECT id, name, kind, merged_into_id (donorsById) or as a JSON array (fundsAndDonorsPg). */
+const donorOf = (
+  id: number,
+  name: string,
+  kind: Donor['kind'],
+  mergedIntoId: number | null,
+): ContributionDonor => ({
+  id: Number(id),
+  name,
+  kind,
+  mergedIntoId: mergedIntoId === null ? null : Number(mergedIntoId),
+});
+
 export const contributionsRepository = {
   async fundsByCode(tx: EntityManager, codes: readonly string[]): Promise<Map<string, ContributionFund>> {
     const { where, param } = oneOf(tx, 'code', 'text', codes);
     const rows = await prepared<ContributionFund>(tx, `SELECT id, code, status FROM funds WHERE ${where}`, [
       param,
     ]);
-    return new Map(rows.map((r) => [r.code, { id: Number(r.id), code: r.code, status: r.status }]));
+    return new Map(rows.map((r) => [r.code, fundOf(r.id, r.code, r.status)]));
   },
 
   async donorsById(tx: EntityManager, ids: readonly number[]): Promise<Map<number, ContributionDonor>> {
@@ -48,17 +68,7 @@ export const contributionsRepository = {
       kind: Donor['kind'];
       merged_into_id: number | null;
     }>(tx, `SELECT id, name, kind, merged_into_id FROM donors WHERE ${where}`, [param]);
-    return new Map(
-      rows.map((r) => [
-        Number(r.id),
-        {
-          id: Number(r.id),
-          name: r.name,
-          kind: r.kind,
-          mergedIntoId: r.merged_into_id === null ? null : Number(r.merged_into_id),
-        },
-      ]),
-    );
+    return new Map(rows.map((r) => [Number(r.id), donorOf(r.id, r.name, r.kind, r.merged_into_id)]));
   },
 
   /**
@@ -81,13 +91,8 @@ export const contributionsRepository = {
       [codes, ids],
     );
     return {
-      funds: new Map((row.funds ?? []).map(([id, code, status]) => [code, { id: Number(id), code, status }])),
-      donors: new Map(
-        (row.donors ?? []).map(([id, name, kind, mergedIntoId]) => [
-          Number(id),
-          { id: Number(id), name, kind, mergedIntoId: mergedIntoId === null ? null : Number(mergedIntoId) },
-        ]),
-      ),
+      funds: new Map((row.funds ?? []).map((fund) => [fund[1], fundOf(...fund)])),
+      donors: new Map((row.donors ?? []).map((donor) => [Number(donor[0]), donorOf(...donor)])),
     };
   },
 

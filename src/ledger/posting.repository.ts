@@ -45,10 +45,11 @@ export interface BalanceDelta {
   credit: string;
 }
 
-/** Lines per multi-row INSERT (PostgreSQL, up to 20 lines): one statement text per count, so few texts are cached. */
-const LINES_PER_INSERT = 20;
-
 const isPostgres = (tx: EntityManager) => tx.connection.options.type === 'postgres';
+
+/** The statements of SQLite's posting path; PostgreSQL posts through fundReadsPg and writePostedPg alone. */
+const sqliteOnly = (tx: EntityManager, what: string) =>
+  assert(!isPostgres(tx), `${what} is SQLite's; PostgreSQL posts through fundReadsPg and writePostedPg`);
 
 const INSERT_ENTRY = `INSERT INTO journal_entries (fund_id, number, entry_date, description, source, source_ref,
          reversal_of_id, posted_by, posted_at, prev_hash, hash)
@@ -143,8 +144,9 @@ export interface NewPostedLine extends NewLineRow {
 }
 
 /**
- * PostgreSQL, one round trip: the fund's books row locked FOR UPDATE (as bookByCode), its dates (as fundDates) and
- * the accounts of `codes` (as accounts). The row lock waits for the fund's previous poster and the statement then
+ * PostgreSQL, one round trip: the fund's books row locked FOR UPDATE, its dates (as fundDates) and the accounts of
+ * `codes` (as accounts). The row lock serializes the fund's posters across processes (its entry numbers and its
+ * hash chain), and only that fund's; it waits for the fund's previous poster and the statement then
  * reads the books and funds rows as committed; accounts and funds change only in writes that hold lock 7201
  * exclusively, never beside this one.
  */
@@ -221,11 +223,11 @@ const writePostedTexts = new Map<string, string>();
 
 export const postingRepository = {
   /**
-   * The fund's books, for this transaction's posting. On PostgreSQL `FOR UPDATE` is the row lock that serializes
-   * the fund's posters across processes (its entry numbers and its hash chain), and only that fund's.
+   * SQLite: the fund's books, for this transaction's posting (the database's one writer serializes posters).
+   * PostgreSQL reads them locked, with the fund's dates and accounts, in fundReadsPg.
    */
   async bookByCode(tx: EntityManager, fundCode: string): Promise<Book | null> {
-    const forUpdate = tx.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
+    sqliteOnly(tx, 'bookByCode');
     const [row] = await prepared<{
       fund_id: number;
       fund_code: string;
@@ -237,7 +239,7 @@ export const postingRepository = {
     }>(
       tx,
       `SELECT fund_id, fund_code, locked_through, last_entry_no, last_hash, closed_on, closed_note FROM books
-        WHERE fund_code = ?${forUpdate}`,
+        WHERE fund_code = ?`,
       [fundCode],
     );
     if (!row) return null;
@@ -290,7 +292,7 @@ export const postingRepository = {
   /**
    * PostgreSQL: writes entries, their lines, the turnovers and the funds' heads in one statement (writePostedText),
    * and `also`'s rows, and answers the entries' ids, in order (and the other rows', null without `also`). The same
-   * rows as insertEntries, insertLines, addToBalances and setBookHead one after the other.
+   * rows as SQLite's insertEntries, insertLines, addToBalances and setBookHead one after the other.
    */
   async writePostedPg(
     tx: EntityManager,
@@ -406,121 +408,49 @@ export const postingRepository = {
     ]);
   },
 
-  /**
-   * Inserts entries and answers their ids, in order. SQLite: one-row INSERTs in a loop (insertEachSqlite); PostgreSQL: one
-   * statement over arrays for the lot (one round trip), matched back by (fund, number).
-   */
+  /** SQLite: inserts entries and answers their ids, in order (one-row INSERTs in a loop, insertEachSqlite). */
   async insertEntries(tx: EntityManager, entries: NewEntryRow[]): Promise<number[]> {
+    sqliteOnly(tx, 'insertEntries');
     if (entries.length === 1) return [await postingRepository.insertEntry(tx, entries[0])];
-    if (!isPostgres(tx)) {
-      return insertEachSqlite(
-        tx,
-        INSERT_ENTRY,
-        entries.map((e) => [
-          e.fundId,
-          e.number,
-          e.entryDate,
-          e.description,
-          e.source,
-          e.sourceRef,
-          e.reversalOfId,
-          e.postedBy,
-          e.postedAt,
-          e.prevHash,
-          e.hash,
-        ]),
-      );
-    }
-    const rows = await prepared<{ id: number; fund_id: number; number: number }>(
+    return insertEachSqlite(
       tx,
-      `INSERT INTO journal_entries (fund_id, number, entry_date, description, source, source_ref, reversal_of_id,
-              posted_by, posted_at, prev_hash, hash)
-       SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[],
-              ?::text[], ?::text[], ?::text[])
-       RETURNING id, fund_id, number`,
-      [
-        entries.map((e) => e.fundId),
-        entries.map((e) => e.number),
-        entries.map((e) => e.entryDate),
-        entries.map((e) => e.description),
-        entries.map((e) => e.source),
-        entries.map((e) => e.sourceRef),
-        entries.map((e) => e.reversalOfId),
-        entries.map((e) => e.postedBy),
-        entries.map((e) => e.postedAt),
-        entries.map((e) => e.prevHash),
-        entries.map((e) => e.hash),
-      ],
+      INSERT_ENTRY,
+      entries.map((e) => [
+        e.fundId,
+        e.number,
+        e.entryDate,
+        e.description,
+        e.source,
+        e.sourceRef,
+        e.reversalOfId,
+        e.postedBy,
+        e.postedAt,
+        e.prevHash,
+        e.hash,
+      ]),
     );
-    const ids = new Map(rows.map((r) => [`${r.fund_id}:${r.number}`, Number(r.id)]));
-    return entries.map((e) => present(ids.get(`${e.fundId}:${e.number}`), `entry ${e.fundId}:${e.number}`));
   },
 
   /**
-   * Inserts lines of one or more entries. SQLite: one-row INSERTs in a loop (insertEachSqlite: a multi-row one keeps
-   * a statement journal); PostgreSQL: one multi-row INSERT, or one statement over arrays past 20 lines.
+   * SQLite: inserts lines of one or more entries, one-row INSERTs in a loop (insertEachSqlite: a multi-row one keeps
+   * a statement journal).
    */
   async insertLines(tx: EntityManager, lines: (NewLineRow & { entryId: number })[]): Promise<void> {
-    if (isPostgres(tx) && lines.length > LINES_PER_INSERT) {
-      await prepared(
-        tx,
-        `INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo)
-         SELECT * FROM unnest(?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::text[])`,
-        [
-          lines.map((l) => l.entryId),
-          lines.map((l) => l.lineNo),
-          lines.map((l) => l.accountId),
-          lines.map((l) => l.debit),
-          lines.map((l) => l.credit),
-          lines.map((l) => l.memo),
-        ],
-      );
-      return;
-    }
-    if (!isPostgres(tx) && lines.length > 1) {
-      await insertEachSqlite(
-        tx,
-        'INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo) VALUES (?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?)',
-        lines.map((l) => [l.entryId, l.lineNo, l.accountId, l.debit, l.credit, l.memo]),
-      );
-      return;
-    }
-    for (let start = 0; start < lines.length; start += LINES_PER_INSERT) {
-      const part = lines.slice(start, start + LINES_PER_INSERT);
-      await prepared(
-        tx,
-        `INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo) VALUES ${part
-          .map(() => '(?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?)')
-          .join(', ')}`,
-        part.flatMap((l) => [l.entryId, l.lineNo, l.accountId, l.debit, l.credit, l.memo]),
-      );
-    }
+    sqliteOnly(tx, 'insertLines');
+    await insertEachSqlite(
+      tx,
+      'INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo) VALUES (?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?)',
+      lines.map((l) => [l.entryId, l.lineNo, l.accountId, l.debit, l.credit, l.memo]),
+    );
   },
 
   /**
-   * Adds turnovers to accounts' months, creating a row on its first line (added in SQL, exactly). One
-   * (account, period) at most once in `rows`. SQLite: the prepared one-row upsert in a loop; PostgreSQL: one
-   * statement over arrays.
+   * SQLite: adds turnovers to accounts' months, creating a row on its first line (added in SQL, exactly), the
+   * prepared one-row upsert in a loop. One (account, period) at most once in `rows`.
    */
   async addToBalances(tx: EntityManager, rows: BalanceDelta[]): Promise<void> {
-    if (!isPostgres(tx) || rows.length === 1) {
-      for (const row of rows) await addToBalance(tx, row);
-      return;
-    }
-    await prepared(
-      tx,
-      `INSERT INTO account_balances (account_id, period, fund_id, debit, credit)
-       SELECT * FROM unnest(?::int[], ?::text[], ?::int[], ?::bigint[], ?::bigint[])
-       ON CONFLICT (account_id, period) DO UPDATE
-          SET debit = account_balances.debit + excluded.debit, credit = account_balances.credit + excluded.credit`,
-      [
-        rows.map((r) => r.accountId),
-        rows.map((r) => r.period),
-        rows.map((r) => r.fundId),
-        rows.map((r) => r.debit),
-        rows.map((r) => r.credit),
-      ],
-    );
+    sqliteOnly(tx, 'addToBalances');
+    for (const row of rows) await addToBalance(tx, row);
   },
 
   /** An account's turnover over all time, as exact text. */

@@ -157,26 +157,29 @@ export class PostingService {
       };
     });
     const books = [...new Set(checked.map((entry) => entry.book))];
+    // Each line names its entry by (fund, number) for PostgreSQL's one statement, and by its place in `rows`.
+    const lines = checked.flatMap((entry, i) =>
+      entry.lines.map((l) => ({
+        entry: i,
+        fundId: rows[i].fundId,
+        number: rows[i].number,
+        lineNo: l.lineNo,
+        accountId: l.account.id,
+        debit: l.debit.toString(),
+        credit: l.credit.toString(),
+        memo: l.memo,
+      })),
+    );
+    const balances = balanceDeltas(checked);
     let ids: number[];
     let rowIds: number[] | null = null;
     if (tx.connection.options.type === 'postgres') {
-      // One round trip for entries, lines, turnovers and heads (issue 13); invariant 5 is then checked on the books
-      // as written, as below (a refusal rolls the whole transaction back, head and all).
+      // One round trip for entries, lines, turnovers and heads (issue 13).
       ({ ids, rowIds } = await postingRepository.writePostedPg(
         tx,
         rows,
-        checked.flatMap((entry, i) =>
-          entry.lines.map((l) => ({
-            fundId: rows[i].fundId,
-            number: rows[i].number,
-            lineNo: l.lineNo,
-            accountId: l.account.id,
-            debit: l.debit.toString(),
-            credit: l.credit.toString(),
-            memo: l.memo,
-          })),
-        ),
-        balanceDeltas(checked),
+        lines,
+        balances,
         books.map((book) => ({
           fundId: book.fundId,
           lastEntryNo: book.lastEntryNo,
@@ -184,32 +187,20 @@ export class PostingService {
         })),
         also,
       ));
-      for (const { book, input, lines } of checked)
-        if (lines.some(decreasesNonNegative))
-          await this.assertNonNegative(tx, book.fundId, input.date, lines);
     } else {
       ids = await postingRepository.insertEntries(tx, rows);
       await postingRepository.insertLines(
         tx,
-        checked.flatMap((entry, i) =>
-          entry.lines.map((l) => ({
-            entryId: ids[i],
-            lineNo: l.lineNo,
-            accountId: l.account.id,
-            debit: l.debit.toString(),
-            credit: l.credit.toString(),
-            memo: l.memo,
-          })),
-        ),
+        lines.map((l) => ({ ...l, entryId: ids[l.entry] })),
       );
-      await postingRepository.addToBalances(tx, balanceDeltas(checked));
-      for (const { book, input, lines } of checked)
-        if (lines.some(decreasesNonNegative))
-          await this.assertNonNegative(tx, book.fundId, input.date, lines);
+      await postingRepository.addToBalances(tx, balances);
       // Each fund's head moves once, past its last entry here.
       for (const book of books)
         await postingRepository.setBookHead(tx, book.fundId, book.lastEntryNo, book.lastHash);
     }
+    // Invariant 5 is checked on the books as written (a refusal rolls the whole transaction back, head and all).
+    for (const { book, input, lines } of checked)
+      if (lines.some(decreasesNonNegative)) await this.assertNonNegative(tx, book.fundId, input.date, lines);
 
     const views = checked.map(({ input, book, lines }, i) => ({
       id: ids[i],

@@ -1,20 +1,20 @@
 import { DataSource } from 'typeorm';
-import { Money } from '../common/money';
-import { openDatabase } from '../database/data-source';
-import { UnitOfWork } from '../database/unit-of-work';
-import type { AttachmentsService } from '../attachments/attachments.service';
-import { NumberingService } from '../documents/numbering.service';
-import { Fund } from '../funds/fund.entity';
-import { BalancesService } from '../ledger/balances.service';
-import { PostingService } from '../ledger/posting.service';
-import { VerifyService } from '../ledger/verify.service';
-import { ContributionsService, RecordContribution } from './contributions.service';
-import { Donor } from './entities';
-import { createTestDatabase, POSTGRES_URL, TestDatabase } from '../../test/support/database';
+import { Money } from '../../src/common/money';
+import { openDatabase } from '../../src/database/data-source';
+import { UnitOfWork } from '../../src/database/unit-of-work';
+import type { AttachmentsService } from '../../src/attachments/attachments.service';
+import { NumberingService } from '../../src/documents/numbering.service';
+import { Fund } from '../../src/funds/fund.entity';
+import { BalancesService } from '../../src/ledger/balances.service';
+import { PostingService } from '../../src/ledger/posting.service';
+import { VerifyService } from '../../src/ledger/verify.service';
+import { ContributionsService, RecordContribution } from '../../src/contributions/contributions.service';
+import { Donor } from '../../src/contributions/entities';
+import { createTestDatabase, POSTGRES_URL, TestDatabase } from '../support/database';
 
 // One instant for every posting, so that both paths hash the same canonical entries.
-jest.mock('../common/clock', () => ({
-  ...jest.requireActual<typeof import('../common/clock')>('../common/clock'),
+jest.mock('../../src/common/clock', () => ({
+  ...jest.requireActual<typeof import('../../src/common/clock')>('../../src/common/clock'),
   nowIso: () => '2024-06-01T03:00:00.000Z',
 }));
 
