@@ -433,14 +433,18 @@ export const postingRepository = {
 
   /**
    * SQLite: inserts lines of one or more entries, one-row INSERTs in a loop (insertEachSqlite: a multi-row one keeps
-   * a statement journal).
+   * a statement journal). Each line's `entry` is its entry's place in `entryIds`.
    */
-  async insertLines(tx: EntityManager, lines: (NewLineRow & { entryId: number })[]): Promise<void> {
+  async insertLines(
+    tx: EntityManager,
+    lines: (NewLineRow & { entry: number })[],
+    entryIds: number[],
+  ): Promise<void> {
     sqliteOnly(tx, 'insertLines');
     await insertEachSqlite(
       tx,
       'INSERT INTO journal_lines (entry_id, line_no, account_id, debit, credit, memo) VALUES (?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?)',
-      lines.map((l) => [l.entryId, l.lineNo, l.accountId, l.debit, l.credit, l.memo]),
+      lines.map((l) => [entryIds[l.entry], l.lineNo, l.accountId, l.debit, l.credit, l.memo]),
     );
   },
 

@@ -189,10 +189,7 @@ export class PostingService {
       ));
     } else {
       ids = await postingRepository.insertEntries(tx, rows);
-      await postingRepository.insertLines(
-        tx,
-        lines.map((l) => ({ ...l, entryId: ids[l.entry] })),
-      );
+      await postingRepository.insertLines(tx, lines, ids);
       await postingRepository.addToBalances(tx, balances);
       // Each fund's head moves once, past its last entry here.
       for (const book of books)
