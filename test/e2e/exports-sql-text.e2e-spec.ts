@@ -4,6 +4,7 @@ import { ExportSourceService } from '../../src/exports/export-source.service';
 import { ExportsService } from '../../src/exports/exports.service';
 import { HledgerSqlText, HledgerTextPages } from '../../src/exports/formats/hledger-sql';
 import { PassThrough } from 'node:stream';
+import type { Worker } from 'node:worker_threads';
 import { DB_LABEL } from '../support/database';
 import { startTestApp, TestApp } from '../support/app';
 
@@ -291,6 +292,66 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
       HledgerTextPages.cpuTimes = times;
       checked.mockRestore();
       local.mockRestore();
+    }
+  });
+
+  it('a worker that cannot open the file or dies mid-way: its windows made here, the same bytes', async () => {
+    type Inside = { start(file: string, plan: unknown): void; worker: Worker | null };
+    const inside = HledgerTextPages.prototype as unknown as Inside;
+    const start = inside.start;
+    const page = HledgerTextPages.prototype.page;
+    const checked = jest.spyOn(HledgerSqlText.prototype, 'checked');
+    const local = jest.spyOn(HledgerSqlText.prototype, 'page');
+    // Each page as it came back (its entries, or null: left to the writer); the worker ended at page `endAt`. Clean
+    // text only (June), so that SQLite makes every page.
+    let pages: (number | null)[] = [];
+    let endAt = 0;
+    jest.spyOn(HledgerTextPages.prototype, 'page').mockImplementation(async function (
+      this: HledgerTextPages,
+      afterId: number,
+      throughId: number,
+    ) {
+      const worker = (this as unknown as Inside).worker;
+      if (pages.length + 1 === endAt && worker) void worker.terminate();
+      const made = await page.call(this, afterId, throughId);
+      pages.push(made === null ? null : made.entries);
+      return made;
+    });
+    const run = async () => {
+      checked.mockClear();
+      local.mockClear();
+      pages = [];
+      const text = await hledger(true, 2, 3, '2023-06-01', '2023-06-30');
+      return { text, pages, checked: checked.mock.calls.length, local: local.mock.calls.length };
+    };
+    HledgerTextPages.parallel = true;
+    try {
+      const expected = await hledger(false, 2, 3, '2023-06-01', '2023-06-30');
+      const healthy = await run();
+      // The worker started on a file that does not exist: it fails opening it, every window is made here.
+      const started = jest.spyOn(inside, 'start').mockImplementation(function (this: Inside, file, plan) {
+        start.call(this, `${file}.missing`, plan);
+      });
+      const missing = await run();
+      expect(started).toHaveBeenCalled();
+      started.mockRestore();
+      // The worker ended while it has windows queued (at the 20th page of 43), after it made some.
+      endAt = 20;
+      const died = await run();
+      for (const r of [healthy, missing, died]) expect(r.text).toBe(expected);
+      if (DB_LABEL.startsWith('SQLite')) {
+        expect(healthy.checked).toBeGreaterThan(healthy.local);
+        expect(missing.checked).toBe(missing.local);
+        expect(died.checked).toBeGreaterThan(died.local);
+        expect(died.local).toBeGreaterThan(healthy.local);
+        // Every page made by SQLite, as with a healthy worker: none of the worker's windows left to the writer.
+        expect(healthy.pages).not.toContain(null);
+        expect(missing.pages).toEqual(healthy.pages);
+        expect(died.pages).toEqual(healthy.pages);
+      }
+    } finally {
+      HledgerTextPages.parallel = 'auto';
+      jest.restoreAllMocks(); // also `start`'s and `page`'s spies, should an expectation above fail
     }
   });
 

@@ -114,6 +114,60 @@ const CACHE_SIZE = 'cache_size = -2000';
 
 type PageRow = [fundId: number, count: number, first: number, last: number, bytes: Buffer];
 
+/** What a text connection is set up with: the page cache, the temporary tables and their rows, the query. */
+interface TextSetup {
+  cacheSize: string;
+  tables: string;
+  sql: string;
+  accounts: [id: number, name: string][];
+  funds: [id: number, code: string][];
+}
+
+function textSetup(plan: ExportPlan): TextSetup {
+  return {
+    cacheSize: CACHE_SIZE,
+    tables: SETUP_SQL,
+    sql: PAGE_SQL,
+    accounts: plan.accounts.map((a) => [a.id, plainTextAccountName(a)]),
+    funds: plan.funds.map((f) => [f.id, f.code]),
+  };
+}
+
+/**
+ * A text connection, set up: read-only, its pragmas, the temporary tables filled, the query prepared; null when
+ * the file is not in UTF-8. The one setup of both connections: `HledgerSqlText.open` calls it, and its source is
+ * part of the worker's (`WORKER_SOURCE`), so it must use nothing but its arguments (no import, no constant of this
+ * module, nothing TypeScript compiles into a helper). Coverage instrumentation is kept out of it: its counters
+ * would not exist in the worker.
+ */
+/* istanbul ignore next */
+function openTextConnection(
+  Sqlite: typeof Database,
+  file: string,
+  setup: TextSetup,
+): { db: Database.Database; statement: Database.Statement } | null {
+  const db = new Sqlite(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma(setup.cacheSize);
+    if (db.pragma('encoding', { simple: true }) !== 'UTF-8') {
+      db.close();
+      return null;
+    }
+    db.exec(setup.tables);
+    const account = db.prepare('INSERT INTO temp.export_accounts (id, name) VALUES (?, ?)');
+    const fund = db.prepare('INSERT INTO temp.export_funds (id, code) VALUES (?, ?)');
+    db.transaction(() => {
+      for (const a of setup.accounts) account.run(a[0], a[1]);
+      for (const f of setup.funds) fund.run(f[0], f[1]);
+    })();
+    return { db, statement: db.prepare(setup.sql).raw(true) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
 /**
  * The hledger text of the journal made by SQLite, on a read-only connection of its own to the books' file (its
  * temporary tables hold the export's account names and fund codes; the application's connection is left alone).
@@ -130,27 +184,9 @@ export class HledgerSqlText {
   ) {}
 
   static open(file: string, plan: ExportPlan): HledgerSqlText | null {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      db.pragma('busy_timeout = 5000');
-      db.pragma(CACHE_SIZE);
-      if (db.pragma('encoding', { simple: true }) !== 'UTF-8') {
-        db.close();
-        return null;
-      }
-      db.exec(SETUP_SQL);
-      const account = db.prepare('INSERT INTO temp.export_accounts (id, name) VALUES (?, ?)');
-      const fund = db.prepare('INSERT INTO temp.export_funds (id, code) VALUES (?, ?)');
-      db.transaction(() => {
-        for (const a of plan.accounts) account.run(a.id, plainTextAccountName(a));
-        for (const f of plan.funds) fund.run(f.id, f.code);
-      })();
-      const statement = db.prepare(PAGE_SQL).raw(true);
-      return new HledgerSqlText(db, statement, plan.from ?? '0000-01-01', plan.to);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    const opened = openTextConnection(Database, file, textSetup(plan));
+    if (opened === null) return null;
+    return new HledgerSqlText(opened.db, opened.statement, plan.from ?? '0000-01-01', plan.to);
   }
 
   /**
@@ -165,7 +201,7 @@ export class HledgerSqlText {
     return { after: afterId, through: throughId, from: this.from, to: this.to };
   }
 
-  /** A page's rows (from this connection or a `TextWorker`'s) as text; null when the writer must make it. */
+  /** A page's rows (this connection's or `HledgerTextPages`'s worker's) as text; null: the writer makes it. */
   checked(rows: PageRow[]): TextPage | null {
     const texts: FundText[] = [];
     let entries = 0;
@@ -183,24 +219,16 @@ export class HledgerSqlText {
 }
 
 /**
- * The worker thread of `HledgerTextPages`: its own read-only connection with the same temporary tables and query,
+ * The worker thread of `HledgerTextPages`: its own read-only connection, set up by the same `openTextConnection`,
  * answering `{ k, parameters }` with `{ k, rows }`. Plain JavaScript evaluated as it is (no module of the
  * application is loaded: the worker adds little memory, and runs the same under ts-jest).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData: w } = require('node:worker_threads');
-const Database = require(w.sqlite);
-const db = new Database(w.file, { readonly: true, fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-db.pragma(w.cacheSize);
-db.exec(w.setup);
-const account = db.prepare('INSERT INTO temp.export_accounts (id, name) VALUES (?, ?)');
-const fund = db.prepare('INSERT INTO temp.export_funds (id, code) VALUES (?, ?)');
-db.transaction(() => {
-  for (const a of w.accounts) account.run(a[0], a[1]);
-  for (const f of w.funds) fund.run(f[0], f[1]);
-})();
-const statement = db.prepare(w.sql).raw(true);
+const openTextConnection = (${String(openTextConnection)});
+const opened = openTextConnection(require(w.sqlite), w.file, w.setup);
+if (opened === null) throw new Error('the file is not in UTF-8');
+const { statement } = opened;
 parentPort.on('message', ({ k, parameters }) => {
   let rows;
   try {
@@ -315,11 +343,7 @@ export class HledgerTextPages {
         workerData: {
           sqlite: require.resolve('better-sqlite3'),
           file,
-          setup: SETUP_SQL,
-          cacheSize: CACHE_SIZE,
-          sql: PAGE_SQL,
-          accounts: plan.accounts.map((a) => [a.id, plainTextAccountName(a)]),
-          funds: plan.funds.map((f) => [f.id, f.code]),
+          setup: textSetup(plan),
         },
         // Its heap holds one page's rows at a time: a small young generation keeps its memory small.
         resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
