@@ -261,7 +261,11 @@ export async function receiptsZip(out: string, count: number): Promise<void> {
   const feedWorker = () => {
     while (room() && onWorker.size < WORKER_QUEUE) {
       const n = next++;
-      pdfs.set(n, new Promise<Buffer>((resolve, reject) => onWorker.set(n, { resolve, reject })));
+      const pdf = new Promise<Buffer>((resolve, reject) => onWorker.set(n, { resolve, reject }));
+      // Handled here too: if the zip failed first nobody takes it, and an unhandled rejection would end the child
+      // with this error instead of the zip's (the zip still gets the rejection when it takes the receipt).
+      pdf.catch(() => undefined);
+      pdfs.set(n, pdf);
       worker.postMessage(n);
     }
   };
