@@ -221,6 +221,29 @@ function writePostedText(also: Omit<RowsOfEntries, 'rows'> | null): string {
 }
 const writePostedTexts = new Map<string, string>();
 
+/** A fund's `books` row as read by bookByCode and fundReadsPg. */
+interface BookRow {
+  fund_id: number;
+  fund_code: string;
+  locked_through: string | null;
+  last_entry_no: number;
+  last_hash: string;
+  closed_on: string | null;
+  closed_note: string | null;
+}
+
+function bookOf(row: BookRow): Book {
+  return {
+    fundId: row.fund_id,
+    fundCode: row.fund_code,
+    lockedThrough: row.locked_through,
+    lastEntryNo: row.last_entry_no,
+    lastHash: row.last_hash,
+    closedOn: row.closed_on,
+    closedNote: row.closed_note,
+  };
+}
+
 export const postingRepository = {
   /**
    * SQLite: the fund's books, for this transaction's posting (the database's one writer serializes posters).
@@ -228,57 +251,27 @@ export const postingRepository = {
    */
   async bookByCode(tx: EntityManager, fundCode: string): Promise<Book | null> {
     sqliteOnly(tx, 'bookByCode');
-    const [row] = await prepared<{
-      fund_id: number;
-      fund_code: string;
-      locked_through: string | null;
-      last_entry_no: number;
-      last_hash: string;
-      closed_on: string | null;
-      closed_note: string | null;
-    }>(
+    const [row] = await prepared<BookRow>(
       tx,
       `SELECT fund_id, fund_code, locked_through, last_entry_no, last_hash, closed_on, closed_note FROM books
         WHERE fund_code = ?`,
       [fundCode],
     );
-    if (!row) return null;
-    return {
-      fundId: row.fund_id,
-      fundCode: row.fund_code,
-      lockedThrough: row.locked_through,
-      lastEntryNo: row.last_entry_no,
-      lastHash: row.last_hash,
-      closedOn: row.closed_on,
-      closedNote: row.closed_note,
-    };
+    return row ? bookOf(row) : null;
   },
 
   /** PostgreSQL: the fund's book, dates and accounts in one round trip (FUND_READS_PG); null when no such fund. */
   async fundReadsPg(tx: EntityManager, fundCode: string, codes: string[]): Promise<FundReads | null> {
-    const [row] = await prepared<{
-      fund_id: number;
-      fund_code: string;
-      locked_through: string | null;
-      last_entry_no: number;
-      last_hash: string;
-      closed_on: string | null;
-      closed_note: string | null;
-      valid_from: string | null;
-      created_at: string | null;
-      accounts: [number, string, string, number | boolean][] | null;
-    }>(tx, FUND_READS_PG, [codes, fundCode]);
+    const [row] = await prepared<
+      BookRow & {
+        valid_from: string | null;
+        created_at: string | null;
+        accounts: [number, string, string, number | boolean][] | null;
+      }
+    >(tx, FUND_READS_PG, [codes, fundCode]);
     if (!row) return null;
     return {
-      book: {
-        fundId: row.fund_id,
-        fundCode: row.fund_code,
-        lockedThrough: row.locked_through,
-        lastEntryNo: row.last_entry_no,
-        lastHash: row.last_hash,
-        closedOn: row.closed_on,
-        closedNote: row.closed_note,
-      },
+      book: bookOf(row),
       dates: { validFrom: row.valid_from ?? null, createdAt: row.created_at ?? null },
       accounts: (row.accounts ?? []).map(([id, code, nameVi, nonNegative]) => ({
         id: Number(id),
