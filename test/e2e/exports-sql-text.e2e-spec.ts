@@ -333,7 +333,8 @@ describe(`the hledger text SQLite makes equals the writer's (${DB_LABEL})`, () =
         start.call(this, `${file}.missing`, plan);
       });
       const missing = await run();
-      expect(started).toHaveBeenCalled();
+      // PostgreSQL has no SQLite text and so no worker: only the bytes are compared there.
+      if (DB_LABEL.startsWith('SQLite')) expect(started).toHaveBeenCalled();
       started.mockRestore();
       // The worker ended while it has windows queued (at the 20th page of 43), after it made some.
       endAt = 20;
