@@ -55,8 +55,8 @@ export async function openLedger(existing?: TestDatabase): Promise<Ledger> {
   };
 }
 
-/** Creates a fund and opens its books in one write, as FundsService does. */
-export async function createFund(ledger: Ledger, code: string): Promise<void> {
+/** Creates a fund and opens its books in one write, as FundsService does (`createdAt`: when it was opened). */
+export async function createFund(ledger: Ledger, code: string, createdAt = nowIso()): Promise<void> {
   await ledger.uow.write(async (tx) => {
     const fund = await tx.save(
       tx.create(Fund, {
@@ -67,7 +67,7 @@ export async function createFund(ledger: Ledger, code: string): Promise<void> {
         validFrom: null,
         validTo: null,
         status: 'active',
-        createdAt: nowIso(),
+        createdAt,
       }),
     );
     await ledger.books.open(tx, fund.id, fund.code);

@@ -1,16 +1,11 @@
 import { DataSource } from 'typeorm';
 import { Money } from '../../src/common/money';
-import { openDatabase } from '../../src/database/data-source';
-import { UnitOfWork } from '../../src/database/unit-of-work';
 import type { AttachmentsService } from '../../src/attachments/attachments.service';
 import { NumberingService } from '../../src/documents/numbering.service';
-import { Fund } from '../../src/funds/fund.entity';
-import { BalancesService } from '../../src/ledger/balances.service';
-import { PostingService } from '../../src/ledger/posting.service';
 import { VerifyService } from '../../src/ledger/verify.service';
 import { ContributionsService, RecordContribution } from '../../src/contributions/contributions.service';
 import { Donor } from '../../src/contributions/entities';
-import { createTestDatabase, POSTGRES_URL, TestDatabase } from '../support/database';
+import { createFund, Ledger, openLedger } from './harness';
 
 // One instant for every posting, so that both paths hash the same canonical entries.
 jest.mock('../../src/common/clock', () => ({
@@ -26,42 +21,24 @@ jest.mock('../../src/common/clock', () => ({
  * the same order either way).
  */
 describe('ContributionsService.recordMany', () => {
-  const opened: DataSource[] = [];
-  const created: TestDatabase[] = [];
+  const opened: Ledger[] = [];
   afterEach(async () => {
-    for (const dataSource of opened.splice(0)) await dataSource.destroy();
-    for (const database of created.splice(0)) await database.drop();
+    for (const ledger of opened.splice(0)) await ledger.close();
   });
 
   async function books() {
-    const database = POSTGRES_URL ? await createTestDatabase() : null;
-    if (database) created.push(database);
-    const dataSource = await openDatabase(database ? database.config : { type: 'sqlite', path: ':memory:' });
-    opened.push(dataSource);
-    const uow = new UnitOfWork(dataSource);
-    const posting = new PostingService();
+    const ledger = await openLedger();
+    opened.push(ledger);
+    const { dataSource, uow } = ledger;
     const contributions = new ContributionsService(
       uow,
-      posting,
+      ledger.posting,
       new NumberingService(),
       {} as AttachmentsService,
     );
+    // Opened now (nowIso is fixed below): a fund opened at that instant would have its earlier months locked.
+    for (const code of ['F1', 'F2']) await createFund(ledger, code, new Date().toISOString());
     await uow.write(async (tx) => {
-      for (const code of ['F1', 'F2']) {
-        const fund = await tx.save(
-          tx.create(Fund, {
-            code,
-            name: `Quỹ ${code}`,
-            level: 'province',
-            parentId: null,
-            validFrom: null,
-            validTo: null,
-            status: 'active',
-            createdAt: new Date().toISOString(),
-          }),
-        );
-        await new BalancesService().open(tx, fund.id, fund.code);
-      }
       for (const [name, kind] of [
         ['Nguyễn Văn An', 'individual'],
         ['Công ty Lào Cai', 'enterprise'],
