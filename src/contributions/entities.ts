@@ -188,7 +188,7 @@ export class BatchMember {
 @Index('ix_contributions_receipt_no', ['receiptNo'])
 @Index('ix_contributions_donor', ['donorId'])
 @Index('ix_contributions_entry', ['entryId'])
-@Index('uq_contributions_import_key', ['importKey'], { unique: true })
+@Index('uq_contributions_import_key', ['importKey'], { unique: true, where: 'import_key IS NOT NULL' })
 export class Contribution {
   @PrimaryGeneratedColumn()
   id: number;

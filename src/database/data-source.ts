@@ -43,6 +43,7 @@ import { HashChainPerFund1764520000000 } from './migrations/1764520000000-hash-c
 import { ReportIndices1764540000000 } from './migrations/1764540000000-report-indices';
 import { PartyLookupIndices1764550000000 } from './migrations/1764550000000-party-lookup-indices';
 import { CoveringBalancesIndex1764560000000 } from './migrations/1764560000000-covering-balances-index';
+import { NullKeysOutOfUniqueIndexes1764570000000 } from './migrations/1764570000000-null-keys-out-of-unique-indexes';
 import { Disbursement, DisbursementEvent, HouseProject } from '../disbursements/entities';
 import { Transfer } from '../transfers/transfer.entity';
 import { DocumentSeries } from '../documents/document-series.entity';
@@ -127,6 +128,7 @@ export const MIGRATIONS = [
   ReportIndices1764540000000,
   PartyLookupIndices1764550000000,
   CoveringBalancesIndex1764560000000,
+  NullKeysOutOfUniqueIndexes1764570000000,
 ];
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

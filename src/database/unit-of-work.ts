@@ -104,8 +104,10 @@ export class UnitOfWork {
             fundHolds.set(tx, () => hold().then(() => lockKeys(tx, funds)));
           }
           // SQLite: write first, so the transaction takes the write lock at once and waits (busy_timeout) for another
-          // process's writer, instead of failing when it later upgrades from a read.
-          else await prepared(tx, 'UPDATE chain_head SET id = id WHERE id = 1');
+          // process's writer, instead of failing when it later upgrades from a read. A write statement takes the lock
+          // whether or not it changes a row; one that changes none leaves no page to log at COMMIT (an UPDATE of the
+          // chain_head row, as before, cost 11.6 µs a transaction against 4.5; issue 13).
+          else await prepared(tx, 'UPDATE chain_head SET id = id WHERE 0');
           if (idem) {
             const [previous] = await prepared<{
               request_hash: string;

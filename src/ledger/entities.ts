@@ -93,7 +93,7 @@ export class Account {
 @Index('ix_entries_fund_date', ['fundId', 'entryDate'])
 @Index('ix_entries_fund_id', ['fundId', 'id'])
 @Index('ix_entries_closing', ['fundId', 'entryDate'], { where: "source = 'closing'" })
-@Index('uq_entries_reversal_of', ['reversalOfId'], { unique: true })
+@Index('uq_entries_reversal_of', ['reversalOfId'], { unique: true, where: 'reversal_of_id IS NOT NULL' })
 export class JournalEntry {
   @PrimaryGeneratedColumn()
   id: number;

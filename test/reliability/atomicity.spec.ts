@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { InsufficientFundsError } from '../../src/common/errors';
 import { Money } from '../../src/common/money';
 import type { EntryView } from '../../src/ledger/ledger.types';
@@ -297,5 +298,40 @@ describe(`concurrent requests through HTTP (${DB_LABEL})`, () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(paid > 0n).toBe(true);
     await verifyOk();
+  });
+});
+
+describe(`a write holds the database from its first statement (${DB_LABEL})`, () => {
+  let ledger: Ledger;
+
+  beforeAll(async () => {
+    ledger = await openLedger();
+  });
+
+  afterAll(() => ledger.close());
+
+  it('on SQLite another process cannot start writing while a write is open, before it has changed a row', async () => {
+    const file = ledger.db.file;
+    if (file === null) return; // PostgreSQL: the advisory locks, tested by the concurrency specs
+    const other = new Database(file, { timeout: 0 });
+    try {
+      const attempts: string[] = [];
+      await ledger.uow.write(() => {
+        try {
+          other.exec('BEGIN IMMEDIATE');
+          other.exec('ROLLBACK');
+          attempts.push('got the lock');
+        } catch (error) {
+          attempts.push((error as { code?: string }).code ?? String(error));
+        }
+        return Promise.resolve();
+      });
+      expect(attempts).toEqual(['SQLITE_BUSY']);
+      // And the write, having changed nothing, let it go at its end.
+      other.exec('BEGIN IMMEDIATE');
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
   });
 });
