@@ -1,10 +1,11 @@
+import { createHash, hash } from 'node:crypto';
 import { sha256Text } from '../common/sha256';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /**
  * verify's fast path on SQLite (issue 13). Turning SQLite rows into JavaScript values cost about three times the
  * hashing itself, so here SQLite builds each entry's canonical JSON text (the bytes `entryHash` hashes, hash-chain.ts)
- * and JavaScript receives one string per entry and only hashes it. A page whose every entry matches its stored hash,
+ * and JavaScript receives one text per entry and only hashes it. A page whose every entry matches its stored hash,
  * balances, links to the entry before it and numbers on from it is "clean"; anything else — a mismatch, an SQL error,
  * a value of a type the JavaScript path would print differently — makes the page "dirty", and verify.service.ts
  * checks a dirty page again through the JavaScript path, which alone words the problems. A difference between the
@@ -16,6 +17,11 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
  * guard gets a null text, and a null text, or lines that are not an array, never count as matching: else stored
  * hashes made over SQLite's text of values that the JavaScript path prints otherwise would pass here alone.
  *
+ * A page whose entry ids run on without a gap comes back as one row (PACKED_SQL): turning a row into JavaScript
+ * values cost about as much as SQLite building its text, so the page's texts come as one blob, a newline between
+ * them (canonical JSON escapes every control character: a raw newline is never inside one), its hashes, fund ids and
+ * numbers each as one string; a page with a gap is read an entry a row (PAGE_SQL).
+ *
  * Pages may also be checked on worker threads (this file is the worker's script), each on its own read-only
  * connection to the same file; see verify.service.ts for why their view of the pages is the same as the caller's.
  */
@@ -25,25 +31,36 @@ const isSafeInt = (column: string) =>
   `typeof(${column}) = 'integer' AND ${column} BETWEEN -${SAFE} AND ${SAFE}`;
 
 /**
+ * None of the text columns in the canonical text is a blob: json_array takes a blob that holds valid JSONB as the
+ * JSON it encodes (SQLite 3.45 on), so that a blob of the JSONB of the honest text would print as that text, while
+ * the JavaScript path reads the column as a Buffer and prints it otherwise (verify-fast.spec).
+ */
+const ENTRY_NOT_BLOB = `'blob' NOT IN (typeof(e.prev_hash), typeof(b.fund_code), typeof(e.entry_date),
+    typeof(e.description), typeof(e.source), typeof(e.source_ref), typeof(e.posted_by), typeof(e.posted_at))`;
+const LINE_NOT_BLOB = `typeof(a.code) <> 'blob' AND typeof(l.memo) <> 'blob'`;
+
+/**
  * One page's entries (ids in (?, ?]) in id order: id, fund_id, number, prev_hash, hash, the canonical text (null
  * where a guard fails or the lines do not balance: fewer than two, or debits ≠ credits, summed exactly as 64-bit
  * integers, an overflow being an SQL error and so a dirty page), and the month.
  *
- * Guards: the text columns need none, their TEXT affinity stores text, null or a blob (numbers become text), and
- * text and null print alike on both paths while a blob is an SQL error. The numbers the JavaScript path reads with
- * `Number()` (entry number, reversed entry, line number) must be integers within 2^53; amounts must be integers
- * (the JavaScript path sums them as BigInt). A missing fund or account is '?' on both paths (char(63): a literal
- * '?' would count as a parameter); an account id that is not an integer matches no account on either. Lines come
- * in line_no order, then row id, as the JavaScript path reads them (LINES_SQL): were they taken in the order they
- * are stored, a forger could renumber an entry's lines and hash SQLite's text of them, which the JavaScript path
- * would refuse (verify-fast.spec).
+ * Guards: the text columns store text, null or a blob (TEXT affinity: numbers become text); text and null print
+ * alike on both paths, and a blob is not let through (ENTRY_NOT_BLOB, LINE_NOT_BLOB). The numbers the JavaScript
+ * path reads with `Number()` (entry number, reversed entry, line number) must be integers within 2^53; amounts must
+ * be integers (the JavaScript path sums them as BigInt). A missing fund or account is '?' on both paths (char(63):
+ * a literal '?' would count as a parameter); an account id that is not an integer matches no account on either.
+ * Lines come in line_no order, then row id, as the JavaScript path reads them (LINES_SQL): were they taken in the
+ * order they are stored, a forger could renumber an entry's lines and hash SQLite's text of them, which the
+ * JavaScript path would refuse (verify-fast.spec).
  */
 export const PAGE_SQL = `SELECT e.id, e.fund_id, e.number, e.prev_hash, e.hash,
   CASE WHEN ${isSafeInt('e.number')} AND (e.reversal_of_id IS NULL OR ${isSafeInt('e.reversal_of_id')})
+        AND ${ENTRY_NOT_BLOB}
   THEN json_array(e.prev_hash, COALESCE(b.fund_code, char(63)), e.number, e.entry_date, e.description, e.source,
     e.source_ref, e.reversal_of_id, e.posted_by, e.posted_at,
     (SELECT CASE WHEN COUNT(*) >= 2 AND SUM(l.debit) = SUM(l.credit)
-                  AND MIN(${isSafeInt('l.line_no')} AND typeof(l.debit) = 'integer' AND typeof(l.credit) = 'integer')
+                  AND MIN(${isSafeInt('l.line_no')} AND typeof(l.debit) = 'integer' AND typeof(l.credit) = 'integer'
+                          AND ${LINE_NOT_BLOB})
             THEN json_group_array(json_array(l.line_no, COALESCE(a.code, char(63)), CAST(l.debit AS TEXT),
                                              CAST(l.credit AS TEXT), l.memo) ORDER BY l.line_no, l.id)
             END
@@ -52,6 +69,42 @@ export const PAGE_SQL = `SELECT e.id, e.fund_id, e.number, e.prev_hash, e.hash,
   substr(e.entry_date, 1, 7)
   FROM journal_entries e LEFT JOIN books b ON b.fund_id = e.fund_id
  WHERE e.id > ? AND e.id <= ? ORDER BY e.id`;
+
+/**
+ * One page's entries as one row: how many, how many have a text, then in id order each entry's id, fund id and
+ * number (comma-separated), the stored hashes (run together), the canonical texts (one blob, separated by a
+ * newline), how many months and the months (comma-separated). The texts are PAGE_SQL's, with its guards, the lines
+ * aggregated by a join rather than a subquery per entry (an entry without lines has no text), and three more. Two
+ * let JavaScript cut the strings apart by position: a fund id that is an integer within 2^53 (its decimal form has
+ * no comma) and a stored hash that is text of 64 characters. The third stands for PAGE_SQL's ORDER BY of the lines
+ * (a sort per entry, about a tenth of the query): the lines must come numbered 1, 2 … n (n < 100) in the order they are
+ * aggregated, as the posting path numbers and stores them, and then that order is the JavaScript path's, line_no
+ * then id, whatever order SQLite took them in. An entry that fails a guard has a null text, which the outer
+ * aggregate leaves out: the count of texts falls short and the caller reads the page by PAGE_SQL.
+ *
+ * The outer aggregates take no ORDER BY either (it made each a sort, 0.9 µs an entry of 3.5): they see the grouped
+ * rows in the order the grouping gives them, by id, all in the same order; the caller checks the ids, and reads
+ * the page by PAGE_SQL if they do not run after + 1, after + 2 … in the order given.
+ */
+const ONE_TO_99 = Array.from({ length: 99 }, (_, k) => k + 1).join(',');
+export const PACKED_SQL = `SELECT COUNT(*), COUNT(t), group_concat(id || ',' || fund_id || ',' || number, ','),
+       group_concat(hash, ''), CAST(group_concat(t, char(10)) AS BLOB), COUNT(m), group_concat(m, ',')
+  FROM (SELECT e.id, e.fund_id, e.number, e.hash, substr(e.entry_date, 1, 7) AS m,
+    CASE WHEN ${isSafeInt('e.number')} AND (e.reversal_of_id IS NULL OR ${isSafeInt('e.reversal_of_id')})
+          AND ${ENTRY_NOT_BLOB} AND ${isSafeInt('e.fund_id')} AND typeof(e.hash) = 'text' AND length(e.hash) = 64
+          AND COUNT(l.id) BETWEEN 2 AND 99 AND group_concat(l.line_no, ',') = substr('${ONE_TO_99}', 1,
+                CASE WHEN COUNT(l.id) < 10 THEN 2 * COUNT(l.id) - 1 ELSE 3 * COUNT(l.id) - 10 END)
+          AND SUM(l.debit) = SUM(l.credit)
+          AND MIN(${isSafeInt('l.line_no')} AND typeof(l.debit) = 'integer' AND typeof(l.credit) = 'integer'
+                  AND ${LINE_NOT_BLOB})
+    THEN json_array(e.prev_hash, COALESCE(b.fund_code, char(63)), e.number, e.entry_date, e.description, e.source,
+      e.source_ref, e.reversal_of_id, e.posted_by, e.posted_at,
+      json_group_array(json_array(l.line_no, COALESCE(a.code, char(63)), CAST(l.debit AS TEXT),
+                                  CAST(l.credit AS TEXT), l.memo)))
+    END AS t
+    FROM journal_entries e LEFT JOIN books b ON b.fund_id = e.fund_id
+    LEFT JOIN journal_lines l ON l.entry_id = e.id LEFT JOIN accounts a ON a.id = l.account_id
+   WHERE e.id > ? AND e.id <= ? GROUP BY e.id ORDER BY e.id)`;
 
 /**
  * One page's turnover: debits and credits per account and month, as text (exact), from the lines of its entries.
@@ -109,39 +162,139 @@ export interface PageSummary {
   turnover: TurnoverRow[];
 }
 
+/** PACKED_SQL's columns. */
+export type PackedRow = [
+  entries: number,
+  texts: number,
+  ids: string | null,
+  hashes: string | null,
+  canonical: Buffer | null,
+  months: number,
+  monthList: string | null,
+];
+
+const dirtyPage = (page: number, entries: number): PageSummary => ({
+  page,
+  clean: false,
+  entries,
+  funds: [],
+  legacy: null,
+  turnover: [],
+});
+
 /**
- * Checks one page's rows: each entry's hash, its link to the entry before it in the same chain and its number,
- * within the page; what the page's first entries link to is left to the caller (its funds' spans).
+ * A page's entries taken in id order: each must link to the entry before it in its chain within the page and
+ * number on from it; what the page's first entries link to is left to the caller (its funds' spans).
  */
-export function summarizePage(page: number, rows: FastRow[], cutover: number): PageSummary {
-  const dirty: PageSummary = {
-    page,
-    clean: false,
-    entries: rows.length,
-    funds: [],
-    legacy: null,
-    turnover: [],
-  };
-  const funds = new Map<number, FundSpan>();
-  let legacy: PageSummary['legacy'] = null;
-  for (const [id, fundId, number, prevHash, hash, canonical] of rows) {
-    if (canonical === null || !canonical.endsWith(']]') || sha256Text(canonical) !== hash) return dirty;
-    const fund = Number(fundId);
-    const span = funds.get(fund);
-    if (id <= cutover) {
-      if (legacy === null) legacy = [prevHash, hash, id, 1];
-      else if (prevHash !== legacy[1]) return dirty;
-      else legacy = [legacy[0], hash, id, legacy[3] + 1];
-    } else if (span && prevHash !== span[5]) return dirty;
-    if (!span) funds.set(fund, [fund, number, id <= cutover ? null : prevHash, id, number, hash]);
-    else if (number !== span[4] + 1) return dirty;
+class PageWalk {
+  private readonly funds = new Map<number, FundSpan>();
+  private legacy: PageSummary['legacy'] = null;
+
+  constructor(private readonly cutover: number) {}
+
+  /** False where the entry does not link to or number on from the one before it. */
+  take(id: number, fund: number, number: number, prevHash: string, hash: string): boolean {
+    const span = this.funds.get(fund);
+    const legacy = this.legacy;
+    if (id <= this.cutover) {
+      if (legacy === null) this.legacy = [prevHash, hash, id, 1];
+      else if (prevHash !== legacy[1]) return false;
+      else this.legacy = [legacy[0], hash, id, legacy[3] + 1];
+    } else if (span && prevHash !== span[5]) return false;
+    if (!span) this.funds.set(fund, [fund, number, id <= this.cutover ? null : prevHash, id, number, hash]);
+    else if (number !== span[4] + 1) return false;
     else {
       span[3] = id;
       span[4] = number;
       span[5] = hash;
     }
+    return true;
   }
-  return { page, clean: true, entries: rows.length, funds: [...funds.values()], legacy, turnover: [] };
+
+  summary(page: number, entries: number): PageSummary {
+    return { page, clean: true, entries, funds: [...this.funds.values()], legacy: this.legacy, turnover: [] };
+  }
+}
+
+/**
+ * Checks one page's rows: each entry's hash, its link to the entry before it in the same chain and its number,
+ * within the page; what the page's first entries link to is left to the caller (its funds' spans).
+ */
+export function summarizePage(page: number, rows: FastRow[], cutover: number): PageSummary {
+  const walk = new PageWalk(cutover);
+  for (const [id, fundId, number, prevHash, hash, canonical] of rows) {
+    if (canonical === null || !canonical.endsWith(']]') || sha256Text(canonical) !== hash) {
+      return dirtyPage(page, rows.length);
+    }
+    if (!walk.take(id, Number(fundId), number, prevHash, hash)) return dirtyPage(page, rows.length);
+  }
+  return walk.summary(page, rows.length);
+}
+
+const QUOTE = 0x22;
+const BRACKET = 0x5b;
+const CLOSE = 0x5d;
+const NEWLINE = 0x0a;
+/** SHA-256 hex of bytes (the canonical text's UTF-8, as sha256Text hashes a string's). */
+const sha256Bytes: (bytes: Buffer) => string =
+  typeof hash === 'function'
+    ? (bytes) => hash('sha256', bytes, 'hex')
+    : (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * Checks a packed page (PACKED_SQL) as summarizePage checks rows: a clean page and its months in id order (null
+ * where they cannot be cut apart), or null for anything else (ids that are not after + 1 … upTo in order, a null
+ * text, a hash or link that does not match), and PAGE_SQL then reads the page: a page this does not find clean (a
+ * forger's, or one whose lines were numbered otherwise) costs a query more, and its verdict is PAGE_SQL's or the
+ * JavaScript path's. Each text is the blob up to the next newline, and there must be exactly one text an entry.
+ * Its previous hash is read from its bytes 2 to 66, between `["` and `"`: where that equals the hash of the entry
+ * before it (64 hex digits), or is 64 hex digits itself (checked where the page hands it on), the JSON string there
+ * is the column's text, nothing escaped.
+ */
+export function summarizePacked(
+  page: number,
+  row: PackedRow,
+  after: number,
+  upTo: number,
+  cutover: number,
+): { summary: PageSummary; months: string[] | null } | null {
+  const [entries, texts, ids, hashes, canonical, monthCount, monthList] = row;
+  if (entries === 0 || entries !== upTo - after) return null;
+  if (texts !== entries || ids === null || hashes === null || canonical === null) return null;
+  const fields = ids.split(',');
+  if (fields.length !== 3 * entries) return null;
+  for (let k = 0; k < entries; k++) if (Number(fields[3 * k]) !== after + 1 + k) return null;
+  if (hashes.length !== 64 * entries) return null;
+  const walk = new PageWalk(cutover);
+  let start = 0;
+  for (let k = 0; k < entries; k++) {
+    const newline = canonical.indexOf(NEWLINE, start);
+    const last = k === entries - 1;
+    if (last ? newline !== -1 : newline === -1) return null;
+    const end = last ? canonical.length : newline;
+    const hash = hashes.slice(64 * k, 64 * k + 64);
+    if (
+      end - start < 70 ||
+      canonical[start] !== BRACKET ||
+      canonical[start + 1] !== QUOTE ||
+      canonical[start + 66] !== QUOTE ||
+      canonical[end - 1] !== CLOSE ||
+      canonical[end - 2] !== CLOSE ||
+      sha256Bytes(canonical.subarray(start, end)) !== hash
+    )
+      return null;
+    const prevHash = canonical.toString('latin1', start + 2, start + 66);
+    const id = after + 1 + k;
+    if (!walk.take(id, Number(fields[3 * k + 1]), Number(fields[3 * k + 2]), prevHash, hash)) return null;
+    start = end + 1;
+  }
+  const summary = walk.summary(page, entries);
+  if (summary.legacy && !HEX64.test(summary.legacy[0])) return null;
+  for (const span of summary.funds) if (span[2] !== null && !HEX64.test(span[2])) return null;
+  const months = monthCount === entries && monthList !== null ? monthList.split(',') : null;
+  return { summary, months: months?.length === entries ? months : null };
 }
 
 const INTEGER = /^-?\d+$/;
@@ -177,15 +330,24 @@ export function monthRuns(rows: FastRow[], after: number, upTo: number): [number
     rows[rows.length - 1][0] !== upTo
   )
     return null;
+  return runsOf(
+    rows.map((row) => row[6]),
+    after,
+  );
+}
+
+/** The runs of `months`, the months of the entries after + 1, after + 2 … in order; null past MAX_RUNS. */
+function runsOf(months: unknown[], after: number): [number, number, string][] | null {
   const runs: [number, number, string][] = [];
   let run: [number, number, string] | null = null;
-  for (const row of rows) {
-    const month = row[6];
+  for (let k = 0; k < months.length; k++) {
+    const month = months[k];
+    const id = after + 1 + k;
     if (typeof month !== 'string') return null;
-    if (run && run[2] === month) run[1] = row[0];
+    if (run && run[2] === month) run[1] = id;
     else {
       if (runs.length === MAX_RUNS) return null;
-      run = [row[0] - 1, row[0], month];
+      run = [id - 1, id, month];
       runs.push(run);
     }
   }
@@ -195,7 +357,10 @@ export function monthRuns(rows: FastRow[], after: number, upTo: number): [number
 /** Runs a read statement (`?` placeholders) and returns its rows as arrays. */
 export type ReadArrays = (sql: string, params: number[]) => unknown[] | Promise<unknown[]>;
 
-/** The fast path over one page: its canonical texts checked, then (if clean) its turnover read and checked. */
+/**
+ * The fast path over one page: its canonical texts checked (packed, or an entry a row where its ids have a gap),
+ * then (if clean) its turnover read and checked.
+ */
 export async function checkPageFast(
   page: number,
   after: number,
@@ -203,10 +368,19 @@ export async function checkPageFast(
   cutover: number,
   read: ReadArrays,
 ): Promise<PageSummary> {
-  const rows = (await read(PAGE_SQL, [after, upTo])) as FastRow[];
-  const summary = summarizePage(page, rows, cutover);
+  const [packed] = (await read(PACKED_SQL, [after, upTo])) as PackedRow[];
+  const packedPage = packed ? summarizePacked(page, packed, after, upTo, cutover) : null;
+  let summary: PageSummary;
+  let runs: [number, number, string][] | null;
+  if (packedPage) {
+    summary = packedPage.summary;
+    runs = packedPage.months && runsOf(packedPage.months, after);
+  } else {
+    const rows = (await read(PAGE_SQL, [after, upTo])) as FastRow[];
+    summary = summarizePage(page, rows, cutover);
+    runs = summary.clean ? monthRuns(rows, after, upTo) : null;
+  }
   if (!summary.clean) return summary;
-  const runs = monthRuns(rows, after, upTo);
   if (!runs) return withTurnover(summary, (await read(PAGE_TURNOVER_SQL, [after, upTo])) as TurnoverRow[]);
   const turnover: TurnoverRow[] = [];
   for (const [from, to, month] of runs) {
@@ -259,7 +433,7 @@ async function runWorker(data: FastWorkerData): Promise<void> {
       try {
         summary = await checkPageFast(page, after, upTo, data.cutover, read);
       } catch {
-        summary = { page, clean: false, entries: 0, funds: [], legacy: null, turnover: [] };
+        summary = dirtyPage(page, 0);
       }
       parentPort?.postMessage(summary);
     }

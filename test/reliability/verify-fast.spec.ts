@@ -109,6 +109,9 @@ describe('SQLite JSON text and JSON.stringify', () => {
     const forgeHash = (id: number, hash: string) =>
       door.exec('UPDATE journal_entries SET hash = ? WHERE id = ?', [hash, id]);
     const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    /** Matches the problem that entry `id`'s content does not match its hash. */
+    const contentMismatch = (id: number): unknown =>
+      expect.stringMatching(new RegExp(`^entry ${id} .*: content does not match its hash`));
 
     beforeEach(async () => {
       expect(fs.existsSync(WORKER_SCRIPT)).toBe(true);
@@ -183,6 +186,109 @@ describe('SQLite JSON text and JSON.stringify', () => {
         expect(report.problems).toContain(
           `entry ${target.id} (fund TA no. ${target.number}): content does not match its hash (an amount, account, line or field was changed)`,
         );
+      }
+    });
+
+    it('does not take a text column stored as the JSONB of its text, which SQLite prints as the text', async () => {
+      // json_array prints a blob that holds valid JSONB as the JSON it encodes: here the honest text. The JavaScript
+      // path reads a Buffer, prints it otherwise, and finds the hash does not match.
+      const [described, memo] = [entries[4], entries[8]];
+      await door.exec(
+        'UPDATE journal_entries SET description = jsonb(json_quote(description)) WHERE id = ?',
+        [described.id],
+      );
+      await door.exec(
+        'UPDATE journal_lines SET memo = jsonb(json_quote(memo)) WHERE entry_id = ? AND memo IS NOT NULL',
+        [memo.id],
+      );
+      const [{ j }] = await query<{ j: string }>(
+        ledger.dataSource.manager,
+        'SELECT json_array(description) AS j FROM journal_entries WHERE id = ?',
+        [described.id],
+      );
+      expect(j).toBe(JSON.stringify([ODD]));
+      for (const size of [1, 3, 2000]) {
+        const { report } = await reports(size);
+        expect(report.problems).toEqual([described, memo].map((entry) => contentMismatch(entry.id)));
+      }
+    });
+
+    it('does not take stored hashes that run together as they should but are not 64 characters each', async () => {
+      // Packed (PACKED_SQL), a page's hashes come as one string cut every 64 characters: moving the last character of
+      // one hash to the front of the next leaves that string as it was. Each must be 64 characters itself.
+      const [first, second] = [entries[2], entries[3]];
+      const [a, b] = [first.hash, second.hash];
+      await forgeHash(first.id, a.slice(0, 63));
+      await forgeHash(second.id, a.slice(63) + b);
+      for (const size of [1, 4, 2000]) {
+        const { report } = await reports(size);
+        expect(report.problems).toEqual(
+          expect.arrayContaining([first, second].map((entry) => contentMismatch(entry.id))),
+        );
+      }
+    });
+
+    it('finds a previous hash in upper case a broken link, as the JavaScript path does', async () => {
+      // The same digits to a reader, another text to the chain (the packed text's previous hash is read as bytes).
+      // The forger hashes the entry again over it.
+      const target = entries[6];
+      await door.exec('UPDATE journal_entries SET prev_hash = upper(prev_hash) WHERE id = ?', [target.id]);
+      const [e] = await query<{ prev_hash: string }>(
+        ledger.dataSource.manager,
+        'SELECT prev_hash FROM journal_entries WHERE id = ?',
+        [target.id],
+      );
+      const db = new Database(ledger.db.file as string, { readonly: true });
+      const text = (() => {
+        try {
+          return db
+            .prepare(
+              `SELECT json_array(e.prev_hash, b.fund_code, e.number, e.entry_date, e.description, e.source,
+               e.source_ref, e.reversal_of_id, e.posted_by, e.posted_at, (SELECT json_group_array(json_array(l.line_no,
+               a.code, CAST(l.debit AS TEXT), CAST(l.credit AS TEXT), l.memo) ORDER BY l.line_no) FROM journal_lines l
+               JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = e.id))
+               FROM journal_entries e JOIN books b ON b.fund_id = e.fund_id WHERE e.id = ?`,
+            )
+            .pluck()
+            .get(target.id) as string;
+        } finally {
+          db.close();
+        }
+      })();
+      expect(text.startsWith(`["${e.prev_hash}"`)).toBe(true);
+      await forgeHash(target.id, sha256(text));
+      for (const size of [1, 2, 3, 2000]) {
+        const { report } = await reports(size);
+        expect(report.problems[0]).toBe(
+          `entry ${target.id} (fund TA no. ${target.number}): hash chain broken — prev_hash does not match the previous entry's hash (an entry was inserted or deleted before it)`,
+        );
+      }
+    });
+
+    it('finds honest lines numbered other than 1, 2 … clean, an entry a row', async () => {
+      // The packed text takes lines as they come only when they come numbered 1, 2 …; else PAGE_SQL sorts them.
+      // The last entry, so that hashing it again breaks no link but its fund's head (set again as well).
+      const target = entries[11];
+      await door.exec('UPDATE journal_lines SET line_no = 30 - 10 * line_no WHERE entry_id = ?', [target.id]);
+      const { report: before } = await reports(2000);
+      expect(before.problems).toEqual([contentMismatch(target.id)]);
+      // Hashed again as the JavaScript path prints the lines (20 first, then 10): honest books again, and clean.
+      const text = sqliteText(
+        target.id,
+        `(SELECT json_group_array(json_array(l.line_no, a.code, CAST(l.debit AS TEXT), CAST(l.credit AS TEXT), l.memo)
+          ORDER BY l.line_no) FROM journal_lines l JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = e.id)`,
+      );
+      expect(text).toMatch(/\[\[10,.*\],\[20,/);
+      await forgeHash(target.id, sha256(text));
+      await door.exec(
+        'UPDATE books SET last_hash = ? WHERE fund_id = (SELECT fund_id FROM journal_entries WHERE id = ?)',
+        [sha256(text), target.id],
+      );
+      for (const size of [1, 2, 2000]) {
+        const { report, clean } = await reports(size);
+        expect(report).toMatchObject({ ok: true, entriesChecked: 12, problems: [] });
+        expect(clean.sql).toBe(clean.workers);
+        expect(clean.sql).toBe(`${Math.ceil(12 / size)}/${Math.ceil(12 / size)}`);
       }
     });
 
