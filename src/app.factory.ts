@@ -6,12 +6,11 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { pinoHttp } from 'pino-http';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/exception.filter';
 import { ApiValidationPipe } from './common/validation-pipe';
 import { requireUtf8 } from './common/utf8-body';
-import { createLogger, PinoNestLogger } from './common/logger';
+import { createLogger, PinoNestLogger, requestLogger } from './common/logger';
 import { TEMPLATES_DIR } from './common/paths';
 import { requestContext } from './common/request-context';
 import { AppConfig, DEFAULT_HOST } from './config/app-config';
@@ -43,22 +42,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     requestContext.run({ requestId: id }, next);
   });
   // One line per request, unless LOG_LEVEL=silent (then pino-http's logger per request would write nothing).
-  if (logger.level !== 'silent') {
-    app.use(
-      pinoHttp({
-        logger,
-        genReqId: (req) => (req as Request & { id: string }).id,
-        // Never the body: it may carry passwords or citizen IDs.
-        serializers: {
-          req: (req: { id: string; method: string; url: string }) => ({
-            id: req.id,
-            method: req.method,
-            url: req.url,
-          }),
-        },
-      }),
-    );
-  }
+  if (logger.level !== 'silent') app.use(requestLogger(logger));
   // After the request id, so that a body refused by the parser (bad JSON, bad UTF-8) is answered with its id too.
   // Nest's own JSON parser (same limit), refusing bodies that are not valid UTF-8 with a 400.
   // Contributions and payments may carry their attachments (base64, up to 8 MB a file): a larger limit there only.

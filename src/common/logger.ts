@@ -1,5 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import type { RequestHandler } from 'express';
+import pino, { DestinationStream, Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
 
 /** Paths pino must never print: credentials and citizen IDs. */
 export const REDACT_PATHS = [
@@ -11,11 +13,32 @@ export const REDACT_PATHS = [
   '*.nationalId',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** The service's logger: JSON lines on standard output, or on `destination` (tests). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'den-on-ledger' },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * One line per request when it is answered: its id (the request id middleware's, app.factory.ts), method and URL,
+ * then the answer's status, headers (a cookie redacted) and time. Never the body, which may carry passwords or
+ * citizen IDs, nor the request's headers (the bearer token).
+ */
+export function requestLogger(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (req) => (req as { id?: string }).id ?? '',
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+      }),
+    },
   });
 }
 
