@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash, hash } from 'node:crypto';
 import { sha256Text } from '../common/sha256';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -46,21 +47,22 @@ const LINE_NOT_BLOB = `typeof(a.code) <> 'blob' AND typeof(l.memo) <> 'blob'`;
  *
  * Guards: the text columns store text, null or a blob (TEXT affinity: numbers become text); text and null print
  * alike on both paths, and a blob is not let through (ENTRY_NOT_BLOB, LINE_NOT_BLOB). The numbers the JavaScript
- * path reads with `Number()` (entry number, reversed entry, line number) must be integers within 2^53; amounts must
+ * path reads with `Number()` (entry number, reversed entry, fund id, line number, account id) must be integers within
+ * 2^53: a text such as '0x6f' joins no row here, while `Number('0x6f')` is 111 there (verify-fast.spec). Amounts must
  * be integers (the JavaScript path sums them as BigInt). A missing fund or account is '?' on both paths (char(63):
- * a literal '?' would count as a parameter); an account id that is not an integer matches no account on either.
+ * a literal '?' would count as a parameter).
  * Lines come in line_no order, then row id, as the JavaScript path reads them (LINES_SQL): were they taken in the
  * order they are stored, a forger could renumber an entry's lines and hash SQLite's text of them, which the
  * JavaScript path would refuse (verify-fast.spec).
  */
 export const PAGE_SQL = `SELECT e.id, e.fund_id, e.number, e.prev_hash, e.hash,
   CASE WHEN ${isSafeInt('e.number')} AND (e.reversal_of_id IS NULL OR ${isSafeInt('e.reversal_of_id')})
-        AND ${ENTRY_NOT_BLOB}
+        AND ${ENTRY_NOT_BLOB} AND ${isSafeInt('e.fund_id')}
   THEN json_array(e.prev_hash, COALESCE(b.fund_code, char(63)), e.number, e.entry_date, e.description, e.source,
     e.source_ref, e.reversal_of_id, e.posted_by, e.posted_at,
     (SELECT CASE WHEN COUNT(*) >= 2 AND SUM(l.debit) = SUM(l.credit)
                   AND MIN(${isSafeInt('l.line_no')} AND typeof(l.debit) = 'integer' AND typeof(l.credit) = 'integer'
-                          AND ${LINE_NOT_BLOB})
+                          AND ${isSafeInt('l.account_id')} AND ${LINE_NOT_BLOB})
             THEN json_group_array(json_array(l.line_no, COALESCE(a.code, char(63)), CAST(l.debit AS TEXT),
                                              CAST(l.credit AS TEXT), l.memo) ORDER BY l.line_no, l.id)
             END
@@ -96,7 +98,7 @@ export const PACKED_SQL = `SELECT COUNT(*), COUNT(t), group_concat(id || ',' || 
                 CASE WHEN COUNT(l.id) < 10 THEN 2 * COUNT(l.id) - 1 ELSE 3 * COUNT(l.id) - 10 END)
           AND SUM(l.debit) = SUM(l.credit)
           AND MIN(${isSafeInt('l.line_no')} AND typeof(l.debit) = 'integer' AND typeof(l.credit) = 'integer'
-                  AND ${LINE_NOT_BLOB})
+                  AND ${isSafeInt('l.account_id')} AND ${LINE_NOT_BLOB})
     THEN json_array(e.prev_hash, COALESCE(b.fund_code, char(63)), e.number, e.entry_date, e.description, e.source,
       e.source_ref, e.reversal_of_id, e.posted_by, e.posted_at,
       json_group_array(json_array(l.line_no, COALESCE(a.code, char(63)), CAST(l.debit AS TEXT),
@@ -108,7 +110,7 @@ export const PACKED_SQL = `SELECT COUNT(*), COUNT(t), group_concat(id || ',' || 
 
 /**
  * One page's turnover: debits and credits per account and month, as text (exact), from the lines of its entries.
- * The month is the date's first 7 characters, as the JavaScript path slices it when they are not astral (checked).
+ * The month is the date's first 7 characters, as the JavaScript path slices it when they are ASCII (withTurnover).
  */
 export const PAGE_TURNOVER_SQL = `SELECT l.account_id, substr(e.entry_date, 1, 7), CAST(SUM(l.debit) AS TEXT),
        CAST(SUM(l.credit) AS TEXT)
@@ -249,6 +251,8 @@ const HEX64 = /^[0-9a-f]{64}$/;
  * text, a hash or link that does not match), and PAGE_SQL then reads the page: a page this does not find clean (a
  * forger's, or one whose lines were numbered otherwise) costs a query more, and its verdict is PAGE_SQL's or the
  * JavaScript path's. Each text is the blob up to the next newline, and there must be exactly one text an entry.
+ * The blob must be valid UTF-8: a text column may hold any bytes, which SQLite copies into its JSON text and the
+ * JavaScript path reads as U+FFFD (verify-fast.spec); read as a string (PAGE_SQL), both paths read them alike.
  * Its previous hash is read from its bytes 2 to 66, between `["` and `"`: where that equals the hash of the entry
  * before it (64 hex digits), or is 64 hex digits itself (checked where the page hands it on), the JSON string there
  * is the column's text, nothing escaped.
@@ -262,7 +266,8 @@ export function summarizePacked(
 ): { summary: PageSummary; months: string[] | null } | null {
   const [entries, texts, ids, hashes, canonical, monthCount, monthList] = row;
   if (entries === 0 || entries !== upTo - after) return null;
-  if (texts !== entries || ids === null || hashes === null || canonical === null) return null;
+  if (texts !== entries || ids === null || hashes === null || canonical === null || !isUtf8(canonical))
+    return null;
   const fields = ids.split(',');
   if (fields.length !== 3 * entries) return null;
   for (let k = 0; k < entries; k++) if (Number(fields[3 * k]) !== after + 1 + k) return null;
@@ -298,20 +303,18 @@ export function summarizePacked(
 }
 
 const INTEGER = /^-?\d+$/;
-const SURROGATE = /[\ud800-\udfff]/;
+/** Seven printable ASCII characters (a month, YYYY-MM). */
+const MONTH = /^[ -~]{7}$/;
 
 /**
  * A clean page with its turnover, or dirty where a row is not as the JavaScript path would sum it: amounts that are
- * not integers (BigInt would throw), a month that is null or holds an astral character (its slice differs).
+ * not integers (BigInt would throw), a month that is not seven printable ASCII characters (then they are the
+ * date's first seven bytes, and JavaScript's slice of the date is the same text; an astral character, a byte that
+ * is not UTF-8, or a NUL, where SQLite's substr stops, could make them differ: verify-fast.spec).
  */
 export function withTurnover(summary: PageSummary, turnover: TurnoverRow[]): PageSummary {
   for (const [, period, debit, credit] of turnover) {
-    if (
-      typeof period !== 'string' ||
-      SURROGATE.test(period) ||
-      !INTEGER.test(debit) ||
-      !INTEGER.test(credit)
-    ) {
+    if (typeof period !== 'string' || !MONTH.test(period) || !INTEGER.test(debit) || !INTEGER.test(credit)) {
       return { ...summary, clean: false };
     }
   }

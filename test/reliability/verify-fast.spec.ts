@@ -105,6 +105,34 @@ describe('SQLite JSON text and JSON.stringify', () => {
       }
     };
 
+    /**
+     * SQLite's canonical text of entry `id` as bytes, as a forger would hash it for the packed page: a fund or account
+     * that the join does not find as '?', the lines in line_no order.
+     */
+    const sqliteBytes = (id: number) => {
+      const db = new Database(ledger.db.file as string, { readonly: true });
+      try {
+        return db
+          .prepare(
+            `SELECT CAST(json_array(e.prev_hash, COALESCE(b.fund_code, '?'), e.number, e.entry_date, e.description,
+             e.source, e.source_ref, e.reversal_of_id, e.posted_by, e.posted_at, (SELECT json_group_array(json_array(
+             l.line_no, COALESCE(a.code, '?'), CAST(l.debit AS TEXT), CAST(l.credit AS TEXT), l.memo) ORDER BY l.line_no)
+             FROM journal_lines l LEFT JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = e.id)) AS BLOB)
+             FROM journal_entries e LEFT JOIN books b ON b.fund_id = e.fund_id WHERE e.id = ?`,
+          )
+          .pluck()
+          .get(id) as Buffer;
+      } finally {
+        db.close();
+      }
+    };
+    /** Hashes a fund's last entry again over `bytes`, its fund's head with it: no link breaks. */
+    const rehashLast = async (entry: EntryView, bytes: Buffer) => {
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      await forgeHash(entry.id, hash);
+      await door.exec('UPDATE books SET last_hash = ? WHERE fund_code = ?', [hash, entry.fundCode]);
+    };
+
     /** Gives entry `id` the stored hash `hash` (the next entry's link then breaks: a forger would go on). */
     const forgeHash = (id: number, hash: string) =>
       door.exec('UPDATE journal_entries SET hash = ? WHERE id = ?', [hash, id]);
@@ -387,6 +415,70 @@ describe('SQLite JSON text and JSON.stringify', () => {
         expect(report.problems.some((p) => p.startsWith(`entry ${entries[7].id} `))).toBe(true);
         expect(report.problems.some((p) => p.startsWith(`entry ${entries[9].id} `))).toBe(true);
         expect(report.problems.some((p) => p.startsWith(`entry ${entries[10].id} `))).toBe(true);
+      }
+    });
+
+    it('does not take a hash made over the bytes SQLite prints of a text that is not UTF-8', async () => {
+      // A text column may hold any bytes (a blob cast to text): SQLite copies them into its JSON text, the packed page
+      // is hashed as those bytes; the JavaScript path reads them as U+FFFD and hashes that.
+      const target = entries[11];
+      await door.exec(
+        `UPDATE journal_entries SET description = description || CAST(x'ff' AS TEXT) WHERE id = ?`,
+        [target.id],
+      );
+      await rehashLast(target, sqliteBytes(target.id));
+      for (const size of [1, 2000]) {
+        const { report } = await reports(size);
+        expect(report.problems).toEqual([contentMismatch(target.id)]);
+      }
+    });
+
+    it('does not take an account or fund id stored as text that JavaScript reads as a number, SQLite as none', async () => {
+      // '0x6f' stays text in an INTEGER column and joins no row, so SQLite prints '?'; Number('0x6f') is 111, whose
+      // code the JavaScript path prints.
+      const [lined, funded] = [entries[11], entries[10]];
+      await door.exec('PRAGMA foreign_keys = OFF');
+      await door.exec(
+        `UPDATE journal_lines SET account_id = printf('0x%x', account_id) WHERE entry_id = ? AND debit > 0`,
+        [lined.id],
+      );
+      await door.exec(`UPDATE journal_entries SET fund_id = printf('0x%x', fund_id) WHERE id = ?`, [
+        funded.id,
+      ]);
+      await rehashLast(lined, sqliteBytes(lined.id));
+      await rehashLast(funded, sqliteBytes(funded.id));
+      for (const size of [1, 2000]) {
+        const { report } = await reports(size);
+        expect(report.problems).toEqual([funded, lined].map((entry) => contentMismatch(entry.id)));
+      }
+    });
+
+    it('sums an entry in the month JavaScript slices from its date, not where SQLite cuts it at a NUL', async () => {
+      // substr stops at a NUL: '2024' for SQLite, '2024\0-0' for the JavaScript path. The forger hashes the entry
+      // again (both print the NUL as \u0000) and moves its amounts in the stored balances to the month SQLite gives.
+      const target = entries[11];
+      await door.exec(
+        `UPDATE journal_entries SET entry_date = '2024' || char(0) || substr(entry_date, 5) WHERE id = ?`,
+        [target.id],
+      );
+      await rehashLast(target, sqliteBytes(target.id));
+      const own = (column: string) => `(SELECT SUM(l.${column}) FROM journal_lines l
+        WHERE l.entry_id = ? AND l.account_id = account_balances.account_id)`;
+      await door.exec(
+        `UPDATE account_balances SET debit = debit - ${own('debit')}, credit = credit - ${own('credit')}
+          WHERE period = '2024-03' AND account_id IN (SELECT account_id FROM journal_lines WHERE entry_id = ?)`,
+        [target.id, target.id, target.id],
+      );
+      await door.exec(
+        `INSERT INTO account_balances (account_id, period, fund_id, debit, credit)
+         SELECT l.account_id, '2024', a.fund_id, l.debit, l.credit
+           FROM journal_lines l JOIN accounts a ON a.id = l.account_id WHERE l.entry_id = ?`,
+        [target.id],
+      );
+      for (const size of [1, 2000]) {
+        const { report } = await reports(size);
+        expect(report.ok).toBe(false);
+        expect(report.problems).toContainEqual(expect.stringContaining('has lines in 2024\u0000-0 ('));
       }
     });
   },
