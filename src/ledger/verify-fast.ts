@@ -32,21 +32,34 @@ const isSafeInt = (column: string) =>
   `typeof(${column}) = 'integer' AND ${column} BETWEEN -${SAFE} AND ${SAFE}`;
 
 /**
- * None of the text columns in the canonical text is a blob: json_array takes a blob that holds valid JSONB as the
- * JSON it encodes (SQLite 3.45 on), so that a blob of the JSONB of the honest text would print as that text, while
- * the JavaScript path reads the column as a Buffer and prints it otherwise (verify-fast.spec).
+ * Every text column in the canonical text holds text or null, the two that both paths print alike. Not a blob:
+ * json_array takes a blob that holds valid JSONB as the JSON it encodes (SQLite 3.45 on), so that a blob of the
+ * JSONB of the honest text would print as that text, while the JavaScript path reads the column as a Buffer and
+ * prints it otherwise (verify-fast.spec). Not a number either: the columns' declared types make SQLite store a
+ * number written to them as text, but a forger may rewrite the schema, and a REAL 1.0 prints as 1.0 in SQLite and
+ * 1 in JavaScript.
  */
-const ENTRY_NOT_BLOB = `'blob' NOT IN (typeof(e.prev_hash), typeof(b.fund_code), typeof(e.entry_date),
-    typeof(e.description), typeof(e.source), typeof(e.source_ref), typeof(e.posted_by), typeof(e.posted_at))`;
-const LINE_NOT_BLOB = `typeof(a.code) <> 'blob' AND typeof(l.memo) <> 'blob'`;
+const textOrNull = (columns: string[]) =>
+  columns.map((column) => `typeof(${column}) IN ('text', 'null')`).join(' AND ');
+const ENTRY_TEXTS = textOrNull([
+  'e.prev_hash',
+  'b.fund_code',
+  'e.entry_date',
+  'e.description',
+  'e.source',
+  'e.source_ref',
+  'e.posted_by',
+  'e.posted_at',
+]);
+const LINE_TEXTS = textOrNull(['a.code', 'l.memo']);
 
 /**
  * One page's entries (ids in (?, ?]) in id order: id, fund_id, number, prev_hash, hash, the canonical text (null
  * where a guard fails or the lines do not balance: fewer than two, or debits ≠ credits, summed exactly as 64-bit
  * integers, an overflow being an SQL error and so a dirty page), and the month.
  *
- * Guards: the text columns store text, null or a blob (TEXT affinity: numbers become text); text and null print
- * alike on both paths, and a blob is not let through (ENTRY_NOT_BLOB, LINE_NOT_BLOB). The numbers the JavaScript
+ * Guards: the text columns store text, null or a blob (TEXT affinity: numbers become text), or anything under a
+ * rewritten schema; text and null print alike on both paths, and nothing else is let through (ENTRY_TEXTS, LINE_TEXTS). The numbers the JavaScript
  * path reads with `Number()` (entry number, reversed entry, fund id, line number, account id) must be integers within
  * 2^53: a text such as '0x6f' joins no row here, while `Number('0x6f')` is 111 there (verify-fast.spec). Amounts must
  * be integers (the JavaScript path sums them as BigInt). A missing fund or account is '?' on both paths (char(63):
@@ -57,12 +70,12 @@ const LINE_NOT_BLOB = `typeof(a.code) <> 'blob' AND typeof(l.memo) <> 'blob'`;
  */
 export const PAGE_SQL = `SELECT e.id, e.fund_id, e.number, e.prev_hash, e.hash,
   CASE WHEN ${isSafeInt('e.number')} AND (e.reversal_of_id IS NULL OR ${isSafeInt('e.reversal_of_id')})
-        AND ${ENTRY_NOT_BLOB} AND ${isSafeInt('e.fund_id')}
+        AND ${ENTRY_TEXTS} AND ${isSafeInt('e.fund_id')}
   THEN json_array(e.prev_hash, COALESCE(b.fund_code, char(63)), e.number, e.entry_date, e.description, e.source,
     e.source_ref, e.reversal_of_id, e.posted_by, e.posted_at,
     (SELECT CASE WHEN COUNT(*) >= 2 AND SUM(l.debit) = SUM(l.credit)
                   AND MIN(${isSafeInt('l.line_no')} AND typeof(l.debit) = 'integer' AND typeof(l.credit) = 'integer'
-                          AND ${isSafeInt('l.account_id')} AND ${LINE_NOT_BLOB})
+                          AND ${isSafeInt('l.account_id')} AND ${LINE_TEXTS})
             THEN json_group_array(json_array(l.line_no, COALESCE(a.code, char(63)), CAST(l.debit AS TEXT),
                                              CAST(l.credit AS TEXT), l.memo) ORDER BY l.line_no, l.id)
             END
@@ -93,12 +106,12 @@ export const PACKED_SQL = `SELECT COUNT(*), COUNT(t), group_concat(id || ',' || 
        group_concat(hash, ''), CAST(group_concat(t, char(10)) AS BLOB), COUNT(m), group_concat(m, ',')
   FROM (SELECT e.id, e.fund_id, e.number, e.hash, substr(e.entry_date, 1, 7) AS m,
     CASE WHEN ${isSafeInt('e.number')} AND (e.reversal_of_id IS NULL OR ${isSafeInt('e.reversal_of_id')})
-          AND ${ENTRY_NOT_BLOB} AND ${isSafeInt('e.fund_id')} AND typeof(e.hash) = 'text' AND length(e.hash) = 64
+          AND ${ENTRY_TEXTS} AND ${isSafeInt('e.fund_id')} AND typeof(e.hash) = 'text' AND length(e.hash) = 64
           AND COUNT(l.id) BETWEEN 2 AND 99 AND group_concat(l.line_no, ',') = substr('${ONE_TO_99}', 1,
                 CASE WHEN COUNT(l.id) < 10 THEN 2 * COUNT(l.id) - 1 ELSE 3 * COUNT(l.id) - 10 END)
           AND SUM(l.debit) = SUM(l.credit)
           AND MIN(${isSafeInt('l.line_no')} AND typeof(l.debit) = 'integer' AND typeof(l.credit) = 'integer'
-                  AND ${isSafeInt('l.account_id')} AND ${LINE_NOT_BLOB})
+                  AND ${isSafeInt('l.account_id')} AND ${LINE_TEXTS})
     THEN json_array(e.prev_hash, COALESCE(b.fund_code, char(63)), e.number, e.entry_date, e.description, e.source,
       e.source_ref, e.reversal_of_id, e.posted_by, e.posted_at,
       json_group_array(json_array(l.line_no, COALESCE(a.code, char(63)), CAST(l.debit AS TEXT),

@@ -241,6 +241,45 @@ describe('SQLite JSON text and JSON.stringify', () => {
       }
     });
 
+    it('does not take a number in a text column under a rewritten schema, which SQLite prints otherwise', async () => {
+      // Declared varchar, a column stores a number as text; a forger who rewrites the declared type can store the REAL
+      // 1.0, which SQLite's JSON prints as 1.0 and JavaScript as 1.
+      const target = entries[6];
+      const raw = new Database(ledger.db.file as string);
+      try {
+        // The table made again with the column untyped (SQLite's defensive mode keeps sqlite_master read-only).
+        const table = raw
+          .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'journal_entries'")
+          .pluck()
+          .get() as string;
+        raw.pragma('foreign_keys = OFF');
+        raw.exec(
+          table
+            .replace('"journal_entries"', '"untyped"')
+            .replace('"description" varchar(500)', '"description"'),
+        );
+        raw.exec('INSERT INTO untyped SELECT * FROM journal_entries');
+        raw.exec('DROP TABLE journal_entries');
+        raw.exec('ALTER TABLE untyped RENAME TO journal_entries');
+      } finally {
+        raw.close();
+      }
+      await door.close();
+      door = await openBackdoor(ledger.db);
+      await door.exec('UPDATE journal_entries SET description = 1.0 WHERE id = ?', [target.id]);
+      const [{ kind }] = await query<{ kind: string }>(
+        ledger.dataSource.manager,
+        'SELECT typeof(description) AS kind FROM journal_entries WHERE id = ?',
+        [target.id],
+      );
+      expect(kind).toBe('real');
+      await forgeHash(target.id, sha256(sqliteText(target.id)));
+      for (const size of [1, 2, 2000]) {
+        const { report } = await reports(size);
+        expect(report.problems).toEqual(expect.arrayContaining([contentMismatch(target.id)]));
+      }
+    });
+
     it('does not take stored hashes that run together as they should but are not 64 characters each', async () => {
       // Packed (PACKED_SQL), a page's hashes come as one string cut every 64 characters: moving the last character of
       // one hash to the front of the next leaves that string as it was. Each must be 64 characters itself.
