@@ -389,26 +389,9 @@ export const postingRepository = {
     }));
   },
 
-  async insertEntry(tx: EntityManager, entry: NewEntryRow): Promise<number> {
-    return insertOne(tx, INSERT_ENTRY, [
-      entry.fundId,
-      entry.number,
-      entry.entryDate,
-      entry.description,
-      entry.source,
-      entry.sourceRef,
-      entry.reversalOfId,
-      entry.postedBy,
-      entry.postedAt,
-      entry.prevHash,
-      entry.hash,
-    ]);
-  },
-
   /** SQLite: inserts entries and answers their ids, in order (one-row INSERTs in a loop, insertEachSqlite). */
   async insertEntries(tx: EntityManager, entries: NewEntryRow[]): Promise<number[]> {
     sqliteOnly(tx, 'insertEntries');
-    if (entries.length === 1) return [await postingRepository.insertEntry(tx, entries[0])];
     return insertEachSqlite(
       tx,
       INSERT_ENTRY,
