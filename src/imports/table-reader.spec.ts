@@ -147,9 +147,11 @@ describe('XLSX', () => {
   });
 });
 
-it('sha256File hashes the bytes', async () => {
+it('sha256File hashes the bytes, of one block or several (the last one short)', async () => {
   const content = 'fund_code,date\nLC,2023-07-20\n';
   expect(await sha256File(file(content))).toBe(createHash('sha256').update(content).digest('hex'));
+  const blocks = Buffer.from(Array.from({ length: 150_001 }, (_, i) => (i * 7) % 251));
+  expect(await sha256File(file(blocks))).toBe(createHash('sha256').update(blocks).digest('hex'));
 });
 
 describe('CSV text encoding', () => {
