@@ -141,10 +141,6 @@ export async function runExport(args: string[]): Promise<number> {
   v8.setFlagsFromString('--optimize-for-size');
   const collect = collector();
   const context = await openApp();
-  // The application's start leaves its garbage in the heap until V8 next collects it all, and the export's worker
-  // thread and first pages came on top of it. Collected once here: 10^6 entries to hledger, alternately, peak RSS
-  // 182-189 -> 164-178 MB, the same time (issue 13).
-  collect.full();
   const bar = progress();
   // A scavenge costs about 3 ms even with little to free (the application's heap is its roots): once every third
   // page, not every page. 10^6 entries to hledger, alternately: CPU 6.9-7.4 -> 5.8-6.6 s, peak RSS 155-156 ->
@@ -156,6 +152,10 @@ export async function runExport(args: string[]): Promise<number> {
   };
   const partial = parsed.out === null ? null : `${parsed.out}.partial`;
   try {
+    // The application's start leaves its garbage in the heap until V8 next collects it all, and the export's worker
+    // thread and first pages came on top of it. Collected once here: 10^6 entries to hledger on an Intel Xeon with
+    // the worker, alternately, peak RSS 182-189 -> 164-178 MB, the same time (issue 13).
+    collect.full();
     const exports = context.get(ExportsService);
     const what = parsed.kind === 'journal' ? `journal (${parsed.query.format})` : 'bundle';
     const plan: ExportPlan = await requestContext.run(

@@ -62,7 +62,7 @@ describe('CSV', () => {
   });
 
   it('reads a file without quotes or carriage returns (the fast path) as csv-parse reads it with CRLF', async () => {
-    // Past one 64 KB block, so that letters of several bytes straddle the blocks; blank lines and a BOM.
+    // Past one 64 KB block; blank lines and a BOM.
     const lines = ['\ufeffma_quy,ten', ...Array.from({ length: 3000 }, (_, i) => `LC,Nguyễn Văn Hùng ${i}`)];
     lines.splice(5, 0, '', ',,');
     const plain = await rows(file(`${lines.join('\n')}\n`));
@@ -72,6 +72,22 @@ describe('CSV', () => {
     await expect(rows(file(`a,b\n1,${'x'.repeat(70_000)}\n`))).rejects.toThrow(
       /^line 2: the file is not valid CSV/,
     );
+  });
+
+  it('reads a letter whose bytes fall on both sides of a 64 KB block as that letter (the fast path)', async () => {
+    // Padding chosen so that byte 65,536 is the middle of a three-byte "ễ": the reader's buffer is reused for the
+    // next block while the decoder still holds the letter's first bytes.
+    const content = (pad: number) =>
+      Buffer.from(
+        `ma_quy,ten\n${'x'.repeat(pad)},a\n${Array.from({ length: 4000 }, (_, i) => `LC,ễễễ ${i}`).join('\n')}\n`,
+      );
+    const pad = Array.from({ length: 32 }, (_, p) => p).find(
+      (p) => (content(p)[65_536] & 0xc0) === 0x80,
+    ) as number;
+    expect(pad).toBeDefined();
+    const read = await rows(file(content(pad)));
+    expect(read).toHaveLength(4002);
+    expect(read.slice(2).every((row, i) => row.cells[1] === `ễễễ ${i}`)).toBe(true);
   });
 
   it('refuses broken quoting with its line', async () => {

@@ -116,8 +116,9 @@ async function isPlainCsv(path: string): Promise<boolean> {
 /**
  * The file's bytes a block at a time, each read into the same buffer: the caller is done with a block before it
  * asks for the next. A read stream hands over a new buffer for every block, memory outside the heap that waits for
- * a collection; an import reads its file six times (hash, plain check and rows, in each of its two passes), and
- * 10⁶ rows' garbage blocks raised its peak RSS by 10–20 MB (issue 13).
+ * a collection; an import of a plain CSV file reads it six times (its hash before the first pass and after the
+ * second, the plain check and the rows in each pass), and 10⁶ rows' garbage blocks raised its peak RSS by 10–20 MB
+ * (issue 13). A file with quotes or carriage returns streams its rows to csv-parse.
  */
 async function* fileBlocks(path: string): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
