@@ -51,7 +51,7 @@ function cpuTime(pid: number | undefined): number | null {
   }
 }
 
-/** `load` on `server`, with the server's CPU time per answered request. */
+/** `run` (a load on `server`), with the server's CPU time per answered request. */
 async function measured(server: Server, run: () => Promise<Load>): Promise<Load> {
   const before = cpuTime(server.child.pid);
   const result = await run();
@@ -62,10 +62,11 @@ async function measured(server: Server, run: () => Promise<Load>): Promise<Load>
 }
 
 const cpuText = (l: Load) => (l.cpuMs === undefined ? '' : `, ${fmt(l.cpuMs, 2)} ms CPU per request`);
+const failed = (l: Load) => (l.unexpected + l.errors ? `, ${l.unexpected + l.errors} failed` : '');
 
 /** A request autocannon repeats: its path, method, bearer token, body (or a body for each request in turn) and
  * the status that counts as answered. */
-interface Request {
+interface LoadRequest {
   path: string;
   method?: 'GET' | 'POST';
   token?: string;
@@ -76,7 +77,7 @@ interface Request {
 /** `amount` requests over `connections`, the rate over the time from the start to the last answer. */
 async function drive(
   base: string,
-  request: Request,
+  request: LoadRequest,
   amount: number,
   connections = CONNECTIONS,
 ): Promise<Load> {
@@ -169,7 +170,8 @@ async function compare(
     const app = await measured(server, () => load(server.base, api.token, donor.id, REQUESTS));
     if (app.unexpected + app.errors > 0 || raw.unexpected + raw.errors > 0) {
       console.error(
-        `${name}: app ${app.unexpected} unexpected answers and ${app.errors} errors; baseline ${raw.unexpected} unexpected answers and ${raw.errors} errors`,
+        `${name}: app ${app.unexpected} unexpected answers, ${app.errors} errors; ` +
+          `baseline ${raw.unexpected} unexpected answers, ${raw.errors} errors`,
       );
     }
     await more?.(api, donor.id, server);
@@ -197,7 +199,7 @@ function reportHttp(
       pass: ratio >= ratioTarget && app.unexpected + app.errors === 0,
     },
     `raw driver: ${fmt(raw.rate)}/s, p50 ${raw.p50} ms, p99 ${raw.p99} ms${cpuText(raw)}`,
-    `app: ${fmt(app.rate)}/s, p50 ${app.p50} ms, p99 ${app.p99} ms${cpuText(app)}${app.unexpected + app.errors ? `, ${app.unexpected + app.errors} failed` : ''}`,
+    `app: ${fmt(app.rate)}/s, p50 ${app.p50} ms, p99 ${app.p99} ms${cpuText(app)}${failed(app)}`,
     `${fmt(REQUESTS)} POST /api/contributions, ${CONNECTIONS} connections (autocannon)`,
   );
   if (p99Target !== null) {
@@ -241,7 +243,7 @@ async function fourFunds(api: Api, donorId: number): Promise<void> {
       pass: four.unexpected + four.errors === 0,
     },
     `1 fund: ${fmt(one.rate)}/s, p99 ${one.p99} ms`,
-    `4 funds at once: ${fmt(four.rate)}/s, p99 ${four.p99} ms${four.unexpected + four.errors ? `, ${four.unexpected + four.errors} failed` : ''}`,
+    `4 funds at once: ${fmt(four.rate)}/s, p99 ${four.p99} ms${failed(four)}`,
     `${fmt(requests)} POST /api/contributions over 4 funds against 1 fund, same server`,
   );
 }
@@ -291,7 +293,8 @@ async function twoProcesses(databaseUrl: string, api: Api, donorId: number): Pro
       pass: verified.ok && failures === 0,
     },
     `1 process: ${fmt(one.rate)}/s, p99 ${one.p99} ms`,
-    `2 processes: ${fmt(two.rate)}/s, p99 ${two.p99} ms${failures ? `, ${failures} failed` : ''}; verify ${verified.ok ? 'ok' : 'FAILED'} over ${fmt(verified.entriesChecked)} entries`,
+    `2 processes: ${fmt(two.rate)}/s, p99 ${two.p99} ms${failed(two)}; ` +
+      `verify ${verified.ok ? 'ok' : 'FAILED'} over ${fmt(verified.entriesChecked)} entries`,
     `${fmt(requests)} POST /api/contributions, two app processes on one PostgreSQL database against one`,
   );
   if (!verified.ok) console.error('post.http.pg.2proc: verify found', verified.problems.slice(0, 5));
@@ -305,7 +308,7 @@ async function twoProcesses(databaseUrl: string, api: Api, donorId: number): Pro
  * alone takes (docs/benchmarks.md).
  */
 async function floorLoads(api: Api, donorId: number, server: Server): Promise<[string, string, Load][]> {
-  const requests: [string, string, Request][] = [
+  const requests: [string, string, LoadRequest][] = [
     ['health', 'GET /api/health', { path: '/api/health', status: 200 }],
     ['read', 'GET /api/funds with a token', { path: '/api/funds', token: api.token, status: 200 }],
     [
@@ -329,20 +332,20 @@ async function floorLoads(api: Api, donorId: number, server: Server): Promise<[s
 }
 
 function reportFloor(loads: [string, string, Load][], raw: Load): void {
-  for (const [key, what, load] of loads) {
-    const failures = load.unexpected + load.errors;
+  for (const [key, what, floor] of loads) {
+    const failures = floor.unexpected + floor.errors;
     report(
       {
         name: `post.http.floor.${key}`,
         unit: 'requests/s',
-        value: load.rate,
+        value: floor.rate,
         baseline: raw.rate,
-        ratio: load.rate / raw.rate,
+        ratio: floor.rate / raw.rate,
         target: 'informational (the gift: ratio ≥ 0.4)',
         pass: failures === 0,
       },
       `raw driver's whole gift: ${fmt(raw.rate)}/s${cpuText(raw)}`,
-      `app, ${what}: ${fmt(load.rate)}/s${cpuText(load)}${failures ? `, ${failures} unexpected` : ''}`,
+      `app, ${what}: ${fmt(floor.rate)}/s${cpuText(floor)}${failed(floor)}`,
       `the app's request path without the write: ${fmt(REQUESTS)} requests, ${CONNECTIONS} connections, same server`,
     );
   }
